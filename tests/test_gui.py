@@ -1,0 +1,143 @@
+"""The main flows driven through the real widgets (offscreen)."""
+
+import logging
+import subprocess
+import sys
+
+from helpers import ROOT, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QTabWidget
+
+from weiquan_desktop.models.schema import AuditLog, Body, Station
+from weiquan_desktop.services import demo, station
+
+
+def test_main_window_on_a_demo_database(qtbot, app, demo_db, data_dir):
+    from weiquan_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    tabs = window.findChild(QTabWidget, "tabs")
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["台账", "报表", "活动", "站点设置"]
+    assert demo.DEMO_PROFILE.name in window.windowTitle()
+    model = window.register_view.model
+    assert model.rowCount() == 300
+    # newest first, complainants masked
+    first = [model.index(0, c).data() for c in range(model.columnCount())]
+    second = [model.index(1, c).data() for c in range(model.columnCount())]
+    assert first[3] >= second[3]
+    names = [model.index(r, 4).data() for r in range(model.rowCount())]
+    assert any(n and n.endswith("*") for n in names)
+    # search narrows the table (debounced typing)
+    type_text(qtbot, window.register_view.search, "苏宁")
+    qtbot.waitUntil(lambda: 0 < model.rowCount() < 300)
+    assert all(model.index(r, 5).data() == "苏宁易购东胜万象汇店" for r in range(model.rowCount()))
+    window.register_view.search.clear()
+    qtbot.waitUntil(lambda: model.rowCount() == 300)
+    # sorting by amount happens in SQL
+    window.register_view.table.sortByColumn(7, Qt.SortOrder.DescendingOrder)
+    amounts = [model.index(r, 7).data() for r in range(5)]
+    values = [float(a.replace(",", "")) for a in amounts if a]
+    assert values == sorted(values, reverse=True)
+    assert "待受理投诉" in window.attention_label.text()
+    assert window.activities.table.rowCount() > 0
+    assert window.overview.table.rowCount() >= 1
+
+
+def test_first_run_dialog_refuses_empty_fields_then_saves(qtbot, app, db):
+    from weiquan_desktop.ui.station_form import FirstRunDialog
+
+    dialog = FirstRunDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ok = dialog.findChild(QDialogButtonBox, "buttons").button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "站点名称" in dialog.form.error_label.text()
+    assert not Station.select().exists()
+
+    form = dialog.form
+    type_text(qtbot, form.edits["name"], "万象汇服务站")
+    qtbot.keyClicks(form.edits["code"], "wxh01")
+    type_text(qtbot, form.edits["host_business"], "万象汇购物中心")
+    type_text(qtbot, form.edits["address"], "东胜区天骄北路88号")
+    qtbot.keyClicks(form.edits["phone"], "8512")
+    type_text(qtbot, form.edits["body_12315"], "东胜区12315投诉举报中心")
+    type_text(qtbot, form.edits["body_amr"], "天骄市场监管所")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert "联系电话" in form.error_label.text()
+    assert not Station.select().exists()
+
+    form.edits["phone"].clear()
+    qtbot.keyClicks(form.edits["phone"], "0477-8512315")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    saved = Station.get()
+    assert (saved.name, saved.code, saved.phone) == ("万象汇服务站", "WXH01", "0477-8512315")
+    assert Body.get(Body.kind == "12315").name == "东胜区12315投诉举报中心"
+    assert AuditLog.select().where(AuditLog.action == "station.create").count() == 1
+
+
+def test_settings_tab_edits_the_profile_with_an_audited_change(qtbot, app, demo_db, data_dir):
+    from weiquan_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    form = window.settings.form
+    assert form.edits["code"].text() == "WXH01"
+    form.edits["phone"].setText("0477-8888888")
+    qtbot.mouseClick(window.settings.save_button, Qt.MouseButton.LeftButton)
+    assert station.load_profile().phone == "0477-8888888"
+    change = AuditLog.select().where(AuditLog.action == "station.update").get()
+    assert "0477-8512315" in change.detail and "0477-8888888" in change.detail
+    form.edits["name"].setText("  ")
+    qtbot.mouseClick(window.settings.save_button, Qt.MouseButton.LeftButton)
+    assert "站点名称" in form.error_label.text()
+    assert station.load_profile().name == demo.DEMO_PROFILE.name
+
+
+def test_uncaught_exception_shows_a_dialog_and_is_logged(qtbot, app, data_dir):
+    from weiquan_desktop import logsetup
+    from weiquan_desktop.ui.crash import ExceptionHandler
+
+    log_path = logsetup.configure(data_dir.logs)
+    handler = ExceptionHandler(log_path)
+    try:
+        raise ValueError("调解记录保存时出错")
+    except ValueError as exc:
+        handler.handle(type(exc), exc, exc.__traceback__)
+    qtbot.waitUntil(lambda: handler.dialog is not None and handler.dialog.isVisible())
+    details = handler.dialog.details.toPlainText()
+    assert "ValueError: 调解记录保存时出错" in details
+    handler.dialog.copy_button.click()
+    assert "调解记录保存时出错" in app.clipboard().text()
+    handler.dialog.close()
+    for h in logging.getLogger().handlers:
+        h.flush()
+    assert "调解记录保存时出错" in log_path.read_text(encoding="utf-8")
+
+
+def test_second_launch_hands_over_to_the_first(qtbot, app, tmp_path):
+    from weiquan_desktop.ui.single_instance import SingleInstance
+
+    data = tmp_path / "shared-folder"
+    first = SingleInstance(data)
+    assert first.acquire()
+    try:
+        with qtbot.waitSignal(first.activated, timeout=30000):
+            second = subprocess.Popen(
+                [sys.executable, "-m", "weiquan_desktop", "--data-dir", str(data)],
+                cwd=ROOT, env={"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+                               "HOME": str(tmp_path)},
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        out, err = second.communicate(timeout=30)
+        assert second.returncode == 0, err
+        assert "已在运行" in out
+        assert not (data / "weiquan.sqlite3").exists()  # the second launch never opened the database
+    finally:
+        first.release()
+    again = SingleInstance(data)
+    assert again.acquire()  # released: a later launch becomes the owner
+    again.release()

@@ -1,0 +1,56 @@
+"""The wheel carries forms/ and resources/: install it into a fresh virtual environment and run it from
+outside the source tree, as a station PC would."""
+
+import sqlite3
+import subprocess
+import sys
+import venv
+
+import pytest
+from helpers import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def _run(args, cwd, env=None, timeout=600):
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env,
+                            stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def test_wheel_in_a_fresh_venv_outside_the_source_tree(tmp_path):
+    wheels = tmp_path / "wheels"
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)], cwd=tmp_path)
+    (wheel,) = wheels.glob("weiquan_desktop-*.whl")
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    bin_dir = env_dir / ("Scripts" if sys.platform == "win32" else "bin")
+    _run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)], cwd=tmp_path)
+
+    away = tmp_path / "elsewhere"
+    away.mkdir()
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    exe = str(bin_dir / "weiquan-desktop")
+    assert "weiquan-desktop" in _run([exe, "--version"], cwd=away, env=env)
+    data = away / "D"
+    _run([exe, "demo", "--data-dir", str(data), "--records", "500"], cwd=away, env=env)
+    assert "未发现问题" in _run([exe, "check", "--data-dir", str(data)], cwd=away, env=env)
+    conn = sqlite3.connect(data / "weiquan.sqlite3")
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("SELECT COUNT(*) FROM record").fetchone()[0] == 500
+    conn.close()
+
+    # the installed package, not the checkout, provides the fonts and forms, and the GUI builds from them
+    probe = (
+        "import weiquan_desktop, weiquan_desktop.assets as a; from pathlib import Path;"
+        "print(Path(weiquan_desktop.__file__).parent); assert a.font_file().is_file();"
+        "assert a.form_path('main_window.ui').is_file(); assert str(a.font_file()).startswith(str(Path(weiquan_desktop.__file__).parent));"
+        "from weiquan_desktop.ui.app import application; application();"
+        "from weiquan_desktop.models import open_database; from weiquan_desktop.paths import DataDir;"
+        f"d = DataDir(Path({str(data)!r})); open_database(d);"
+        "from weiquan_desktop.ui.main_window import MainWindow; w = MainWindow(d); w.show();"
+        "assert w.register_view.model.rowCount() == 500; print('gui ok')"
+    )
+    out = _run([str(bin_dir / "python"), "-c", probe], cwd=away, env=env)
+    assert str(env_dir) in out and "gui ok" in out

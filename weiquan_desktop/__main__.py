@@ -1,0 +1,3 @@
+from weiquan_desktop.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,121 @@
+"""The command line (spec/cli.md). With no command it starts the GUI.
+
+Exit status: 0 success; 1 the command failed (one paragraph on stderr, no traceback); 2 wrong usage.
+Qt is imported only when the GUI starts, so headless commands stay quick and work without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from weiquan_desktop import APP_NAME, __version__, logsetup
+from weiquan_desktop.errors import UserError
+from weiquan_desktop.paths import DataDir, resolve_data_dir
+
+log = logging.getLogger(__name__)
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--data-dir", metavar="DIR", default=default,
+                        help="数据文件夹（默认：用户应用数据文件夹；也可用环境变量 WEIQUAN_DATA_DIR）")
+    parser.add_argument("--database", metavar="URL", default=default,
+                        help="数据库地址（默认：数据文件夹内的 SQLite 文件）")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=APP_NAME, description="12315消费维权服务站工作台")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    _common(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="在数据文件夹中生成演示数据")
+    _common(demo, suppress=True)
+    demo.add_argument("--records", type=int, default=500, metavar="N", help="记录条数（默认 500）")
+    demo.add_argument("--seed", type=int, default=2026, metavar="S", help="随机种子（默认 2026）")
+    demo.set_defaults(handler=cmd_demo)
+
+    check = sub.add_parser("check", help="检查数据库、附件和审计日志是否完好")
+    _common(check, suppress=True)
+    check.set_defaults(handler=cmd_check)
+
+    audit_cmd = sub.add_parser("audit", help="审计日志")
+    _common(audit_cmd, suppress=True)
+    audit_sub = audit_cmd.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    verify = audit_sub.add_parser("verify", help="校验审计日志哈希链")
+    _common(verify, suppress=True)
+    verify.set_defaults(handler=cmd_audit_verify)
+    return parser
+
+
+def _open(args: argparse.Namespace) -> DataDir:
+    from weiquan_desktop.models import open_database
+
+    data_dir = DataDir(resolve_data_dir(args.data_dir)).ensure()
+    logsetup.configure(data_dir.logs)
+    open_database(data_dir, args.database)
+    return data_dir
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from weiquan_desktop.services import demo
+
+    if args.records < 0:
+        raise UserError("--records 不能为负数。")
+    data_dir = _open(args)
+    count = demo.generate(args.records, args.seed)
+    print(f"已在 {data_dir.root} 生成 {count} 条演示记录。")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from weiquan_desktop.services import health
+
+    data_dir = _open(args)
+    report = health.check(data_dir)
+    for line in report.lines:
+        print(line)
+    if not report.ok:
+        print(f"发现 {len(report.problems)} 个问题。", file=sys.stderr)
+        return 1
+    print("检查完成，未发现问题。")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from weiquan_desktop.services import audit
+
+    _open(args)
+    report = audit.verify()
+    if not report.ok:
+        print(f"审计日志校验失败：{report.reason}。共检查 {report.rows} 条。", file=sys.stderr)
+        return 1
+    print(f"审计日志校验通过：共 {report.rows} 条，哈希链完整。")
+    return 0
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from weiquan_desktop.ui.app import run
+
+    return run(resolve_data_dir(args.data_dir), args.database)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", run_gui)
+    try:
+        return handler(args)
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("已中断，未作改动。", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the contract is one paragraph and no traceback
+        log.exception("command failed")
+        print(f"错误：程序内部错误（{type(exc).__name__}: {exc}），未作改动。详情已写入日志文件。", file=sys.stderr)
+        return 1

@@ -1,0 +1,54 @@
+"""Writing files so that a failure never leaves a truncated file in place of a good one."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from weiquan_desktop.errors import UserError
+
+
+def describe_os_error(exc: OSError, path: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return f"磁盘空间不足，无法写入 {path}。"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"没有写入权限（或磁盘为只读）：{path}。"
+    if exc.errno in (errno.ENOENT, errno.ENODEV, errno.EIO):
+        return f"无法写入 {path}：文件夹不存在或U盘已拔出。"
+    return f"无法写入 {path}：{exc.strerror or exc}。"
+
+
+@contextlib.contextmanager
+def atomic_write(dest: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``dest``; on success flush it to disk and rename it over ``dest``.
+
+    On any failure the temporary file is removed and ``dest`` (if it existed) is left as it was. OSErrors
+    become a UserError that says what and where in Chinese.
+    """
+    dest = Path(dest)
+    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        if not dest.parent.is_dir():
+            raise FileNotFoundError(errno.ENOENT, "no such folder", str(dest.parent))
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+        with contextlib.suppress(OSError):  # make the rename itself durable where the OS allows it
+            fd = os.open(dest.parent, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise UserError(describe_os_error(exc, dest)) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise

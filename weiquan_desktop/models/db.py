@@ -1,0 +1,111 @@
+"""Opening the database: SQLite file (default) with the pragmas a front desk needs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from peewee import Database, SqliteDatabase
+from peewee import DatabaseError as PeeweeDatabaseError
+
+from weiquan_desktop.errors import UserError
+from weiquan_desktop.models.schema import database_proxy
+from weiquan_desktop.paths import DataDir
+
+# WAL lets command-line tools read while the GUI writes; synchronous=FULL because a front desk loses
+# power, and a case acknowledged on screen must survive it.
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": 2,
+    "foreign_keys": 1,
+    "busy_timeout": 15000,
+    "cache_size": -32000,
+}
+
+
+def sqlite_database(path: Path) -> SqliteDatabase:
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=15, check_same_thread=False)
+
+
+def open_database(data_dir: DataDir, url: str | None = None, *, migrate: bool = True) -> Database:
+    """Open (creating or migrating as needed) the station database and bind the models to it."""
+    from weiquan_desktop.models import migrations
+
+    if url and not url.startswith("sqlite"):
+        raise UserError(f"不支持的数据库地址：{url}（目前支持本机 SQLite 数据库文件）")
+    data_dir.ensure()
+    path = Path(url.split("://", 1)[1]) if url and "://" in url else data_dir.database
+    db = sqlite_database(path)
+    damaged = f"数据库文件 {path} 已损坏或不是本程序的数据库，程序没有改动它。"
+    try:
+        db.connect()
+    except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:  # "file is not a database"
+        raise UserError(f"{damaged}（{exc}）") from exc
+    except Exception as exc:  # unreadable file, locked folder
+        raise UserError(f"无法打开数据库文件 {path}：{exc}") from exc
+    database_proxy.initialize(db)
+    if migrate:
+        try:
+            migrations.ensure_schema(db, data_dir)
+        except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
+            db.close()
+            raise UserError(f"{damaged}（{exc}）") from exc
+        except UserError:
+            db.close()
+            raise
+    return db
+
+
+def close_database() -> None:
+    db = database_proxy.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
+def is_sqlite(db: Database | None = None) -> bool:
+    db = db if db is not None else database_proxy.obj
+    return isinstance(db, SqliteDatabase)
+
+
+@contextlib.contextmanager
+def write_transaction() -> Iterator[None]:
+    """A transaction that takes the write lock at once.
+
+    On SQLite a deferred transaction that reads and then writes can fail with SQLITE_BUSY under WAL when
+    another writer got in between; BEGIN IMMEDIATE waits for the lock (busy_timeout) instead.
+    """
+    db = database_proxy.obj
+    if is_sqlite(db) and not db.in_transaction():
+        with db.atomic("IMMEDIATE"):
+            yield
+    else:
+        with db.atomic():
+            yield
+
+
+def sqlite_backup_verified(db: Database, dest: Path) -> Path:
+    """Copy a live SQLite database with the backup API, check the copy, then move it into place.
+
+    The copy is written under a temporary name and renamed only once integrity_check passed, so ``dest``
+    is either a good copy or absent.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".part")
+    tmp.unlink(missing_ok=True)
+    target = sqlite3.connect(str(tmp))
+    try:
+        db.connection().backup(target)
+        result = target.execute("PRAGMA integrity_check").fetchone()[0]
+        target.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        target.close()
+    if result != "ok":
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"数据库备份校验失败（{result}），原数据库未作改动。")
+    with open(tmp, "rb+") as fh:
+        os.fsync(fh.fileno())
+    tmp.replace(dest)
+    return dest

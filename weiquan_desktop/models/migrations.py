@@ -1,0 +1,116 @@
+"""Schema versions and the migration ladder.
+
+A new database is created from the current models. An older one is first copied with SQLite's backup API
+(never a file copy of an open database) and the copy checked, then brought up one version at a time, each
+step in its own transaction. ``sql/v1.sql`` is the oldest schema as shipped, kept to test the ladder.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+from peewee import Database, TextField
+from playhouse.migrate import SchemaMigrator, migrate
+
+from weiquan_desktop import domain
+from weiquan_desktop.errors import UserError
+from weiquan_desktop.models.db import sqlite_backup_verified
+from weiquan_desktop.models.schema import (
+    ALL_MODELS,
+    GroundOption,
+    Record,
+    SchemaInfo,
+    Setting,
+    TimeLimitRule,
+)
+from weiquan_desktop.paths import DataDir
+from weiquan_desktop.text import search_text
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+
+# SQLite triggers that make the audit log append-only.
+AUDIT_TRIGGERS_SQLITE = (
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS record_event_no_update BEFORE UPDATE ON record_event "
+    "BEGIN SELECT RAISE(ABORT, 'record_event is append-only'); END",
+)
+
+
+
+def _v2_search_text(db: Database) -> None:
+    """v2: one lower-cased search column per record, with pinyin initials of respondent and item."""
+    migrate(SchemaMigrator.from_database(db).add_column("record", "search_text", TextField(default="")))
+    rows = (Record.select(Record.id, Record.case_no, Record.complainant_name, Record.phone,
+                          Record.respondent_name, Record.item, Record.facts, Record.external_no)
+            .tuples().iterator())
+    for rid, case_no, name, phone, respondent, item, facts, external_no in rows:
+        text = search_text(case_no=case_no, name=name, phone=phone, respondent=respondent, item=item,
+                           facts=facts, external_no=external_no)
+        Record.update(search_text=text).where(Record.id == rid).execute()
+
+
+# STEPS[n] brings a database from version n-1 to n.
+STEPS: dict[int, Callable[[Database], None]] = {2: _v2_search_text}
+
+
+def ensure_schema(db: Database, data_dir: DataDir | None) -> int:
+    """Create or migrate; returns the version the database was at before (0 for a new one)."""
+    tables = set(db.get_tables())
+    if not tables:
+        create_fresh(db)
+        return 0
+    if "schema_info" not in tables:
+        raise UserError("这个数据库文件不是本程序创建的（缺少版本信息），程序不会改动它。")
+    version = SchemaInfo.select(SchemaInfo.version).scalar()
+    if version > SCHEMA_VERSION:
+        raise UserError(
+            f"数据库的版本（v{version}）比本程序支持的版本（v{SCHEMA_VERSION}）新，请先升级程序再打开。"
+        )
+    if version < SCHEMA_VERSION:
+        if data_dir is not None:
+            copy = backup_before_migration(db, data_dir, version)
+            log.info("verified pre-migration copy at %s", copy)
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            with db.atomic():
+                STEPS[target](db)
+                SchemaInfo.update(version=target).execute()
+            log.info("database migrated to schema v%d", target)
+    return version
+
+
+def create_fresh(db: Database) -> None:
+    with db.atomic():
+        db.create_tables(ALL_MODELS)
+        for sql in AUDIT_TRIGGERS_SQLITE:
+            db.execute_sql(sql)
+        seed(db)
+        SchemaInfo.create(version=SCHEMA_VERSION)
+
+
+def seed(db: Database) -> None:
+    """Editable defaults: time limits, grounds, settings."""
+    for code, start, amount, unit, title, basis in domain.TIME_LIMIT_DEFAULTS:
+        TimeLimitRule.create(
+            code=code, effective_from=date.fromisoformat(start), amount=amount, unit=unit,
+            title=title, basis=basis,
+        )
+    for list_name, grounds in (("rejection", domain.REJECTION_GROUNDS),
+                               ("termination", domain.TERMINATION_GROUNDS)):
+        for position, text in enumerate(grounds, 1):
+            GroundOption.create(list_name=list_name, position=position, text=text)
+    for key, value in domain.SETTING_DEFAULTS.items():
+        Setting.insert(key=key, value=value).on_conflict_ignore().execute()
+
+
+def backup_before_migration(db: Database, data_dir: DataDir, version: int) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = data_dir.backups / f"pre-migration-v{version}-{stamp}.sqlite3"
+    return sqlite_backup_verified(db, dest)

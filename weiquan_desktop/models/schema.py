@@ -1,0 +1,393 @@
+"""The whole data model.
+
+Later capabilities add behaviour, not tables. Conventions: times are naive local datetimes (a station works
+in one time zone), money is a MoneyField (integer fen), lists the station may edit are tables, and the
+Chinese vocabulary of domain.py is stored as-is so the ledger and the database agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from weiquan_desktop.models.fields import MoneyField
+
+database_proxy = DatabaseProxy()
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class SchemaInfo(BaseModel):
+    """One row: the schema version this database is at."""
+
+    version = IntegerField()
+
+
+class Setting(BaseModel):
+    """Station-wide preferences (mask on print, idle lock minutes, retention years...)."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+# --- the station -----------------------------------------------------------------------------------------
+
+class Station(BaseModel):
+    """The station profile: one row."""
+
+    name = CharField(max_length=100)
+    code = CharField(max_length=16)
+    site_type = CharField(max_length=8, null=True)
+    host_business = CharField(max_length=100)
+    address = CharField(max_length=200)
+    phone = CharField(max_length=40)
+    hours = CharField(max_length=100, null=True)
+    # 五有 checklist, JSON: {item: {"ok": bool, "note": str}}
+    wuyou = TextField(default="{}")
+    created_at = DateTimeField(default=_now)
+    updated_at = DateTimeField(default=_now)
+
+
+class Body(BaseModel):
+    """A jurisdiction body the station answers to or refers cases to (12315 / 市场监管所 / 消协 / other)."""
+
+    kind = CharField(max_length=16)
+    name = CharField(max_length=100)
+    contact = CharField(max_length=50, null=True)
+    phone = CharField(max_length=40, null=True)
+    address = CharField(max_length=200, null=True)
+    active = BooleanField(default=True)
+
+
+class Business(BaseModel):
+    """A business at the site that can be complained about (被投诉方)."""
+
+    name = CharField(max_length=100, index=True)
+    booth = CharField(max_length=50, null=True)
+    contact = CharField(max_length=50, null=True)
+    phone = CharField(max_length=40, null=True)
+    licence_no = CharField(max_length=40, null=True)
+    address = CharField(max_length=200, null=True)
+    # pinyin initials of the name, for autocomplete by e.g. "mdl" (麦当劳)
+    initials = CharField(max_length=100, default="", index=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=_now)
+
+
+class Staff(BaseModel):
+    name = CharField(max_length=50)
+    role = CharField(max_length=16)
+    phone = CharField(max_length=40, null=True)
+    education = CharField(max_length=16, null=True)
+    # A staff member linked to a business (e.g. employed by it) may not mediate complaints against it.
+    business = ForeignKeyField(Business, null=True, on_delete="SET NULL")
+    username = CharField(max_length=50, null=True, unique=True)
+    password_hash = TextField(null=True)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    password_changed_at = DateTimeField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=_now)
+
+
+class Training(BaseModel):
+    staff = ForeignKeyField(Staff, backref="trainings", on_delete="CASCADE")
+    held_on = DateField()
+    topic = CharField(max_length=200)
+    hours = IntegerField(null=True)
+    organiser = CharField(max_length=100, null=True)
+
+
+class CoordinatorFiling(BaseModel):
+    """备案 of a change of coordinator, filed with the bureau."""
+
+    previous = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    successor = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
+    changed_on = DateField()
+    filed_with = CharField(max_length=100, null=True)
+    reason = TextField(null=True)
+    created_at = DateTimeField(default=_now)
+
+
+# --- records ---------------------------------------------------------------------------------------------
+
+class CaseSequence(BaseModel):
+    """Last case number used per year: incremented in the same transaction as the insert (gapless)."""
+
+    year = IntegerField(primary_key=True)
+    last = IntegerField(default=0)
+
+
+class Record(BaseModel):
+    """A consultation, complaint, report or suggestion (one row of the 台账)."""
+
+    case_no = CharField(max_length=40, unique=True)
+    kind = CharField(max_length=4, index=True)
+    source = CharField(max_length=10, index=True)
+    received_at = DateTimeField(index=True)
+    state = CharField(max_length=8, index=True)
+    # complainant / consumer
+    complainant_name = CharField(max_length=50, null=True)
+    phone = CharField(max_length=40, null=True, index=True)
+    id_type = CharField(max_length=20, null=True)
+    id_number = CharField(max_length=40, null=True)
+    address = CharField(max_length=200, null=True)
+    anonymous = BooleanField(default=False)
+    consent_publish = BooleanField(default=False)
+    consent_mediation = BooleanField(default=True)
+    agent_name = CharField(max_length=50, null=True)
+    agent_id_number = CharField(max_length=40, null=True)
+    agent_authorisation = TextField(null=True)  # matters, powers, period of the 授权委托书
+    # respondent: the business as registered (the name is kept as it was on the day, even if renamed later)
+    respondent = ForeignKeyField(Business, null=True, backref="records", on_delete="SET NULL")
+    respondent_name = CharField(max_length=100, null=True, index=True)
+    # goods or service and classification
+    category_group = CharField(max_length=4, null=True)
+    category = CharField(max_length=20, null=True, index=True)
+    item = CharField(max_length=100, null=True)
+    nature = CharField(max_length=8, null=True)
+    purchase_date = DateField(null=True)
+    amount = MoneyField(null=True)
+    place = CharField(max_length=100, null=True)
+    facts = TextField(null=True)
+    demands = CharField(max_length=100, null=True)  # joined with 、
+    clues = TextField(null=True)  # 举报: the concrete leads
+    # handling
+    answer = TextField(null=True)  # consultation answered on the spot
+    reply_due = DateTimeField(null=True)  # consultation: agreed reply time
+    decision = CharField(max_length=4, null=True)  # 受理 / 不予受理
+    decided_at = DateTimeField(null=True)
+    rejection_ground = TextField(null=True)
+    termination_ground = TextField(null=True)
+    closed_at = DateTimeField(null=True, index=True)
+    settlement = TextField(null=True)  # 和解内容 as text (the ledger column); terms are in SettlementTerm
+    recovered_amount = MoneyField(null=True)
+    punitive_amount = MoneyField(null=True)
+    punitive_basis = CharField(max_length=100, null=True)
+    handler = ForeignKeyField(Staff, null=True, backref="records", on_delete="SET NULL")
+    external_no = CharField(max_length=60, null=True, index=True)  # 12315 / bureau case number
+    is_group = BooleanField(default=False)
+    is_major = BooleanField(default=False)
+    satisfaction = CharField(max_length=8, null=True)
+    remark = TextField(null=True)
+    # bookkeeping
+    search_text = TextField(default="")  # see text.search_text; schema v2
+    version = IntegerField(default=1)  # optimistic locking: a save must name the version it read
+    created_at = DateTimeField(default=_now)
+    updated_at = DateTimeField(default=_now)
+    deleted_at = DateTimeField(null=True)
+    delete_reason = TextField(null=True)
+    anonymised_at = DateTimeField(null=True)
+
+
+class RecordEvent(BaseModel):
+    """Append-only history of a record: who did what, when."""
+
+    record = ForeignKeyField(Record, backref="events", on_delete="CASCADE")
+    at = DateTimeField(default=_now)
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    actor = CharField(max_length=50, null=True)  # the name as it was, also for system actions
+    action = CharField(max_length=30)
+    from_state = CharField(max_length=8, null=True)
+    to_state = CharField(max_length=8, null=True)
+    detail = TextField(null=True)  # JSON
+
+
+class ClockPause(BaseModel):
+    """Time spent on 检验/检测/鉴定: the mediation clock stops."""
+
+    record = ForeignKeyField(Record, backref="pauses", on_delete="CASCADE")
+    started_on = DateField()
+    ended_on = DateField(null=True)
+    reason = CharField(max_length=100)
+
+
+class MediationSession(BaseModel):
+    record = ForeignKeyField(Record, backref="sessions", on_delete="CASCADE")
+    held_at = DateTimeField()
+    mode = CharField(max_length=4)  # 现场 / 电话 / 视频
+    attendees = TextField(null=True)
+    mediator = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    consumer_statement = TextField(null=True)
+    business_statement = TextField(null=True)
+    notes = TextField(null=True)
+
+
+class SettlementTerm(BaseModel):
+    """One numbered term of a settlement agreement."""
+
+    record = ForeignKeyField(Record, backref="terms", on_delete="CASCADE")
+    position = IntegerField()
+    kind = CharField(max_length=8)
+    amount = MoneyField(null=True)
+    obligor = CharField(max_length=100, null=True)  # who does it
+    action = TextField()  # what is done
+    due_on = DateField(null=True)
+
+
+class Referral(BaseModel):
+    """A case or lead handed to a body (移交单), and the body's feedback."""
+
+    record = ForeignKeyField(Record, backref="referrals", on_delete="CASCADE")
+    number = CharField(max_length=40, unique=True)
+    body = ForeignKeyField(Body, null=True, backref="+", on_delete="SET NULL")
+    body_name = CharField(max_length=100)
+    reason = CharField(max_length=16)
+    materials = TextField(default="[]")  # JSON list of {"name", "count", "pages"}
+    referred_at = DateTimeField()
+    feedback_due = DateField(null=True)
+    feedback_at = DateTimeField(null=True)
+    feedback = TextField(null=True)
+
+
+class TransferFeedback(BaseModel):
+    """处理结果反馈单 content for a case passed down by 12315 or the bureau."""
+
+    record = ForeignKeyField(Record, backref="feedbacks", on_delete="CASCADE")
+    handled_at = DateTimeField()
+    process = TextField()
+    method = CharField(max_length=50)
+    result = TextField()
+    sent_at = DateTimeField(null=True)
+
+
+class ReturnVisit(BaseModel):
+    record = ForeignKeyField(Record, backref="visits", on_delete="CASCADE")
+    visited_at = DateTimeField()
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    satisfaction = CharField(max_length=8)
+    comment = TextField(null=True)
+
+
+class Activity(BaseModel):
+    """Publicity and training (活动)."""
+
+    held_on = DateField(index=True)
+    type = CharField(max_length=10)
+    place = CharField(max_length=100, null=True)
+    participants = IntegerField(null=True)
+    materials = TextField(null=True)  # materials handed out
+    description = TextField(null=True)
+    created_at = DateTimeField(default=_now)
+
+
+class ActivityStaff(BaseModel):
+    activity = ForeignKeyField(Activity, backref="staff_links", on_delete="CASCADE")
+    staff = ForeignKeyField(Staff, backref="activity_links", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("activity", "staff"), True),)
+
+
+class Attachment(BaseModel):
+    """A file kept in the data folder under its SHA-256: evidence, a printed document, an activity photo."""
+
+    record = ForeignKeyField(Record, null=True, backref="attachments", on_delete="CASCADE")
+    activity = ForeignKeyField(Activity, null=True, backref="photos", on_delete="CASCADE")
+    purpose = CharField(max_length=10)  # 证据 / 文书 / 照片
+    sha256 = CharField(max_length=64, index=True)
+    filename = CharField(max_length=255)
+    mime = CharField(max_length=100, null=True)
+    size = IntegerField()
+    added_at = DateTimeField(default=_now)
+    added_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+
+
+# --- rules and calendar ----------------------------------------------------------------------------------
+
+class Holiday(BaseModel):
+    """A station-entered calendar day that overrides chinesecalendar (holiday or make-up working day)."""
+
+    day = DateField(primary_key=True)
+    workday = BooleanField()  # True: make-up working day (调休上班); False: holiday
+    name = CharField(max_length=50, null=True)
+
+
+class TimeLimitRule(BaseModel):
+    """A time limit in force from ``effective_from`` (rules are data: Order 20 -> Order 121 in 2026)."""
+
+    code = CharField(max_length=30)
+    effective_from = DateField()
+    amount = IntegerField()
+    unit = CharField(max_length=16)  # working_days / calendar_days / hours
+    title = CharField(max_length=100)
+    basis = CharField(max_length=200, null=True)
+
+    class Meta:
+        indexes = ((("code", "effective_from"), True),)
+
+
+class GroundOption(BaseModel):
+    """Editable lists of grounds: 不予受理 (rejection) and 终止调解 (termination)."""
+
+    list_name = CharField(max_length=16)  # rejection / termination
+    position = IntegerField()
+    text = TextField()
+    active = BooleanField(default=True)
+
+
+# --- trail, reports, drafts ------------------------------------------------------------------------------
+
+class AuditLog(BaseModel):
+    """Append-only and hash-chained; triggers refuse UPDATE and DELETE."""
+
+    id = AutoField()
+    at = DateTimeField(default=_now)
+    actor = CharField(max_length=50, null=True)
+    action = CharField(max_length=30)
+    entity = CharField(max_length=30, null=True)
+    entity_id = CharField(max_length=40, null=True)
+    detail = TextField(null=True)  # JSON
+    prev_hash = CharField(max_length=64)
+    hash = CharField(max_length=64)
+
+
+class ReportSnapshot(BaseModel):
+    """A statistics report as submitted: frozen figures and text."""
+
+    period_start = DateField()
+    period_end = DateField()
+    label = CharField(max_length=40)
+    figures = TextField()  # JSON per spec/report.md
+    hotspots = TextField(null=True)
+    measures = TextField(null=True)
+    audit_head = CharField(max_length=64, null=True)
+    created_at = DateTimeField(default=_now)
+    created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+
+
+class Draft(BaseModel):
+    """An intake form being typed: autosaved, offered back after a crash."""
+
+    form = CharField(max_length=30)
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="CASCADE")
+    payload = TextField()  # JSON
+    updated_at = DateTimeField(default=_now)
+
+
+ALL_MODELS: tuple[type[BaseModel], ...] = (
+    SchemaInfo, Setting, Station, Body, Business, Staff, Training, CoordinatorFiling, CaseSequence, Record,
+    RecordEvent, ClockPause, MediationSession, SettlementTerm, Referral, TransferFeedback, ReturnVisit,
+    Activity, ActivityStaff, Attachment, Holiday, TimeLimitRule, GroundOption, AuditLog, ReportSnapshot,
+    Draft,
+)

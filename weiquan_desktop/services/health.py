@@ -1,0 +1,80 @@
+"""``weiquan-desktop check``: the health of the database, the attachment files and the audit chain."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from weiquan_desktop.models.db import is_sqlite
+from weiquan_desktop.models.migrations import SCHEMA_VERSION
+from weiquan_desktop.models.schema import Attachment, Record, SchemaInfo, database_proxy
+from weiquan_desktop.paths import DataDir
+from weiquan_desktop.services import audit
+
+
+@dataclass
+class HealthReport:
+    lines: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def good(self, text: str) -> None:
+        self.lines.append(f"正常  {text}")
+
+    def bad(self, text: str) -> None:
+        self.lines.append(f"异常  {text}")
+        self.problems.append(text)
+
+
+def attachment_file(data_dir: DataDir, sha256: str) -> Path:
+    """Attachments are stored as attachments/ab/abcdef... (the first two hex digits as a folder)."""
+    return data_dir.attachments / sha256[:2] / sha256
+
+
+def check(data_dir: DataDir, *, full: bool = True) -> HealthReport:
+    report = HealthReport()
+    db = database_proxy.obj
+    version = SchemaInfo.select(SchemaInfo.version).scalar()
+    if version == SCHEMA_VERSION:
+        report.good(f"数据库结构版本 v{version}")
+    else:
+        report.bad(f"数据库结构版本 v{version}，程序需要 v{SCHEMA_VERSION}")
+    if is_sqlite(db):
+        pragma = "integrity_check" if full else "quick_check"
+        results = [row[0] for row in db.execute_sql(f"PRAGMA {pragma}").fetchall()]
+        if results == ["ok"]:
+            report.good(f"数据库完整性检查通过（{data_dir.database}）")
+        else:
+            report.bad("数据库完整性检查失败：" + "；".join(results[:5]))
+        broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            report.bad(f"有 {len(broken)} 处数据引用了不存在的记录（如表 {broken[0][0]} 第 {broken[0][1]} 行）")
+        else:
+            report.good("数据引用关系完整")
+        mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0]
+        (report.good if mode == "wal" else report.bad)(f"日志模式 {mode}")
+    report.good(f"共 {Record.select().count()} 条登记记录")
+    missing, damaged, count = [], [], 0
+    for sha, name in Attachment.select(Attachment.sha256, Attachment.filename).tuples().iterator():
+        count += 1
+        path = attachment_file(data_dir, sha)
+        if not path.is_file():
+            missing.append(name)
+        elif full and hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+            damaged.append(name)
+    if missing:
+        report.bad(f"{len(missing)} 个附件文件缺失，如：{missing[0]}")
+    if damaged:
+        report.bad(f"{len(damaged)} 个附件文件内容已损坏，如：{damaged[0]}")
+    if not missing and not damaged:
+        report.good(f"{count} 个附件文件齐全")
+    chain = audit.verify()
+    if chain.ok:
+        report.good(f"审计日志 {chain.rows} 条，哈希链完整")
+    else:
+        report.bad(f"审计日志哈希链断裂：{chain.reason}")
+    return report

@@ -1,0 +1,127 @@
+"""The station profile and its jurisdiction bodies."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+
+from weiquan_desktop import domain, validation
+from weiquan_desktop.errors import ValidationError
+from weiquan_desktop.models import write_transaction
+from weiquan_desktop.models.schema import Body, Setting, Station
+from weiquan_desktop.services import audit
+
+# field -> (Chinese label, required)
+PROFILE_FIELDS: dict[str, tuple[str, bool]] = {
+    "name": ("站点名称", True),
+    "code": ("站点编码", True),
+    "host_business": ("依托单位", True),
+    "address": ("地址", True),
+    "phone": ("联系电话", True),
+    "body_12315": ("辖区12315机构", True),
+    "body_amr": ("辖区市场监管所", True),
+    "body_cca": ("消费者协会", False),
+    "site_type": ("场所类型", False),
+    "hours": ("服务时间", False),
+}
+BODY_FIELDS = {"body_12315": "12315", "body_amr": "市场监管所", "body_cca": "消协"}
+
+
+@dataclass
+class StationProfile:
+    name: str = ""
+    code: str = ""
+    host_business: str = ""
+    address: str = ""
+    phone: str = ""
+    body_12315: str = ""
+    body_amr: str = ""
+    body_cca: str = ""
+    site_type: str = ""
+    hours: str = ""
+
+    def validated(self) -> StationProfile:
+        """A cleaned copy; raises ValidationError naming the first bad field."""
+        values = {f.name: (getattr(self, f.name) or "").strip() for f in fields(self)}
+        for key, (label, needed) in PROFILE_FIELDS.items():
+            if needed:
+                validation.required(values[key], label)
+        values["code"] = validation.station_code(values["code"])
+        values["phone"] = validation.phone(values["phone"], "联系电话", allow_service=True)
+        if values["site_type"] and values["site_type"] not in domain.SITE_TYPES:
+            raise ValidationError(f"“场所类型”应为：{'、'.join(domain.SITE_TYPES)}。", "场所类型")
+        return StationProfile(**values)
+
+
+def is_configured() -> bool:
+    return Station.select().exists()
+
+
+def current() -> Station | None:
+    return Station.select().order_by(Station.id).first()
+
+
+def station_code() -> str:
+    station = current()
+    if station is None:
+        raise ValidationError("尚未填写站点信息，请先在“站点设置”中填写站点名称和编码。", "站点编码")
+    return station.code
+
+
+def body_for(kind: str) -> Body | None:
+    return Body.select().where(Body.kind == kind, Body.active).order_by(Body.id).first()
+
+
+def load_profile() -> StationProfile | None:
+    station = current()
+    if station is None:
+        return None
+    profile = StationProfile(
+        name=station.name, code=station.code, host_business=station.host_business,
+        address=station.address, phone=station.phone, site_type=station.site_type or "",
+        hours=station.hours or "",
+    )
+    for attr, kind in BODY_FIELDS.items():
+        body = body_for(kind)
+        setattr(profile, attr, body.name if body else "")
+    return profile
+
+
+def save_profile(profile: StationProfile, actor: str | None = None) -> Station:
+    """Create or update the profile and its bodies in one transaction, audited with old -> new."""
+    clean = profile.validated()
+    before = load_profile()
+    with write_transaction():
+        station = current() or Station()
+        for attr in ("name", "code", "host_business", "address", "phone"):
+            setattr(station, attr, getattr(clean, attr))
+        station.site_type = clean.site_type or None
+        station.hours = clean.hours or None
+        station.updated_at = datetime.now().replace(microsecond=0)
+        station.save()
+        for attr, kind in BODY_FIELDS.items():
+            name = getattr(clean, attr)
+            body = body_for(kind)
+            if body is None and name:
+                Body.create(kind=kind, name=name)
+            elif body is not None and name != body.name:
+                if name:
+                    body.name = name
+                    body.save()
+                else:
+                    body.active = False
+                    body.save()
+        if before is None:
+            audit.append("station.create", actor=actor, entity="station", entity_id=station.id,
+                         detail=asdict(clean))
+        else:
+            changes = {k: [v, getattr(clean, k)] for k, v in asdict(before).items() if v != getattr(clean, k)}
+            if changes:
+                audit.append("station.update", actor=actor, entity="station", entity_id=station.id,
+                             detail=changes)
+    return station
+
+
+def setting(key: str) -> str:
+    row = Setting.get_or_none(Setting.key == key)
+    return row.value if row else domain.SETTING_DEFAULTS.get(key, "")

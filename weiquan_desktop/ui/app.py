@@ -1,0 +1,97 @@
+"""GUI start-up: one instance per data folder, fonts, translations, crash handler, first run, main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from weiquan_desktop import APP_NAME, APP_TITLE, __version__, logsetup
+from weiquan_desktop.errors import UserError
+from weiquan_desktop.paths import DataDir
+from weiquan_desktop.assets import FONT_FAMILY, font_file, resource_path
+
+log = logging.getLogger(__name__)
+
+# System Chinese UI fonts first (they match the platform), the bundled one last so text always renders.
+PREFERRED_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
+                      "Source Han Sans SC", FONT_FAMILY]
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_NAME)
+    icon = resource_path("icons", "app.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    setup_fonts(app)
+    setup_translations(app)
+    return app
+
+
+def setup_fonts(app: QApplication) -> None:
+    if QFontDatabase.addApplicationFont(str(font_file())) < 0:
+        log.warning("bundled font %s could not be loaded", font_file())
+    font = QFont(app.font())
+    font.setFamilies(PREFERRED_FAMILIES)
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+    app.setFont(font)
+
+
+def setup_translations(app: QApplication) -> None:
+    """Qt's own Chinese strings for standard buttons and dialogs (确定/取消/打开)."""
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            break
+
+
+def run(data_root: Path, database_url: str | None = None) -> int:
+    from weiquan_desktop.models import close_database, open_database
+    from weiquan_desktop.services import station
+    from weiquan_desktop.ui.crash import ExceptionHandler
+    from weiquan_desktop.ui.main_window import MainWindow
+    from weiquan_desktop.ui.single_instance import SingleInstance
+    from weiquan_desktop.ui.station_form import FirstRunDialog
+
+    app = application()
+    instance = SingleInstance(data_root)
+    if not instance.acquire():
+        if instance.hand_over():
+            print(f"{APP_TITLE} 已在运行（数据文件夹 {data_root}），已切换到已打开的窗口。")
+            return 0
+        QMessageBox.critical(None, APP_TITLE, f"数据文件夹 {data_root} 正被另一个程序窗口使用，且无法与其联系。")
+        return 1
+    data_dir = DataDir(data_root).ensure()
+    log_path = logsetup.configure(data_dir.logs)
+    handler = ExceptionHandler(log_path, app)
+    handler.install()
+    log.info("starting %s %s on %s (pid %d)", APP_NAME, __version__, data_root, os.getpid())
+    try:
+        open_database(data_dir, database_url)
+    except UserError as exc:
+        QMessageBox.critical(None, APP_TITLE, str(exc))
+        instance.release()
+        return 1
+    try:
+        if not station.is_configured() and FirstRunDialog().exec() != QDialog.DialogCode.Accepted:
+            return 0
+        window = MainWindow(data_dir)
+        instance.activated.connect(window.bring_to_front)
+        window.show()
+        return app.exec()
+    finally:
+        close_database()
+        instance.release()

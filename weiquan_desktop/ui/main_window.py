@@ -1,0 +1,102 @@
+"""The main window: tabs 台账, 报表, 活动, 站点设置; menus; a status bar with what needs attention."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from weiquan_desktop import APP_TITLE, __version__, pdf
+from weiquan_desktop.errors import UserError
+from weiquan_desktop.models.schema import Record
+from weiquan_desktop.paths import DataDir
+from weiquan_desktop.services import health, station
+from weiquan_desktop.ui.forms import child, load_form
+from weiquan_desktop.ui.pages import ActivityPage, OverviewPage
+from weiquan_desktop.ui.register_view import RegisterView
+from weiquan_desktop.ui.station_form import SettingsPage
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, data_dir: DataDir, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = data_dir
+        load_form("main_window.ui", self)
+        self.tabs = child(self, QTabWidget, "tabs")
+        self.register_view = RegisterView()
+        self.overview = OverviewPage()
+        self.activities = ActivityPage()
+        self.settings = SettingsPage()
+        for name, page in (("registerTab", self.register_view), ("reportTab", self.overview),
+                           ("activityTab", self.activities), ("settingsTab", self.settings)):
+            child(self, QWidget, name).layout().addWidget(page)
+        self.station_label = QLabel()
+        self.attention_label = QLabel()
+        self.statusBar().addWidget(self.station_label, 1)
+        self.statusBar().addPermanentWidget(self.attention_label)
+        actions = {
+            "actionOpenDataFolder": self.open_data_folder, "actionQuit": self.close,
+            "actionRefresh": self.refresh, "actionCheck": self.run_check, "actionTestPage": self.test_page,
+            "actionAbout": self.about,
+        }
+        for name, slot in actions.items():
+            child(self, QAction, name).triggered.connect(slot)
+        self.settings.save_button.clicked.connect(self.refresh_status)
+        self.refresh_status()
+
+    def refresh(self) -> None:
+        self.register_view.apply_filters()
+        self.overview.reload()
+        self.activities.reload()
+        self.settings.reload()
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        profile = station.load_profile()
+        name = profile.name if profile else "（尚未填写站点信息）"
+        self.setWindowTitle(f"{name} - {APP_TITLE}")
+        self.station_label.setText(f"{name}　数据文件夹：{self.data_dir.root}")
+        alive = Record.deleted_at.is_null()
+        pending = Record.select().where(alive, Record.kind == "投诉", Record.state == "待受理").count()
+        mediating = Record.select().where(alive, Record.state == "调解中").count()
+        waiting = Record.select().where(alive, Record.kind == "咨询", Record.state == "待回复").count()
+        self.attention_label.setText(f"待受理投诉 {pending} 件　调解中 {mediating} 件　待回复咨询 {waiting} 件")
+
+    def bring_to_front(self) -> None:
+        self.showNormal() if self.isMinimized() else self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.data_dir.root)))
+
+    def run_check(self) -> None:
+        report = health.check(self.data_dir)
+        text = "\n".join(report.lines)
+        if report.ok:
+            QMessageBox.information(self, "数据检查", "检查完成，未发现问题。\n\n" + text)
+        else:
+            QMessageBox.warning(self, "数据检查", f"发现 {len(report.problems)} 个问题：\n\n" + text)
+
+    def test_page(self) -> None:
+        default = str(Path.home() / f"打印测试页-{date.today():%Y%m%d}.pdf")
+        target, _ = QFileDialog.getSaveFileName(self, "保存打印测试页", default, "PDF 文件 (*.pdf)")
+        if not target:
+            return
+        try:
+            pdf.test_page(Path(target), station.load_profile().name if station.is_configured() else None)
+        except UserError as exc:
+            QMessageBox.warning(self, "无法生成测试页", str(exc))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(target))
+
+    def about(self) -> None:
+        QMessageBox.about(self, "关于", f"<b>{APP_TITLE}</b><br>版本 {__version__}<br><br>"
+                          "面向12315消费维权服务站的离线工作软件：受理登记、调解、文书、台账与统计报表。<br>"
+                          "内置字体：文泉驿微米黑（Apache-2.0）。")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        event.accept()
