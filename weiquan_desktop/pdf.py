@@ -16,8 +16,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from weiquan_desktop import APP_TITLE, __version__
-from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.assets import font_file
+from weiquan_desktop.fileio import atomic_write
 
 FONT = "WenQuanYiMicroHei"
 _registered = False

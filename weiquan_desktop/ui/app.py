@@ -12,9 +12,9 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from weiquan_desktop import APP_NAME, APP_TITLE, __version__, logsetup
+from weiquan_desktop.assets import FONT_FAMILY, font_file, resource_path
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.paths import DataDir
-from weiquan_desktop.assets import FONT_FAMILY, font_file, resource_path
 
 log = logging.getLogger(__name__)
 
