@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from weiquan_desktop.models.schema import Holiday, TimeLimitRule
-from weiquan_desktop.services.deadlines import WorkCalendar, apply_rule, rule_for
+from weiquan_desktop.services.deadlines import RuleBook, WorkCalendar
 
 CAL = WorkCalendar()
 
@@ -62,19 +62,19 @@ def test_paused_days_are_not_counted():
 
 
 def test_mediation_limit_changes_on_2026_04_15(db):
-    cal = WorkCalendar.from_database()
-    before = rule_for("mediation", date(2026, 4, 14))
-    after = rule_for("mediation", date(2026, 4, 15))
+    book = RuleBook()
+    before = book.rule("mediation", date(2026, 4, 14))
+    after = book.rule("mediation", date(2026, 4, 15))
     assert (before.amount, before.unit) == (45, "working_days")
     assert (after.amount, after.unit) == (60, "calendar_days")
-    assert apply_rule(cal, after, date(2026, 8, 2)).due == date(2026, 10, 8)
+    assert book.due("mediation", date(2026, 8, 2)).due == date(2026, 10, 8)
+    assert book.due("mediation", date(2026, 4, 14)).due == date(2026, 6, 18)  # 45 wd; May Day, make-up 05-09
 
 
 def test_rules_and_holidays_are_station_editable(db):
     TimeLimitRule.update(amount=5).where(TimeLimitRule.code == "decision").execute()
     Holiday.create(day=date(2026, 3, 10), workday=False, name="本地节日")
-    cal = WorkCalendar.from_database()
-    assert apply_rule(cal, rule_for("decision", date(2026, 3, 6)), date(2026, 3, 6)).due == date(2026, 3, 16)
+    assert RuleBook().due("decision", date(2026, 3, 6)).due == date(2026, 3, 16)
 
 
 @settings(max_examples=300, deadline=None)

@@ -26,6 +26,8 @@ CLOSING_STATES: dict[str, tuple[str, ...]] = {
     "建议": ("已办结",),
 }
 ALL_STATES = tuple(dict.fromkeys(s for states in STATES.values() for s in states))
+OPEN_STATES = tuple(dict.fromkeys(s for kind, states in STATES.items() for s in states
+                                  if s not in CLOSING_STATES[kind]))
 COMPLAINT_CLOSING = CLOSING_STATES["投诉"]
 
 DECISIONS = ("受理", "不予受理")

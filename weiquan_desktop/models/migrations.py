@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from peewee import Database, TextField
+from peewee import BooleanField, CharField, Database, DateField, TextField
 from playhouse.migrate import SchemaMigrator, migrate
 
 from weiquan_desktop import domain
@@ -45,9 +45,17 @@ AUDIT_TRIGGERS_SQLITE = (
 
 
 
-def _v2_search_text(db: Database) -> None:
-    """v2: one lower-cased search column per record, with pinyin initials of respondent and item."""
-    migrate(SchemaMigrator.from_database(db).add_column("record", "search_text", TextField(default="")))
+def _v2_search_and_deadlines(db: Database) -> None:
+    """v2: a lower-cased search column per record (with pinyin initials of respondent and item) and the
+    next deadline of open records, so the register searches, filters and sorts on them in SQL."""
+    migrator = SchemaMigrator.from_database(db)
+    migrate(
+        migrator.add_column("record", "search_text", TextField(default="")),
+        migrator.add_column("record", "next_due", DateField(null=True)),
+        migrator.add_column("record", "due_label", CharField(max_length=10, null=True)),
+        migrator.add_column("record", "due_estimated", BooleanField(default=False)),
+        migrator.add_index("record", ("next_due",)),
+    )
     rows = (Record.select(Record.id, Record.case_no, Record.complainant_name, Record.phone,
                           Record.respondent_name, Record.item, Record.facts, Record.external_no)
             .tuples().iterator())
@@ -55,10 +63,13 @@ def _v2_search_text(db: Database) -> None:
         text = search_text(case_no=case_no, name=name, phone=phone, respondent=respondent, item=item,
                            facts=facts, external_no=external_no)
         Record.update(search_text=text).where(Record.id == rid).execute()
+    from weiquan_desktop.services import deadlines  # the services' rules, applied once to old records
+
+    deadlines.refresh_open_records()
 
 
 # STEPS[n] brings a database from version n-1 to n.
-STEPS: dict[int, Callable[[Database], None]] = {2: _v2_search_text}
+STEPS: dict[int, Callable[[Database], None]] = {2: _v2_search_and_deadlines}
 
 
 def ensure_schema(db: Database, data_dir: DataDir | None) -> int:

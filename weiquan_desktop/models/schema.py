@@ -192,6 +192,10 @@ class Record(BaseModel):
     remark = TextField(null=True)
     # bookkeeping
     search_text = TextField(default="")  # see text.search_text; schema v2
+    # the next statutory deadline of an open record, kept current by services.deadlines (schema v2)
+    next_due = DateField(null=True, index=True)
+    due_label = CharField(max_length=10, null=True)
+    due_estimated = BooleanField(default=False)
     version = IntegerField(default=1)  # optimistic locking: a save must name the version it read
     created_at = DateTimeField(default=_now)
     updated_at = DateTimeField(default=_now)

@@ -18,7 +18,8 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from weiquan_desktop.models.schema import Holiday, TimeLimitRule
+from weiquan_desktop import domain
+from weiquan_desktop.models.schema import ClockPause, Holiday, TimeLimitRule
 
 MAX_SPAN_DAYS = 3 * 366  # no limit in the rules comes near this; stops a bad rule from looping forever
 
@@ -47,6 +48,7 @@ class WorkCalendar:
     def __init__(self, overrides: dict[date, bool] | None = None) -> None:
         self.overrides = dict(overrides or {})
         self._override_years = {d.year for d in self.overrides}
+        self._memo: dict[tuple[str, date, int], Deadline] = {}  # exports ask for the same dates again and again
 
     @classmethod
     def from_database(cls) -> WorkCalendar:
@@ -65,6 +67,8 @@ class WorkCalendar:
     def add_working_days(self, start: date, n: int, paused: Iterable[tuple[date, date]] = ()) -> Deadline:
         """The Nth working day strictly after ``start``, not counting paused days."""
         pauses = list(paused)
+        if not pauses and ("w", start, n) in self._memo:
+            return self._memo[("w", start, n)]
         day, counted, estimated = start, 0, False
         for _ in range(MAX_SPAN_DAYS):
             if counted >= n:
@@ -73,11 +77,16 @@ class WorkCalendar:
             estimated = estimated or self.is_estimated_year(day.year)
             if self.is_workday(day) and not _in_pause(day, pauses):
                 counted += 1
-        return Deadline(day, estimated)
+        result = Deadline(day, estimated)
+        if not pauses:
+            self._memo[("w", start, n)] = result
+        return result
 
     def add_calendar_days(self, start: date, n: int, paused: Iterable[tuple[date, date]] = ()) -> Deadline:
         """N days after ``start`` (paused days not counted), moved on to a working day if it is a rest day."""
         pauses = list(paused)
+        if not pauses and ("c", start, n) in self._memo:
+            return self._memo[("c", start, n)]
         day, counted, estimated = start, 0, False
         for _ in range(MAX_SPAN_DAYS):
             if counted >= n:
@@ -89,7 +98,10 @@ class WorkCalendar:
         while not self.is_workday(day):
             day += timedelta(days=1)
             estimated = estimated or self.is_estimated_year(day.year)
-        return Deadline(day, estimated)
+        result = Deadline(day, estimated)
+        if not pauses:
+            self._memo[("c", start, n)] = result
+        return result
 
 
 def _in_pause(day: date, pauses: list[tuple[date, date]]) -> bool:
@@ -103,18 +115,6 @@ class Rule:
     unit: str
     title: str
     effective_from: date
-
-
-def rule_for(code: str, on: date) -> Rule:
-    """The rule in force on ``on``: the one with the latest effective date not after it."""
-    row = (TimeLimitRule.select().where(TimeLimitRule.code == code, TimeLimitRule.effective_from <= on)
-           .order_by(TimeLimitRule.effective_from.desc()).first())
-    if row is None:  # before the first rule: the earliest one applies
-        row = (TimeLimitRule.select().where(TimeLimitRule.code == code)
-               .order_by(TimeLimitRule.effective_from).first())
-    if row is None:
-        raise LookupError(f"no time-limit rule {code!r}")
-    return Rule(row.code, row.amount, row.unit, row.title, row.effective_from)
 
 
 def apply_rule(calendar: WorkCalendar, rule: Rule, start: date | datetime,
@@ -131,3 +131,95 @@ def apply_rule(calendar: WorkCalendar, rule: Rule, start: date | datetime,
     if rule.unit == "hours":
         return Deadline(start + timedelta(days=-(-rule.amount // 24)), calendar.is_estimated_year(start.year))
     raise ValueError(f"unknown time unit {rule.unit!r}")
+
+
+# --- deadlines of a record -----------------------------------------------------------------------------
+
+DUE_DECISION, DUE_MEDIATION, DUE_FEEDBACK, DUE_REPLY = "受理期限", "调解期限", "反馈期限", "答复期限"
+
+
+class RuleBook:
+    """The rules and the calendar loaded once, for computing many records' deadlines."""
+
+    def __init__(self, calendar: WorkCalendar | None = None) -> None:
+        self.calendar = calendar or WorkCalendar.from_database()
+        self._rules: dict[str, list[Rule]] = {}
+        for row in TimeLimitRule.select().order_by(TimeLimitRule.effective_from):
+            self._rules.setdefault(row.code, []).append(
+                Rule(row.code, row.amount, row.unit, row.title, row.effective_from))
+
+    def rule(self, code: str, on: date) -> Rule:
+        rules = self._rules.get(code)
+        if not rules:
+            raise LookupError(f"no time-limit rule {code!r}")
+        in_force = [r for r in rules if r.effective_from <= on]
+        return in_force[-1] if in_force else rules[0]
+
+    def due(self, code: str, start: date) -> Deadline:
+        return apply_rule(self.calendar, self.rule(code, start), start)
+
+    def record_deadlines(self, kind: str, source: str, received_at: datetime, decision: str | None,
+                         decided_at: datetime | None, reply_due: datetime | None = None,
+                         pauses: Iterable[tuple[date, date]] = ()) -> dict[str, Deadline]:
+        out: dict[str, Deadline] = {}
+        received = received_at.date()
+        if kind == "投诉":
+            out[DUE_DECISION] = self.due("decision", received)
+            if decision == "受理" and decided_at is not None:
+                accepted = decided_at.date()
+                out[DUE_MEDIATION] = apply_rule(self.calendar, self.rule("mediation", accepted), accepted, pauses)
+        if source == "12315转办":
+            out[DUE_FEEDBACK] = self.due("transfer_feedback", received)
+        if kind == "咨询" and reply_due is not None:
+            out[DUE_REPLY] = Deadline(reply_due.date(), self.calendar.is_estimated_year(reply_due.year))
+        return out
+
+
+# which deadlines still bind a record in a given open state
+_OPEN_STATE_DEADLINES = {
+    ("投诉", "待受理"): (DUE_DECISION, DUE_FEEDBACK),
+    ("投诉", "调解中"): (DUE_MEDIATION, DUE_FEEDBACK),
+    ("咨询", "待回复"): (DUE_REPLY,),
+}
+
+
+def next_deadline(book: RuleBook, record: object, pauses: Iterable[tuple[date, date]] = ()
+                  ) -> tuple[str, Deadline] | None:
+    """The earliest deadline still binding an open record, or None for a closed one."""
+    binding = _OPEN_STATE_DEADLINES.get((record.kind, record.state))
+    if not binding:
+        return None
+    all_due = book.record_deadlines(record.kind, record.source, record.received_at, record.decision,
+                                    record.decided_at, record.reply_due, pauses)
+    candidates = [(label, all_due[label]) for label in binding if label in all_due]
+    return min(candidates, key=lambda item: item[1].due) if candidates else None
+
+
+def pauses_of(record_id: int) -> list[tuple[date, date]]:
+    today = date.today()
+    return [(start, end or today) for start, end in ClockPause.select(ClockPause.started_on, ClockPause.ended_on)
+            .where(ClockPause.record == record_id).tuples()]
+
+
+def refresh(record: object, book: RuleBook | None = None) -> None:
+    """Set the record's next_due / due_label / due_estimated (the caller saves it)."""
+    book = book or RuleBook()
+    found = next_deadline(book, record, pauses_of(record.id) if getattr(record, "id", None) else ())
+    record.next_due, record.due_label, record.due_estimated = (
+        (found[1].due, found[0], found[1].estimated) if found else (None, None, False))
+
+
+def refresh_open_records() -> int:
+    """Recompute the deadlines of every open record (after the calendar or a rule was edited)."""
+    from weiquan_desktop.models.schema import Record
+
+    book = RuleBook()
+    changed = 0
+    for record in Record.select().where(Record.state.in_(domain.OPEN_STATES) | Record.next_due.is_null(False)):
+        before = (record.next_due, record.due_label, record.due_estimated)
+        refresh(record, book)
+        if (record.next_due, record.due_label, record.due_estimated) != before:
+            Record.update(next_due=record.next_due, due_label=record.due_label,
+                          due_estimated=record.due_estimated).where(Record.id == record.id).execute()
+            changed += 1
+    return changed

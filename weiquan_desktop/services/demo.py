@@ -24,7 +24,7 @@ from weiquan_desktop.models.schema import (
     SettlementTerm,
     Staff,
 )
-from weiquan_desktop.services import audit, numbering, station
+from weiquan_desktop.services import audit, deadlines, numbering, station
 from weiquan_desktop.text import initials, search_text
 from weiquan_desktop.validation import ID_CHECK, ID_WEIGHTS
 
@@ -180,6 +180,7 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
             ids.extend(row[0] for row in Record.insert_many(chunk).returning(Record.id).tuples().execute())
         _insert_extras(rng, ids, extras, staff)
         _activities(rng, start, end, staff)
+        deadlines.refresh_open_records()
         audit.append("demo.generate", actor="演示数据", detail={"records": records, "seed": seed})
     return records
 

@@ -1,0 +1,315 @@
+"""Registering a consultation, complaint, report or suggestion (受理登记), and the acceptance decision.
+
+Validation happens here, not only in the dialog: the importer and the command line go through the same
+checks. A registration is one transaction: case number, record, history event, audit row and deadline.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import TypeVar
+
+from weiquan_desktop import domain, validation
+from weiquan_desktop.errors import UserError, ValidationError
+from weiquan_desktop.models import write_transaction
+from weiquan_desktop.models.schema import Business, Record, RecordEvent, Staff
+from weiquan_desktop.services import audit, deadlines, numbering, station
+from weiquan_desktop.text import initials, search_text
+
+T = TypeVar("T")
+
+
+@dataclass
+class IntakeForm:
+    """What the intake dialog collects. Text as typed; ``validate`` cleans and checks it."""
+
+    kind: str = "投诉"
+    source: str = "来访"
+    received_at: datetime | None = None  # None: now
+    complainant_name: str = ""
+    phone: str = ""
+    id_type: str = "居民身份证"
+    id_number: str = ""
+    address: str = ""
+    anonymous: bool = False
+    agent_name: str = ""
+    agent_id_number: str = ""
+    agent_authorisation: str = ""
+    respondent_id: int | None = None
+    respondent_name: str = ""
+    category: str = ""
+    item: str = ""
+    nature: str = ""
+    purchase_date: date | None = None
+    amount: str = ""
+    place: str = ""
+    facts: str = ""
+    demands: list[str] = field(default_factory=list)
+    clues: str = ""
+    external_no: str = ""
+    is_group: bool = False
+    answer: str = ""  # consultation answered on the spot
+    reply_due: datetime | None = None  # or: reply by an agreed time
+    handler_id: int | None = None
+    remark: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> IntakeForm:
+        data = json.loads(text)
+        for key in ("received_at", "reply_due"):
+            if data.get(key):
+                data[key] = datetime.fromisoformat(data[key])
+        if data.get("purchase_date"):
+            data["purchase_date"] = date.fromisoformat(data["purchase_date"])
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def _check(errors: list[ValidationError], fn: Callable[..., T], *args: object, **kwargs: object) -> T | None:
+    """Run one field check, collecting its error instead of raising it."""
+    try:
+        return fn(*args, **kwargs)
+    except ValidationError as exc:
+        errors.append(exc)
+        return None
+
+
+def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[ValidationError]]:
+    """Every problem of the form (for inline display), and the cleaned values."""
+    now = now or datetime.now()
+    errors: list[ValidationError] = []
+    kind = form.kind
+    if kind not in domain.KINDS:
+        errors.append(ValidationError(f"“类型”应为：{'、'.join(domain.KINDS)}。", "类型"))
+    if form.source not in domain.SOURCES:
+        errors.append(ValidationError(f"“来源”应为：{'、'.join(domain.SOURCES)}。", "来源"))
+    received = (form.received_at or now).replace(microsecond=0)
+    _check(errors, validation.not_future, received, "登记时间", now)
+    clean: dict = {"kind": kind, "source": form.source, "received_at": received}
+
+    text = {k: (getattr(form, k) or "").strip() for k in (
+        "complainant_name", "phone", "id_number", "address", "agent_name", "agent_id_number",
+        "agent_authorisation", "respondent_name", "item", "place", "facts", "clues", "external_no",
+        "answer", "remark")}
+    anonymous = bool(form.anonymous) and kind == "举报"
+    if kind == "投诉":
+        _check(errors, validation.required, text["complainant_name"], "消费者姓名")
+        _check(errors, validation.required, text["phone"], "联系电话")
+        _check(errors, validation.required, text["respondent_name"], "被投诉方")
+        _check(errors, validation.required, form.category, "商品服务大类")
+        _check(errors, validation.required, form.nature, "问题性质")
+        _check(errors, validation.required, text["facts"], "事实与理由")
+        if not form.demands:
+            errors.append(ValidationError("请至少选择一项“诉求”。", "诉求"))
+    elif kind == "举报":
+        _check(errors, validation.required, text["respondent_name"], "被举报方")
+        if not (text["clues"] or text["facts"]):
+            errors.append(ValidationError("“具体线索”不能为空。", "具体线索"))
+        if not anonymous:
+            _check(errors, validation.required, text["complainant_name"], "举报人姓名")
+    elif kind == "咨询":
+        _check(errors, validation.required, text["facts"], "咨询内容")
+        if not text["answer"] and form.reply_due is None:
+            errors.append(ValidationError("请填写“当场答复”内容，或约定“答复时间”。", "答复"))
+    elif kind == "建议":
+        _check(errors, validation.required, text["facts"], "建议内容")
+    if form.source in domain.TRANSFER_SOURCES:
+        _check(errors, validation.required, text["external_no"], "转办编号")
+    if text["phone"]:
+        clean["phone"] = _check(errors, validation.phone, text["phone"], "联系电话")
+    id_type = form.id_type or "居民身份证"
+    if text["id_number"] and (id_type == "居民身份证" or validation.looks_like_resident_id(text["id_number"])):
+        clean["id_number"] = _check(errors, validation.resident_id, text["id_number"], "证件号码")
+    if text["agent_name"]:
+        if not text["agent_id_number"]:
+            errors.append(ValidationError("有代理人时须填写“代理人证件号码”。", "代理人证件号码"))
+        elif validation.looks_like_resident_id(text["agent_id_number"]):
+            _check(errors, validation.resident_id, text["agent_id_number"], "代理人证件号码")
+        if not text["agent_authorisation"]:
+            errors.append(ValidationError("有代理人时须登记“授权委托书”的委托事项、权限和期限。", "授权委托"))
+    if form.category and form.category not in domain.CATEGORIES:
+        errors.append(ValidationError(f"“商品服务大类”不在分类表中：{form.category}", "商品服务大类"))
+    if form.nature and form.nature not in domain.NATURES:
+        errors.append(ValidationError(f"“问题性质”不在分类表中：{form.nature}", "问题性质"))
+    bad_demands = [d for d in form.demands if d not in domain.DEMANDS]
+    if bad_demands:
+        errors.append(ValidationError(f"“诉求”中有不认识的项：{'、'.join(bad_demands)}", "诉求"))
+    amount = _check(errors, validation.money, form.amount, "涉及金额")
+    if form.purchase_date is not None:
+        _check(errors, validation.not_future, form.purchase_date, "购买日期", now)
+        if form.purchase_date > received.date():
+            errors.append(ValidationError("“购买日期”不能晚于登记时间。", "购买日期"))
+    if form.reply_due is not None and not text["answer"] and form.reply_due <= received:
+        errors.append(ValidationError("约定的“答复时间”应晚于登记时间。", "答复时间"))
+    if form.handler_id is not None and not Staff.select().where(Staff.id == form.handler_id).exists():
+        errors.append(ValidationError("“经办人”不存在。", "经办人"))
+    if form.respondent_id is not None and not Business.select().where(Business.id == form.respondent_id).exists():
+        errors.append(ValidationError("所选被投诉方已不存在，请重新选择。", "被投诉方"))
+
+    clean.update({
+        "complainant_name": None if anonymous else (text["complainant_name"] or None),
+        "phone": None if anonymous else (clean.get("phone") or None),
+        "id_type": id_type if text["id_number"] and not anonymous else None,
+        "id_number": None if anonymous else (clean.get("id_number") or text["id_number"] or None),
+        "address": None if anonymous else (text["address"] or None),
+        "anonymous": anonymous,
+        "agent_name": text["agent_name"] or None, "agent_id_number": text["agent_id_number"] or None,
+        "agent_authorisation": text["agent_authorisation"] or None,
+        "respondent": form.respondent_id, "respondent_name": text["respondent_name"] or None,
+        "category": form.category or None, "category_group": domain.category_group(form.category),
+        "item": text["item"] or None, "nature": form.nature or None, "purchase_date": form.purchase_date,
+        "amount": amount, "place": text["place"] or None, "facts": text["facts"] or None,
+        "demands": domain.DEMAND_SEPARATOR.join(d for d in domain.DEMANDS if d in form.demands) or None,
+        "clues": text["clues"] or None, "external_no": text["external_no"] or None,
+        "is_group": bool(form.is_group), "handler": form.handler_id, "remark": text["remark"] or None,
+        "answer": text["answer"] or None, "reply_due": None if text["answer"] else form.reply_due,
+    })
+    return clean, errors
+
+
+def validate(form: IntakeForm, now: datetime | None = None) -> dict:
+    clean, errors = check(form, now)
+    if errors:
+        raise errors[0]
+    return clean
+
+
+def actor_name(actor: Staff | None) -> str | None:
+    return actor.name if actor is not None else None
+
+
+def add_event(record: Record, action: str, actor: Staff | None, *, from_state: str | None = None,
+              to_state: str | None = None, detail: dict | None = None, at: datetime | None = None) -> None:
+    RecordEvent.create(record=record, staff=actor, actor=actor_name(actor), action=action,
+                       from_state=from_state, to_state=to_state, at=at or datetime.now().replace(microsecond=0),
+                       detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None)
+
+
+def update_search_text(record: Record) -> None:
+    record.search_text = search_text(
+        case_no=record.case_no, name=record.complainant_name, phone=record.phone,
+        respondent=record.respondent_name, item=record.item, facts=record.facts, external_no=record.external_no)
+
+
+def register(form: IntakeForm, actor: Staff | None = None, *, now: datetime | None = None) -> Record:
+    """Validate and save a new record; returns it with its case number."""
+    clean = validate(form, now)
+    kind = clean["kind"]
+    initial = domain.STATES[kind][0]
+    if kind == "咨询" and clean["answer"]:
+        clean["state"], clean["closed_at"] = "已解答", clean["received_at"]
+    else:
+        clean["state"] = initial
+    with write_transaction():
+        code = station.station_code()
+        (case_no,) = numbering.allocate(code, clean["received_at"].year)
+        record = Record(case_no=case_no, **clean)
+        if record.handler is None and actor is not None:
+            record.handler = actor.id
+        update_search_text(record)
+        deadlines.refresh(record)
+        record.save(force_insert=True)
+        add_event(record, "登记", actor, to_state=record.state, detail={"来源": record.source})
+        if record.state == "已解答":
+            add_event(record, "当场答复", actor, from_state=initial, to_state="已解答")
+        audit.append("record.create", actor=actor_name(actor), entity="record", entity_id=case_no,
+                     detail={"类型": kind, "来源": record.source})
+    return record
+
+
+def load_for_change(record_id: int, expected_version: int | None) -> Record:
+    """Inside a write transaction: the record, refusing the change if someone else saved it meanwhile."""
+    record = Record.get_or_none(Record.id == record_id)
+    if record is None or record.deleted_at is not None:
+        raise UserError("该记录不存在或已被删除。")
+    if expected_version is not None and record.version != expected_version:
+        raise UserError(f"案件 {record.case_no} 已被其他人修改过，请关闭后重新打开再操作（您的修改未保存）。")
+    return record
+
+
+def save_changed(record: Record) -> None:
+    record.version += 1
+    record.updated_at = datetime.now().replace(microsecond=0)
+    update_search_text(record)
+    deadlines.refresh(record)
+    record.save()
+
+
+def decide(record_id: int, decision: str, *, ground: str | None = None, actor: Staff | None = None,
+           version: int | None = None, at: datetime | None = None) -> Record:
+    """受理 (the case goes to mediation) or 不予受理 with a ground (the case is closed)."""
+    at = (at or datetime.now()).replace(microsecond=0)
+    with write_transaction():
+        record = load_for_change(record_id, version)
+        if record.kind != "投诉":
+            raise UserError(f"只有投诉需要作出受理决定（{record.case_no} 是{record.kind}）。")
+        if record.state != "待受理":
+            raise UserError(f"案件 {record.case_no} 当前状态为“{record.state}”，已作出过受理决定。")
+        if decision not in domain.DECISIONS:
+            raise ValidationError("受理决定应为“受理”或“不予受理”。", "受理决定")
+        if at < record.received_at:
+            raise ValidationError("受理决定时间不能早于登记时间。", "受理决定时间")
+        before = record.state
+        record.decision, record.decided_at = decision, at
+        if decision == "不予受理":
+            if not (ground or "").strip():
+                raise ValidationError("不予受理须选择或填写理由。", "不予受理理由")
+            record.rejection_ground = ground.strip()
+            record.state, record.closed_at = "不予受理", at
+        else:
+            record.state = "调解中"
+        save_changed(record)
+        add_event(record, decision, actor, from_state=before, to_state=record.state, at=at,
+                  detail={"理由": record.rejection_ground} if record.rejection_ground else None)
+        audit.append("record.state", actor=actor_name(actor), entity="record", entity_id=record.case_no,
+                     detail={"from": before, "to": record.state})
+    return record
+
+
+def answer(record_id: int, text: str, *, actor: Staff | None = None, version: int | None = None) -> Record:
+    """Reply to a consultation that was given an agreed reply time."""
+    with write_transaction():
+        record = load_for_change(record_id, version)
+        if record.kind != "咨询" or record.state != "待回复":
+            raise UserError(f"案件 {record.case_no} 不是待回复的咨询。")
+        record.answer = validation.required(text, "答复内容")
+        record.state, record.closed_at = "已解答", datetime.now().replace(microsecond=0)
+        save_changed(record)
+        add_event(record, "答复", actor, from_state="待回复", to_state="已解答")
+        audit.append("record.state", actor=actor_name(actor), entity="record", entity_id=record.case_no,
+                     detail={"from": "待回复", "to": "已解答"})
+    return record
+
+
+def add_business(name: str, *, booth: str = "", contact: str = "", phone: str = "", licence_no: str = "",
+                 actor: Staff | None = None) -> Business:
+    """A new business at the site, created inline from the intake dialog."""
+    name = validation.required(name, "被投诉方名称")
+    if phone.strip():
+        phone = validation.phone(phone, "商户电话", allow_service=True)
+    with write_transaction():
+        existing = Business.get_or_none(Business.name == name)
+        if existing is not None:
+            return existing
+        business = Business.create(name=name, booth=booth.strip() or None, contact=contact.strip() or None,
+                                   phone=phone.strip() or None, licence_no=licence_no.strip() or None,
+                                   initials=initials(name))
+        audit.append("business.create", actor=actor_name(actor), entity="business", entity_id=business.id,
+                     detail={"名称": name})
+    return business
+
+
+def find_businesses(text: str, limit: int = 20) -> list[Business]:
+    """Autocomplete: by name fragment or pinyin initials (mdl -> 麦当劳), active ones first."""
+    text = text.strip()
+    if not text:
+        return []
+    query = Business.select().where(
+        Business.active, Business.name.contains(text) | Business.initials.startswith(text.lower()))
+    return list(query.order_by(Business.name).limit(limit))
