@@ -40,7 +40,7 @@ def test_main_window_on_a_demo_database(qtbot, app, demo_db, data_dir):
     amounts = [model.index(r, 7).data() for r in range(5)]
     values = [float(a.replace(",", "")) for a in amounts if a]
     assert values == sorted(values, reverse=True)
-    assert "待受理投诉" in window.attention_label.text()
+    assert "今日到期" in window.attention_label.text()
     assert window.activities.table.rowCount() > 0
     assert window.overview.table.rowCount() >= 1
 

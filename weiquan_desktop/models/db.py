@@ -30,8 +30,19 @@ def sqlite_database(path: Path) -> SqliteDatabase:
     return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=15, check_same_thread=False)
 
 
+_current: DataDir | None = None
+
+
+def current_data_dir() -> DataDir:
+    """The data folder of the open database (attachments, backups and logs live there)."""
+    if _current is None:
+        raise RuntimeError("no database is open")
+    return _current
+
+
 def open_database(data_dir: DataDir, url: str | None = None, *, migrate: bool = True) -> Database:
     """Open (creating or migrating as needed) the station database and bind the models to it."""
+    global _current
     from weiquan_desktop.models import migrations
 
     if url and not url.startswith("sqlite"):
@@ -47,6 +58,7 @@ def open_database(data_dir: DataDir, url: str | None = None, *, migrate: bool = 
     except Exception as exc:  # unreadable file, locked folder
         raise UserError(f"无法打开数据库文件 {path}：{exc}") from exc
     database_proxy.initialize(db)
+    _current = data_dir
     if migrate:
         try:
             migrations.ensure_schema(db, data_dir)

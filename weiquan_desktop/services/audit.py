@@ -69,3 +69,11 @@ def verify() -> ChainReport:
             return ChainReport(count, row_id, f"第 {row_id} 条记录的内容与其哈希不符（记录被修改）")
         prev = row_hash
     return ChainReport(count, None, None)
+
+
+def log(action: str, **kwargs: Any) -> AuditLog:
+    """Append in a transaction of its own, for events that change nothing else (a print, an export)."""
+    from weiquan_desktop.models import write_transaction
+
+    with write_transaction():
+        return append(action, **kwargs)

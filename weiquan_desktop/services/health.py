@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.models.migrations import SCHEMA_VERSION
 from weiquan_desktop.models.schema import Attachment, Record, SchemaInfo, database_proxy
 from weiquan_desktop.paths import DataDir
-from weiquan_desktop.services import audit
+from weiquan_desktop.services import attachments, audit
 
 
 @dataclass
@@ -28,11 +27,6 @@ class HealthReport:
     def bad(self, text: str) -> None:
         self.lines.append(f"异常  {text}")
         self.problems.append(text)
-
-
-def attachment_file(data_dir: DataDir, sha256: str) -> Path:
-    """Attachments are stored as attachments/ab/abcdef... (the first two hex digits as a folder)."""
-    return data_dir.attachments / sha256[:2] / sha256
 
 
 def check(data_dir: DataDir, *, full: bool = True) -> HealthReport:
@@ -61,7 +55,7 @@ def check(data_dir: DataDir, *, full: bool = True) -> HealthReport:
     missing, damaged, count = [], [], 0
     for sha, name in Attachment.select(Attachment.sha256, Attachment.filename).tuples().iterator():
         count += 1
-        path = attachment_file(data_dir, sha)
+        path = attachments.stored_path(sha, data_dir)
         if not path.is_file():
             missing.append(name)
         elif full and hashlib.sha256(path.read_bytes()).hexdigest() != sha:

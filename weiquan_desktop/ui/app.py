@@ -91,6 +91,7 @@ def run(data_root: Path, database_url: str | None = None) -> int:
         window = MainWindow(data_dir)
         instance.activated.connect(window.bring_to_front)
         window.show()
+        window.show_due_panel_if_needed()
         return app.exec()
     finally:
         close_database()

@@ -23,10 +23,9 @@ class _BaseInstanceLoader(QUiLoader):
     def createWidget(self, class_name: str, parent: QWidget | None = None, name: str = "") -> QWidget:  # noqa: N802
         if parent is None:
             return self._base
-        widget = super().createWidget(class_name, parent, name)
-        if name:
-            setattr(self._base, name, widget)
-        return widget
+        # children are found with child()/findChild, never set as attributes: a widget named like a
+        # method of the class (save, reject...) would shadow it
+        return super().createWidget(class_name, parent, name)
 
 
 def load_form(name: str, base: QWidget) -> QWidget:

@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 
 from weiquan_desktop import APP_TITLE, __version__, pdf
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.models.schema import Record
 from weiquan_desktop.paths import DataDir
-from weiquan_desktop.services import health, station
+from weiquan_desktop.services import health, register, station
+from weiquan_desktop.ui.case_detail import CaseDetailDialog
+from weiquan_desktop.ui.due_panel import DuePanel
 from weiquan_desktop.ui.forms import child, load_form
+from weiquan_desktop.ui.intake_dialog import IntakeDialog
 from weiquan_desktop.ui.pages import ActivityPage, OverviewPage
 from weiquan_desktop.ui.register_view import RegisterView
 from weiquan_desktop.ui.station_form import SettingsPage
@@ -40,11 +42,40 @@ class MainWindow(QMainWindow):
         actions = {
             "actionOpenDataFolder": self.open_data_folder, "actionQuit": self.close,
             "actionRefresh": self.refresh, "actionCheck": self.run_check, "actionTestPage": self.test_page,
-            "actionAbout": self.about,
+            "actionAbout": self.about, "actionNewRecord": self.new_record, "actionDuePanel": self.show_due_panel,
         }
         for name, slot in actions.items():
             child(self, QAction, name).triggered.connect(slot)
         self.settings.save_button.clicked.connect(self.refresh_status)
+        self.register_view.new_record.connect(self.new_record)
+        self.register_view.open_record.connect(self.open_record)
+        self.refresh_status()
+
+    def new_record(self) -> IntakeDialog:
+        dialog = IntakeDialog(parent=self)
+        dialog.setModal(True)
+        dialog.saved.connect(lambda _id: self.refresh_records())
+        dialog.show()
+        return dialog
+
+    def open_record(self, record_id: int) -> CaseDetailDialog:
+        dialog = CaseDetailDialog(record_id, parent=self)
+        dialog.changed.connect(lambda _id: self.refresh_records())
+        dialog.show()
+        return dialog
+
+    def show_due_panel_if_needed(self) -> None:
+        if DuePanel.worth_showing():
+            self.show_due_panel()
+
+    def show_due_panel(self) -> DuePanel:
+        panel = DuePanel(self)
+        panel.open_record.connect(self.open_record)
+        panel.show()
+        return panel
+
+    def refresh_records(self) -> None:
+        self.register_view.apply_filters()
         self.refresh_status()
 
     def refresh(self) -> None:
@@ -59,11 +90,10 @@ class MainWindow(QMainWindow):
         name = profile.name if profile else "（尚未填写站点信息）"
         self.setWindowTitle(f"{name} - {APP_TITLE}")
         self.station_label.setText(f"{name}　数据文件夹：{self.data_dir.root}")
-        alive = Record.deleted_at.is_null()
-        pending = Record.select().where(alive, Record.kind == "投诉", Record.state == "待受理").count()
-        mediating = Record.select().where(alive, Record.state == "调解中").count()
-        waiting = Record.select().where(alive, Record.kind == "咨询", Record.state == "待回复").count()
-        self.attention_label.setText(f"待受理投诉 {pending} 件　调解中 {mediating} 件　待回复咨询 {waiting} 件")
+        due = register.due_summary()
+        overdue = f"<span style='color:#b3261e'>已逾期 {due.overdue} 件</span>　" if due.overdue else ""
+        self.attention_label.setText(f"{overdue}今日到期 {due.today} 件　明日到期 {due.tomorrow} 件　"
+                                     f"本周到期 {due.this_week} 件")
 
     def bring_to_front(self) -> None:
         self.showNormal() if self.isMinimized() else self.show()

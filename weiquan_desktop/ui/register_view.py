@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from weiquan_desktop import domain
+from weiquan_desktop.models.schema import Staff
 from weiquan_desktop.services import register
-from weiquan_desktop.services.register import COLUMNS, RegisterQuery, RegisterRow
+from weiquan_desktop.services.register import COLUMNS, DUE_FILTERS, RegisterQuery, RegisterRow
 
 PAGE = 200
 ModelIndex = QModelIndex | QPersistentModelIndex
+OVERDUE = QColor("#f8d7d5")
+DUE_SOON = QColor("#fde9c4")
+COLUMN_INDEX = {key: i for i, (key, _header) in enumerate(COLUMNS)}
+
+
+def due_colour(row: RegisterRow, today: date) -> QColor | None:
+    if row.next_due is None:
+        return None
+    if row.next_due < today:
+        return OVERDUE
+    if row.next_due <= today + timedelta(days=1):
+        return DUE_SOON
+    return None
 
 
 class RegisterModel(QAbstractTableModel):
@@ -34,9 +53,11 @@ class RegisterModel(QAbstractTableModel):
         self.query = RegisterQuery()
         self._ids: list[int] = []
         self._pages: dict[int, list[RegisterRow]] = {}
+        self.today = date.today()
 
     def refresh(self) -> None:
         self.beginResetModel()
+        self.today = date.today()
         self._ids = register.ordered_ids(self.query)
         self._pages.clear()
         self.endResetModel()
@@ -57,19 +78,32 @@ class RegisterModel(QAbstractTableModel):
     def record_id(self, row: int) -> int:
         return self._ids[row]
 
+    def row_of(self, record_id: int) -> int:
+        return self._ids.index(record_id)
+
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
-            value = self.row_at(index.row()).value(key)
+            row = self.row_at(index.row())
+            value = row.value(key)
             if value is None:
                 return ""
             if key == "received_at":
                 return value.strftime("%Y-%m-%d %H:%M")
+            if key == "next_due":
+                return f"{row.due_label} {value.isoformat()}{'（估算）' if row.due_estimated else ''}"
             if isinstance(value, Decimal):
                 return f"{value:,.2f}"
             return str(value)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            colour = due_colour(self.row_at(index.row()), self.today)
+            return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole and key == "next_due":
+            row = self.row_at(index.row())
+            if row.due_estimated:
+                return "该年度尚无节假日数据，按周一至周五估算；请在站点设置中录入当年节假日。"
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "amount":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -86,42 +120,117 @@ class RegisterModel(QAbstractTableModel):
         self.refresh()
 
 
+def _combo(first: str, items: list[str] | tuple[str, ...]) -> QComboBox:
+    box = QComboBox()
+    box.addItem(first, None)
+    for item in items:
+        box.addItem(item, item)
+    return box
+
+
 class RegisterView(QWidget):
+    open_record = Signal(int)
+    new_record = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.search = QLineEdit(placeholderText="搜索编号、姓名、电话、被投诉方、商品或事实…")
+        self.new_button = QPushButton("新登记(Ctrl+N)")
+        self.new_button.clicked.connect(self.new_record)
+        self.search = QLineEdit(placeholderText="搜索编号、姓名、电话、被投诉方（可用拼音首字母）、商品或事实…")
         self.search.setClearButtonEnabled(True)
-        self.kind = QComboBox()
-        self.kind.addItems(["全部类型", *domain.KINDS])
         self.count_label = QLabel()
+        bar.addWidget(self.new_button)
         bar.addWidget(self.search, 1)
-        bar.addWidget(self.kind)
         bar.addWidget(self.count_label)
         layout.addLayout(bar)
+
+        filters = QHBoxLayout()
+        self.kind = _combo("全部类型", domain.KINDS)
+        self.state = _combo("全部状态", domain.ALL_STATES)
+        self.source = _combo("全部来源", domain.SOURCES)
+        self.category = _combo("全部大类", domain.CATEGORIES)
+        self.handler = QComboBox()
+        self.due = _combo("全部期限", DUE_FILTERS[1:])
+        self.use_dates = QCheckBox("登记日期")
+        self.date_from = QDateEdit(QDate.currentDate().addMonths(-3), calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.date_to = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.clear_button = QPushButton("清除筛选")
+        for widget in (self.kind, self.state, self.source, self.category, self.handler, self.due,
+                       self.use_dates, self.date_from, QLabel("至"), self.date_to, self.clear_button):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        layout.addLayout(filters)
+        self.reload_handlers()
+
         self.model = RegisterModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table)
+        self.legend = QLabel("<span style='background:#f8d7d5'>　红色　</span> 已逾期　"
+                             "<span style='background:#fde9c4'>　黄色　</span> 今明两天到期　回车或双击打开案件")
+        layout.addWidget(self.legend)
+
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._debounce.start)
-        self.kind.currentIndexChanged.connect(self.apply_filters)
+        for box in (self.kind, self.state, self.source, self.category, self.handler, self.due):
+            box.currentIndexChanged.connect(self.apply_filters)
+        self.use_dates.toggled.connect(self.apply_filters)
+        self.date_from.dateChanged.connect(self.apply_filters)
+        self.date_to.dateChanged.connect(self.apply_filters)
+        self.clear_button.clicked.connect(self.clear_filters)
+        # activated: Enter on the selected row, or a double click (keyboard first)
+        self.table.activated.connect(lambda index: self.open_record.emit(self.model.record_id(index.row())))
         self.model.counted.connect(lambda n: self.count_label.setText(f"共 {n:,} 条"))
-        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
-        for column, width in enumerate((150, 50, 70, 130, 80, 180, 130, 90, 70)):
+        self.table.horizontalHeader().setSortIndicator(COLUMN_INDEX["received_at"], Qt.SortOrder.DescendingOrder)
+        for column, width in enumerate((150, 50, 70, 130, 80, 180, 130, 90, 70, 170)):
             self.table.setColumnWidth(column, width)
 
+    def reload_handlers(self) -> None:
+        current = self.handler.currentData()
+        self.handler.blockSignals(True)
+        self.handler.clear()
+        self.handler.addItem("全部经办人", None)
+        for staff_id, name in Staff.select(Staff.id, Staff.name).order_by(Staff.id).tuples():
+            self.handler.addItem(name, staff_id)
+        self.handler.setCurrentIndex(max(self.handler.findData(current), 0))
+        self.handler.blockSignals(False)
+
+    def clear_filters(self) -> None:
+        for box in (self.kind, self.state, self.source, self.category, self.handler, self.due):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.use_dates.blockSignals(True)
+        self.use_dates.setChecked(False)
+        self.use_dates.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.apply_filters()
+
     def apply_filters(self) -> None:
-        self.model.query.search = self.search.text()
-        kind = self.kind.currentText()
-        self.model.query.kinds = (kind,) if kind in domain.KINDS else ()
+        q = self.model.query
+        q.search = self.search.text()
+
+        def one(box: QComboBox) -> tuple[str, ...]:
+            return (box.currentData(),) if box.currentData() else ()
+
+        q.kinds, q.states, q.sources, q.categories = one(self.kind), one(self.state), one(self.source), one(self.category)
+        q.handler_id = self.handler.currentData()
+        q.due = self.due.currentData() or ""
+        dated = self.use_dates.isChecked()
+        self.date_from.setEnabled(dated)
+        self.date_to.setEnabled(dated)
+        q.received_from = self.date_from.date().toPython() if dated else None
+        q.received_to = self.date_to.date().toPython() if dated else None
         self.model.refresh()

@@ -1,0 +1,64 @@
+"""The start-up panel: what is overdue, due today, tomorrow and this week."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from weiquan_desktop.services import register
+from weiquan_desktop.ui.register_view import due_colour
+
+
+class DuePanel(QDialog):
+    open_record = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("今日待办")
+        self.resize(760, 420)
+        today = today or date.today()
+        week_end = today + timedelta(days=6 - today.weekday())
+        summary = register.due_summary(today)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(
+            f"<b>已逾期 {summary.overdue} 件，今日到期 {summary.today} 件，明日到期 {summary.tomorrow} 件，"
+            f"本周到期 {summary.this_week} 件。</b>　双击打开案件。"))
+        self.rows = register.due_list(max(week_end, today + timedelta(days=1)), today)
+        self.table = QTableWidget(len(self.rows), 6)
+        self.table.setHorizontalHeaderLabels(["期限", "日期", "编号", "类型", "状态", "被投诉方"])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for r, row in enumerate(self.rows):
+            when = row.next_due.isoformat() + ("（估算）" if row.due_estimated else "")
+            for c, text in enumerate([row.due_label, when, row.case_no, row.kind, row.state, row.respondent_name]):
+                item = QTableWidgetItem(text)
+                colour = due_colour(row, today)
+                if colour is not None:
+                    item.setBackground(QBrush(colour))
+                self.table.setItem(r, c, item)
+        self.table.doubleClicked.connect(lambda index: self.open_record.emit(self.rows[index.row()].id))
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout.addWidget(buttons)
+
+    @staticmethod
+    def worth_showing(today: date | None = None) -> bool:
+        summary = register.due_summary(today)
+        return bool(summary.overdue or summary.this_week or summary.tomorrow)
