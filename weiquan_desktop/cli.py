@@ -10,6 +10,8 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
 
 from weiquan_desktop import APP_NAME, __version__, logsetup
 from weiquan_desktop.errors import UserError
@@ -42,6 +44,27 @@ def build_parser() -> argparse.ArgumentParser:
     _common(check, suppress=True)
     check.set_defaults(handler=cmd_check)
 
+    export = sub.add_parser("export-ledger", help="导出台账工作簿（.xlsx）")
+    _common(export, suppress=True)
+    export.add_argument("out", metavar="OUT.xlsx")
+    export.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="登记日期起（YYYY-MM-DD）")
+    export.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="登记日期止（YYYY-MM-DD）")
+    export.add_argument("--unmasked", action="store_true", help="导出完整个人信息（默认去标识化）")
+    export.set_defaults(handler=cmd_export_ledger)
+
+    imp = sub.add_parser("import-ledger", help="导入台账工作簿：全部检查通过才导入")
+    _common(imp, suppress=True)
+    imp.add_argument("file", metavar="FILE.xlsx")
+    imp.add_argument("--dry-run", action="store_true", help="只检查，不导入")
+    imp.set_defaults(handler=cmd_import_ledger)
+
+    doc = sub.add_parser("print", help="打印文书为 PDF")
+    _common(doc, suppress=True)
+    doc.add_argument("doc", choices=["intake"], metavar="DOC", help="文书：intake（登记表）")
+    doc.add_argument("case_no", metavar="CASE_NO")
+    doc.add_argument("--out", required=True, metavar="FILE.pdf")
+    doc.set_defaults(handler=cmd_print)
+
     audit_cmd = sub.add_parser("audit", help="审计日志")
     _common(audit_cmd, suppress=True)
     audit_sub = audit_cmd.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -49,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     _common(verify, suppress=True)
     verify.set_defaults(handler=cmd_audit_verify)
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
 
 
 def _open(args: argparse.Namespace) -> DataDir:
@@ -82,6 +112,47 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"发现 {len(report.problems)} 个问题。", file=sys.stderr)
         return 1
     print("检查完成，未发现问题。")
+    return 0
+
+
+def cmd_export_ledger(args: argparse.Namespace) -> int:
+    from weiquan_desktop.services import exchange
+
+    _open(args)
+    result = exchange.export_ledger(Path(args.out), args.date_from, args.date_to, masked=not args.unmasked)
+    note = "（个人信息已去标识化）" if result.masked else "（含完整个人信息，请妥善保管）"
+    print(f"已导出 {result.rows} 条记录到 {result.path}{note}。")
+    if result.estimated:
+        print(f"其中 {result.estimated} 条记录的期限按周一至周五估算（该年度尚无节假日数据）。")
+    return 0
+
+
+def cmd_import_ledger(args: argparse.Namespace) -> int:
+    from weiquan_desktop.services import ledger_import
+
+    _open(args)
+    report = ledger_import.import_ledger(Path(args.file), dry_run=args.dry_run)
+    for warning in report.warnings:
+        print(f"提示：{warning}")
+    if not report.ok:
+        shown = report.errors[:50]
+        more = f"\n……另有 {len(report.errors) - 50} 处错误" if len(report.errors) > 50 else ""
+        print(f"导入失败，未导入任何记录。{Path(args.file).name} 中有 {len(report.errors)} 处错误：\n"
+              + "\n".join(str(e) for e in shown) + more, file=sys.stderr)
+        return 1
+    if report.dry_run:
+        print(f"检查通过：{report.rows} 条记录均可导入（未导入，因为使用了 --dry-run）。")
+    else:
+        print(f"已导入 {report.created} 条记录。")
+    return 0
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from weiquan_desktop.services import printing
+
+    _open(args)
+    out = printing.intake_record(args.case_no, Path(args.out))
+    print(f"已生成 {out}。")
     return 0
 
 

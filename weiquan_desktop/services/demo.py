@@ -176,7 +176,7 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
             if extra:
                 extras.append((index, extra))
         ids: list[int] = []
-        for chunk in _chunks(batch, 500):
+        for chunk in _chunks(_uniform(Record, batch), 500):
             ids.extend(row[0] for row in Record.insert_many(chunk).returning(Record.id).tuples().execute())
         _insert_extras(rng, ids, extras, staff)
         _activities(rng, start, end, staff)
@@ -188,6 +188,17 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
 def _chunks(rows: list[dict], size: int) -> Iterator[list[dict]]:
     for i in range(0, len(rows), size):
         yield rows[i:i + size]
+
+
+def _uniform(model: type, rows: list[dict]) -> list[dict]:
+    """insert_many takes its columns from the first row: give every row the same keys, with defaults."""
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    fields = model._meta.fields
+    defaults = {}
+    for key in keys:
+        default = fields[key].default
+        defaults[key] = default() if callable(default) else default
+    return [{k: row.get(k, defaults[k]) for k in keys} for row in rows]
 
 
 def _record_row(rng: random.Random, when: datetime, now: datetime, case_no: str, businesses: list[Business],
@@ -334,7 +345,7 @@ def _insert_extras(rng: random.Random, ids: list[int], extras: list[tuple[int, d
                            "comment": "电话回访。"})
     for model, rows in ((MediationSession, sessions), (SettlementTerm, terms), (Referral, referrals),
                         (ReturnVisit, visits)):
-        for chunk in _chunks(rows, 500):
+        for chunk in _chunks(_uniform(model, rows), 500):
             model.insert_many(chunk).execute()
 
 

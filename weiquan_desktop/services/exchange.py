@@ -1,0 +1,214 @@
+"""The ledger workbook (spec/ledger.md): export and all-or-nothing import.
+
+Export streams rows through openpyxl's write-only mode into a temporary file beside the target, which is
+renamed into place only when complete: a pulled USB stick never leaves a truncated workbook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+from peewee import JOIN
+
+from weiquan_desktop import __version__
+from weiquan_desktop.errors import UserError
+from weiquan_desktop.fileio import atomic_write
+from weiquan_desktop.models.schema import Record, Referral, Staff
+from weiquan_desktop.privacy import mask_address, mask_id, mask_name, mask_phone
+from weiquan_desktop.services import audit, deadlines, station
+from weiquan_desktop.services.ledger_format import COLUMNS, FORMULA_STARTS, HEADERS, NOTES_SHEET, SHEET
+
+Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
+
+MONEY_FORMAT = "#,##0.00"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    rows: int
+    masked: bool
+    estimated: int  # rows with a deadline counted on Monday-Friday only
+
+
+class Cancelled(UserError):
+    def __init__(self) -> None:
+        super().__init__("已取消，未写入任何文件。")
+
+
+def _text_cell(ws: Worksheet, value: str) -> object:
+    """Text that Excel would read as a formula (=, +, -, @, tab, CR) is written as plain text."""
+    if value.startswith(FORMULA_STARTS):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+    return value
+
+
+def _styled(ws: Worksheet, value: object, number_format: str) -> object:
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = number_format
+    return cell
+
+
+RECORD_FIELDS = (
+    Record.id, Record.case_no, Record.kind, Record.source, Record.received_at, Record.complainant_name,
+    Record.phone, Record.id_number, Record.address, Record.respondent_name, Record.category, Record.item,
+    Record.nature, Record.purchase_date, Record.amount, Record.facts, Record.demands, Record.decision,
+    Record.decided_at, Record.rejection_ground, Record.state, Record.settlement, Record.recovered_amount,
+    Record.punitive_amount, Record.closed_at, Staff.name, Record.external_no, Record.satisfaction,
+    Record.is_group, Record.remark, Record.reply_due, Record.anonymous,
+)
+
+
+def ledger_rows(start: date | None = None, end: date | None = None, *, masked: bool = True,
+                book: deadlines.RuleBook | None = None) -> Iterator[tuple[list[object], bool]]:
+    """Each record as its 34 ledger values (Python types), and whether a deadline in it is estimated."""
+    book = book or deadlines.RuleBook()
+    query = (Record.select(*RECORD_FIELDS).join(Staff, JOIN.LEFT_OUTER, on=(Record.handler == Staff.id))
+             .where(Record.deleted_at.is_null()).order_by(Record.received_at, Record.id))
+    if start is not None:
+        query = query.where(Record.received_at >= datetime.combine(start, datetime.min.time()))
+    if end is not None:
+        query = query.where(Record.received_at < datetime.combine(end, datetime.max.time()))
+    referrals: dict[int, tuple[str, datetime]] = {}
+    for record_id, body, at in (Referral.select(Referral.record, Referral.body_name, Referral.referred_at)
+                                .order_by(Referral.referred_at).tuples().iterator()):
+        referrals[record_id] = (body, at)  # the latest referral of a record wins
+    for row in query.tuples().iterator():
+        (rid, case_no, kind, source, received, name, phone, id_number, address, respondent, category, item,
+         nature, purchase, amount, facts, demands, decision, decided, rejection, state, settlement, recovered,
+         punitive, closed, handler, external_no, satisfaction, is_group, remark, _reply, _anon) = row
+        if masked:
+            name, phone, id_number, address = (mask_name(name) or None, mask_phone(phone) or None,
+                                               mask_id(id_number) or None, mask_address(address) or None)
+        due = book.record_deadlines(kind, source, received, decision, decided)
+        referral = referrals.get(rid) if state == "已移交" else None
+        decision_due = due.get(deadlines.DUE_DECISION)
+        mediation_due = due.get(deadlines.DUE_MEDIATION)
+        feedback_due = due.get(deadlines.DUE_FEEDBACK)
+        estimated = any(d.estimated for d in (decision_due, mediation_due, feedback_due) if d)
+        yield [
+            case_no, kind, source, received, name, phone, id_number, address, respondent, category, item,
+            nature, purchase, amount, facts, demands, decision, decided, rejection, state, settlement,
+            recovered, punitive, closed, handler, referral[0] if referral else None,
+            referral[1] if referral else None, external_no, satisfaction, "是" if is_group else "否", remark,
+            decision_due.due if decision_due else None, mediation_due.due if mediation_due else None,
+            feedback_due.due if feedback_due else None,
+        ], estimated
+
+
+def _row_cells(ws: Worksheet, values: list[object]) -> list[object]:
+    out: list[object] = []
+    for column, value in zip(COLUMNS, values, strict=True):
+        if value is None or value == "":
+            out.append(None)
+        elif column.kind == "money":
+            out.append(_styled(ws, value, MONEY_FORMAT))
+        elif column.kind == "datetime":
+            out.append(_styled(ws, value, DATETIME_FORMAT))
+        elif column.kind == "date":
+            out.append(_styled(ws, value, DATE_FORMAT))
+        elif isinstance(value, str):
+            out.append(_text_cell(ws, value))
+        else:
+            out.append(value)
+    return out
+
+
+def export_ledger(dest: Path, start: date | None = None, end: date | None = None, *, masked: bool = True,
+                  actor: str | None = None, progress: Progress | None = None) -> ExportResult:
+    """Write the ledger workbook; nothing is left at ``dest`` unless it is complete."""
+    dest = Path(dest)
+    if dest.suffix.lower() != ".xlsx":
+        raise UserError(f"台账文件应以 .xlsx 结尾：{dest.name}")
+    total = _count(start, end)
+    profile = station.load_profile()
+    rows = estimated = 0
+    with atomic_write(dest) as tmp:
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(SHEET)
+        ws.freeze_panes = "B2"
+        for index, column in enumerate(COLUMNS, 1):
+            ws.column_dimensions[_letter(index)].width = column.width
+        header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
+        header = []
+        for title in HEADERS:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font, cell.fill = header_font, header_fill
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+            header.append(cell)
+        ws.append(header)
+        try:
+            for values, is_estimated in ledger_rows(start, end, masked=masked):
+                ws.append(_row_cells(ws, values))
+                rows += 1
+                estimated += is_estimated
+                if progress is not None and rows % 2000 == 0 and not progress(rows, total):
+                    raise Cancelled()
+        except BaseException:
+            with contextlib.suppress(Exception):  # end openpyxl's XML stream cleanly; the file is discarded
+                ws.close()
+            raise
+        ws.auto_filter.ref = f"A1:{_letter(len(COLUMNS))}{rows + 1}"
+        _notes_sheet(wb, profile, start, end, masked, rows, estimated)
+        wb.save(tmp)
+    audit.log("ledger.export", actor=actor, detail={"文件": dest.name, "条数": rows, "去标识化": masked,
+                                                    "起": start, "止": end})
+    if progress is not None:
+        progress(rows, total)
+    return ExportResult(dest, rows, masked, estimated)
+
+
+def _count(start: date | None, end: date | None) -> int:
+    query = Record.select().where(Record.deleted_at.is_null())
+    if start is not None:
+        query = query.where(Record.received_at >= datetime.combine(start, datetime.min.time()))
+    if end is not None:
+        query = query.where(Record.received_at < datetime.combine(end, datetime.max.time()))
+    return query.count()
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+def _notes_sheet(wb: Workbook, profile: object, start: date | None, end: date | None, masked: bool,
+                 rows: int, estimated: int) -> None:
+    from weiquan_desktop import domain
+
+    ws = wb.create_sheet(NOTES_SHEET)
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["C"].width = 70
+    period = f"{start.isoformat() if start else '最早'} 至 {end.isoformat() if end else '最新'}"
+    for label, value in (
+        ("站点名称", profile.name if profile else ""), ("站点编码", profile.code if profile else ""),
+        ("导出时间", datetime.now().strftime("%Y-%m-%d %H:%M")), ("登记时间范围", period),
+        ("记录条数", rows), ("个人信息", "已去标识化（姓名、电话、证件号码、地址部分隐去）" if masked else "完整（未去标识化）"),
+        ("期限估算", f"{estimated} 条记录的期限落在尚无节假日数据的年份，按周一至周五估算" if estimated else "无"),
+        ("导出程序", f"weiquan-desktop {__version__}"),
+    ):
+        ws.append([label, value])
+    ws.append([])
+    ws.append(["列名", "含义", "取值与格式"])
+    for column in COLUMNS:
+        ws.append([column.header, column.meaning, column.values])
+    ws.append([])
+    ws.append(["办理状态", "类型", "可取的状态（办结状态）"])
+    for kind, states in domain.STATES.items():
+        closing = domain.CLOSING_STATES[kind]
+        ws.append(["", kind, "、".join(states) + f"（办结：{'、'.join(closing)}）"])

@@ -1,0 +1,58 @@
+"""The ledger workbook's columns (spec/ledger.md), shared by the exporter and the importer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    meaning: str
+    values: str = ""
+    kind: str = "text"  # text / datetime / date / money / choice
+    width: int = 12
+    export_only: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("编号", "案件编号，唯一", "空白：导入时自动编号", width=18),
+    Column("类型", "记录类型", "咨询 / 投诉 / 举报 / 建议", "choice", 6),
+    Column("来源", "受理来源", "来访 / 电话 / 网络 / 信函 / 12315转办 / 上级交办 / 其他", "choice", 10),
+    Column("登记时间", "收到的日期和时间", "日期时间", "datetime", 17),
+    Column("消费者姓名", "投诉人、举报人或咨询人", "投诉必填", width=10),
+    Column("联系电话", "", "投诉必填", width=14),
+    Column("证件号码", "居民身份证或其他证件号码", "18位身份证号会校验", width=20),
+    Column("联系地址", "", width=24),
+    Column("被投诉方", "被投诉或被举报的经营者", "投诉、举报必填", width=22),
+    Column("商品服务大类", "中国消费者协会分类", "分类表中的大类，或 其他类", "choice", 16),
+    Column("商品服务名称", "如：羽绒服", width=14),
+    Column("问题性质", "", "售后服务 / 合同 / 质量 / 虚假宣传 / 价格 / 安全 / 假冒 / 人格尊严 / 计量 / 其他", "choice", 10),
+    Column("购买日期", "", "日期", "date", 11),
+    Column("涉及金额", "元", "两位小数", "money", 11),
+    Column("事实与理由", "", width=40),
+    Column("诉求", "", "退货、换货、维修、退款、赔偿、补足数量、重作、道歉、其他，用“、”分隔", width=14),
+    Column("受理决定", "", "受理 / 不予受理 / 空白", "choice", 9),
+    Column("受理决定时间", "", "日期时间；填写受理决定时必填", "datetime", 17),
+    Column("不予受理理由", "", "不予受理时必填", width=24),
+    Column("办理状态", "", "见下方状态表", "choice", 9),
+    Column("和解内容", "达成的和解条款", width=30),
+    Column("挽回经济损失", "元", "两位小数", "money", 12),
+    Column("加倍赔偿金额", "元；大于0表示有加倍赔偿", "两位小数", "money", 12),
+    Column("办结时间", "", "日期时间；办结状态必填", "datetime", 17),
+    Column("经办人", "工作人员姓名", width=9),
+    Column("移交单位", "", "状态为已移交时必填", width=22),
+    Column("移交时间", "", "日期时间；状态为已移交时必填", "datetime", 17),
+    Column("转办编号", "12315平台或上级交办编号", width=20),
+    Column("满意度", "", "满意 / 基本满意 / 不满意 / 未回访", "choice", 9),
+    Column("群体性", "", "是 / 否", "choice", 7),
+    Column("备注", "", width=20),
+    Column("受理期限", "投诉：登记日后第7个工作日", "仅导出", "date", 11, True),
+    Column("调解期限", "已受理投诉：受理日适用的调解期限", "仅导出", "date", 11, True),
+    Column("反馈期限", "12315转办：登记日后第10个工作日", "仅导出", "date", 11, True),
+)
+HEADERS = tuple(c.header for c in COLUMNS)
+INDEX = {c.header: i for i, c in enumerate(COLUMNS)}
+SHEET = "台账"
+NOTES_SHEET = "说明"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
