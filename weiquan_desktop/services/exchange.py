@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
-from peewee import JOIN
+from peewee import JOIN, Expression
 
 from weiquan_desktop import __version__
 from weiquan_desktop.errors import UserError
@@ -25,6 +25,7 @@ from weiquan_desktop.models.schema import Record, Referral, Staff
 from weiquan_desktop.privacy import mask_address, mask_id, mask_name, mask_phone
 from weiquan_desktop.services import audit, deadlines, station
 from weiquan_desktop.services.ledger_format import COLUMNS, FORMULA_STARTS, HEADERS, NOTES_SHEET, SHEET
+from weiquan_desktop.services.register import RegisterQuery
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
@@ -72,16 +73,22 @@ RECORD_FIELDS = (
 )
 
 
+def _conditions(start: date | None, end: date | None, selection: RegisterQuery | None) -> list[Expression]:
+    conditions = selection.where() if selection is not None else [Record.deleted_at.is_null()]
+    if start is not None:
+        conditions.append(Record.received_at >= datetime.combine(start, datetime.min.time()))
+    if end is not None:
+        conditions.append(Record.received_at <= datetime.combine(end, datetime.max.time()))
+    return conditions
+
+
 def ledger_rows(start: date | None = None, end: date | None = None, *, masked: bool = True,
-                book: deadlines.RuleBook | None = None) -> Iterator[tuple[list[object], bool]]:
+                selection: RegisterQuery | None = None, book: deadlines.RuleBook | None = None,
+                ) -> Iterator[tuple[list[object], bool]]:
     """Each record as its 34 ledger values (Python types), and whether a deadline in it is estimated."""
     book = book or deadlines.RuleBook()
     query = (Record.select(*RECORD_FIELDS).join(Staff, JOIN.LEFT_OUTER, on=(Record.handler == Staff.id))
-             .where(Record.deleted_at.is_null()).order_by(Record.received_at, Record.id))
-    if start is not None:
-        query = query.where(Record.received_at >= datetime.combine(start, datetime.min.time()))
-    if end is not None:
-        query = query.where(Record.received_at < datetime.combine(end, datetime.max.time()))
+             .where(*_conditions(start, end, selection)).order_by(Record.received_at, Record.id))
     referrals: dict[int, tuple[str, datetime]] = {}
     for record_id, body, at in (Referral.select(Referral.record, Referral.body_name, Referral.referred_at)
                                 .order_by(Referral.referred_at).tuples().iterator()):
@@ -128,12 +135,15 @@ def _row_cells(ws: Worksheet, values: list[object]) -> list[object]:
 
 
 def export_ledger(dest: Path, start: date | None = None, end: date | None = None, *, masked: bool = True,
-                  actor: str | None = None, progress: Progress | None = None) -> ExportResult:
-    """Write the ledger workbook; nothing is left at ``dest`` unless it is complete."""
+                  selection: RegisterQuery | None = None, actor: str | None = None,
+                  progress: Progress | None = None) -> ExportResult:
+    """Write the ledger workbook; nothing is left at ``dest`` unless it is complete.
+
+    ``selection``: only the records the register's current filter shows."""
     dest = Path(dest)
     if dest.suffix.lower() != ".xlsx":
         raise UserError(f"台账文件应以 .xlsx 结尾：{dest.name}")
-    total = _count(start, end)
+    total = Record.select().where(*_conditions(start, end, selection)).count()
     profile = station.load_profile()
     rows = estimated = 0
     with atomic_write(dest) as tmp:
@@ -151,7 +161,7 @@ def export_ledger(dest: Path, start: date | None = None, end: date | None = None
             header.append(cell)
         ws.append(header)
         try:
-            for values, is_estimated in ledger_rows(start, end, masked=masked):
+            for values, is_estimated in ledger_rows(start, end, masked=masked, selection=selection):
                 ws.append(_row_cells(ws, values))
                 rows += 1
                 estimated += is_estimated
@@ -169,15 +179,6 @@ def export_ledger(dest: Path, start: date | None = None, end: date | None = None
     if progress is not None:
         progress(rows, total)
     return ExportResult(dest, rows, masked, estimated)
-
-
-def _count(start: date | None, end: date | None) -> int:
-    query = Record.select().where(Record.deleted_at.is_null())
-    if start is not None:
-        query = query.where(Record.received_at >= datetime.combine(start, datetime.min.time()))
-    if end is not None:
-        query = query.where(Record.received_at < datetime.combine(end, datetime.max.time()))
-    return query.count()
 
 
 def _letter(index: int) -> str:

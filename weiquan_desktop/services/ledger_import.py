@@ -281,10 +281,18 @@ def _check_rows(parsed: list[ParsedRow], issues: list[Issue]) -> None:
 
 
 def import_ledger(path: Path, *, dry_run: bool = False, actor: str | None = None) -> ImportReport:
+    """Check every row, then import all of them in one transaction, or none."""
     parsed, issues, warnings = read(path)
     report = ImportReport(rows=len(parsed), errors=issues, warnings=warnings, dry_run=dry_run)
     if issues or dry_run or not parsed:
         return report
+    report.created = apply(parsed, source_name=Path(path).name, actor=actor)
+    return report
+
+
+def apply(parsed: list[ParsedRow], *, source_name: str, actor: str | None = None) -> int:
+    """Write rows that ``read`` found free of errors; one transaction. Returns how many were created."""
+    created = 0
     code = station.station_code()
     with write_transaction():
         staff = {name: sid for sid, name in Staff.select(Staff.id, Staff.name).tuples()}
@@ -332,14 +340,14 @@ def import_ledger(path: Path, *, dry_run: bool = False, actor: str | None = None
             deadlines.refresh(record, book)
             record.save(force_insert=True)
             RecordEvent.create(record=record, actor=actor, action="导入", to_state=record.state,
-                               detail=json.dumps({"文件": Path(path).name, "行": item.row}, ensure_ascii=False))
+                               detail=json.dumps({"文件": source_name, "行": item.row}, ensure_ascii=False))
             if record.state == "已移交":
                 Referral.create(record=record, number=f"YJ-{case_no}", body_name=v["移交单位"],
                                 reason="和解不成" if record.kind == "投诉" else "涉嫌违法线索",
                                 referred_at=v["移交时间"])
-            report.created += 1
-        audit.append("ledger.import", actor=actor, detail={"文件": Path(path).name, "条数": report.created})
-    return report
+            created += 1
+        audit.append("ledger.import", actor=actor, detail={"文件": source_name, "条数": created})
+    return created
 
 
 def write_issues(issues: list[Issue], dest: Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from weiquan_desktop import APP_TITLE, __version__, pdf
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import health, register, station
+from weiquan_desktop.ui import ledger_dialogs
 from weiquan_desktop.ui.case_detail import CaseDetailDialog
 from weiquan_desktop.ui.due_panel import DuePanel
 from weiquan_desktop.ui.forms import child, load_form
@@ -20,6 +22,7 @@ from weiquan_desktop.ui.intake_dialog import IntakeDialog
 from weiquan_desktop.ui.pages import ActivityPage, OverviewPage
 from weiquan_desktop.ui.register_view import RegisterView
 from weiquan_desktop.ui.station_form import SettingsPage
+from weiquan_desktop.ui.tasks import Task
 
 
 class MainWindow(QMainWindow):
@@ -43,6 +46,7 @@ class MainWindow(QMainWindow):
             "actionOpenDataFolder": self.open_data_folder, "actionQuit": self.close,
             "actionRefresh": self.refresh, "actionCheck": self.run_check, "actionTestPage": self.test_page,
             "actionAbout": self.about, "actionNewRecord": self.new_record, "actionDuePanel": self.show_due_panel,
+            "actionExportLedger": self.export_ledger, "actionImportLedger": self.import_ledger,
         }
         for name, slot in actions.items():
             child(self, QAction, name).triggered.connect(slot)
@@ -73,6 +77,13 @@ class MainWindow(QMainWindow):
         panel.open_record.connect(self.open_record)
         panel.show()
         return panel
+
+    def export_ledger(self) -> Task | None:
+        model = self.register_view.model
+        return ledger_dialogs.export_ledger(self, copy.deepcopy(model.query), model.rowCount())
+
+    def import_ledger(self) -> None:
+        ledger_dialogs.import_ledger(self, self.refresh)
 
     def refresh_records(self) -> None:
         self.register_view.apply_filters()

@@ -1,0 +1,53 @@
+import openpyxl
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from weiquan_desktop.models.schema import Record
+from weiquan_desktop.services import ledger_import
+from weiquan_desktop.services.ledger_format import HEADERS
+
+
+def test_export_of_the_current_filter_runs_in_the_background(qtbot, app, demo_db, data_dir, tmp_path, monkeypatch):
+    from weiquan_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    view = window.register_view
+    view.kind.setCurrentText("投诉")
+    expected = Record.select().where(Record.kind == "投诉").count()
+    assert view.model.rowCount() == expected
+    target = tmp_path / "投诉台账.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    task = window.export_ledger()
+    with qtbot.waitSignal(task.finished, timeout=30000):
+        pass
+    rows = list(openpyxl.load_workbook(target, read_only=True)["台账"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == expected
+    assert {r[1] for r in rows} == {"投诉"}
+    assert shown and f"{expected:,}" in shown[0]
+
+
+def test_import_preview_lists_every_error_and_offers_no_import(qtbot, app, demo_db, tmp_path):
+    from weiquan_desktop.ui.ledger_dialogs import ImportPreview
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    ws.append(list(HEADERS[:31]))
+    ws.append(["", "投诉", "来访", "2026-02-30"])
+    ws.append(["", "咨询", "电话", "2026-03-01 09:00", *[None] * 15, "已解答"])
+    path = tmp_path / "旧台账.xlsx"
+    wb.save(path)
+    parsed, errors, warnings = ledger_import.read(path)
+    dialog = ImportPreview(path, parsed, errors, warnings)
+    qtbot.addWidget(dialog)
+    assert not dialog.import_button.isEnabled()
+    assert dialog.error_table.rowCount() == len(errors) >= 3
+    cells = {(dialog.error_table.item(r, 0).text(), dialog.error_table.item(r, 1).text())
+             for r in range(dialog.error_table.rowCount())}
+    assert ("2", "登记时间") in cells and ("3", "办结时间") in cells
+    saved = tmp_path / "errors.xlsx"
+    ledger_import.write_issues(errors, saved)
+    listed = list(openpyxl.load_workbook(saved)["导入错误"].iter_rows(min_row=2, values_only=True))
+    assert len(listed) == len(errors)

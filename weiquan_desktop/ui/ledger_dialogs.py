@@ -1,0 +1,142 @@
+"""Ledger export (of the register's current filter) and import (preview, every error, then all or nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from weiquan_desktop.errors import UserError
+from weiquan_desktop.services import exchange, ledger_import
+from weiquan_desktop.services.ledger_format import HEADERS
+from weiquan_desktop.services.register import RegisterQuery
+from weiquan_desktop.ui.tasks import Task
+
+PREVIEW_ROWS = 200
+
+
+def export_ledger(parent: QWidget, selection: RegisterQuery, count: int) -> Task | None:
+    default = str(Path.home() / f"台账-{date.today():%Y%m%d}.xlsx")
+    target, _ = QFileDialog.getSaveFileName(parent, f"导出台账（当前筛选的 {count:,} 条）", default, "Excel 工作簿 (*.xlsx)")
+    if not target:
+        return None
+    if not target.lower().endswith(".xlsx"):
+        target += ".xlsx"
+    task = Task(parent, "正在导出台账", lambda progress: exchange.export_ledger(
+        Path(target), selection=selection, progress=progress))
+    task.finished.connect(lambda result: QMessageBox.information(
+        parent, "导出完成", f"已导出 {result.rows:,} 条记录到\n{result.path}\n（个人信息已去标识化）"
+        + (f"\n其中 {result.estimated} 条记录的期限为估算。" if result.estimated else "")))
+    task.failed.connect(lambda message: QMessageBox.warning(parent, "导出未完成", message))
+    return task.start()
+
+
+def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
+    table.setColumnCount(len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setRowCount(len(rows))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+
+
+class ImportPreview(QDialog):
+    """What the workbook holds and what is wrong with it; the import button only when nothing is."""
+
+    def __init__(self, path: Path, parsed: list, errors: list, warnings: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path, self.parsed, self.errors = path, parsed, errors
+        self.setWindowTitle(f"导入台账 - {path.name}")
+        self.resize(1000, 600)
+        layout = QVBoxLayout(self)
+        if errors:
+            summary = (f"<b style='color:#b3261e'>发现 {len(errors)} 处错误，不能导入。</b>"
+                       "请按下表修改原文件后重新导入；本次没有导入任何记录。")
+        else:
+            summary = f"<b>检查通过：共 {len(parsed):,} 条记录可以导入。</b>导入将一次完成，中途失败不会留下部分记录。"
+        if warnings:
+            summary += "<br>提示：" + "；".join(warnings)
+        self.summary = QLabel(summary)
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.tabs = QTabWidget()
+        self.error_table = QTableWidget()
+        _fill(self.error_table, ["行号", "列", "问题"], [[str(e.row), e.column, e.message] for e in errors])
+        self.preview_table = QTableWidget()
+        shown = list(HEADERS[:31])
+        _fill(self.preview_table, ["行号", *shown], [
+            [str(p.row), *(_cell(p.values.get(h)) for h in shown)] for p in parsed[:PREVIEW_ROWS]])
+        if errors:
+            self.tabs.addTab(self.error_table, f"错误（{len(errors)}）")
+        self.tabs.addTab(self.preview_table, f"预览（前 {min(len(parsed), PREVIEW_ROWS)} 行）")
+        layout.addWidget(self.tabs)
+        buttons = QDialogButtonBox()
+        self.save_errors = QPushButton("保存错误清单…")
+        self.save_errors.setVisible(bool(errors))
+        self.save_errors.clicked.connect(self._save_errors)
+        buttons.addButton(self.save_errors, QDialogButtonBox.ButtonRole.ActionRole)
+        self.import_button = buttons.addButton(f"导入 {len(parsed):,} 条", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(not errors and bool(parsed))
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _save_errors(self) -> None:
+        default = str(self.path.with_name(f"{self.path.stem}-导入错误.xlsx"))
+        target, _ = QFileDialog.getSaveFileName(self, "保存错误清单", default, "Excel 工作簿 (*.xlsx)")
+        if target:
+            try:
+                ledger_import.write_issues(self.errors, Path(target))
+            except UserError as exc:
+                QMessageBox.warning(self, "无法保存", str(exc))
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+def import_ledger(parent: QWidget, on_imported: Callable[[], None]) -> None:
+    source, _ = QFileDialog.getOpenFileName(parent, "选择要导入的台账", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+    if not source:
+        return
+    path = Path(source)
+    try:
+        parsed, errors, warnings = ledger_import.read(path)
+    except UserError as exc:
+        QMessageBox.warning(parent, "无法导入", str(exc))
+        return
+    preview = ImportPreview(path, parsed, errors, warnings, parent)
+    if preview.exec() != QDialog.DialogCode.Accepted:
+        return
+    try:
+        created = ledger_import.apply(parsed, source_name=path.name)
+    except UserError as exc:
+        QMessageBox.warning(parent, "导入失败", f"{exc}\n未导入任何记录。")
+        return
+    QMessageBox.information(parent, "导入完成", f"已导入 {created:,} 条记录。")
+    on_imported()
