@@ -74,6 +74,8 @@ def open_database(data_dir: DataDir, url: str | None = None, *, migrate: bool = 
 def close_database() -> None:
     db = database_proxy.obj
     if db is not None and not db.is_closed():
+        if is_sqlite(db):
+            db.execute_sql("PRAGMA optimize")  # refresh the planner's statistics where queries needed them
         db.close()
 
 

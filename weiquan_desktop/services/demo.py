@@ -23,6 +23,7 @@ from weiquan_desktop.models.schema import (
     ReturnVisit,
     SettlementTerm,
     Staff,
+    database_proxy,
 )
 from weiquan_desktop.services import audit, deadlines, numbering, station
 from weiquan_desktop.text import initials, search_text
@@ -182,6 +183,7 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
         _activities(rng, start, end, staff)
         deadlines.refresh_open_records()
         audit.append("demo.generate", actor="演示数据", detail={"records": records, "seed": seed})
+    database_proxy.obj.execute_sql("ANALYZE")  # statistics for the planner after a bulk load
     return records
 
 

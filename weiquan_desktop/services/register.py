@@ -12,7 +12,8 @@ from decimal import Decimal
 
 from peewee import JOIN, Expression
 
-from weiquan_desktop.models.schema import Record, Staff
+from weiquan_desktop.models.db import is_sqlite
+from weiquan_desktop.models.schema import Record, Staff, database_proxy
 from weiquan_desktop.privacy import mask_name
 
 # column key -> header, in display order
@@ -28,10 +29,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("handler", "经办人"),
     ("next_due", "下一期限"),
 )
+# Sorting happens in SQL along the partial indexes of models.schema.REGISTER_INDEXES. Columns with few
+# values sort by the value, then by date; the handler column groups by staff member.
 SORT_FIELDS = {
-    "case_no": Record.case_no, "kind": Record.kind, "state": Record.state, "received_at": Record.received_at,
-    "complainant_name": Record.complainant_name, "respondent_name": Record.respondent_name,
-    "category": Record.category, "amount": Record.amount, "handler": Staff.name, "next_due": Record.next_due,
+    "case_no": (Record.case_no,), "kind": (Record.kind, Record.received_at), "state": (Record.state, Record.received_at),
+    "received_at": (Record.received_at,), "complainant_name": (Record.complainant_name,),
+    "respondent_name": (Record.respondent_name,), "category": (Record.category, Record.received_at),
+    "amount": (Record.amount,), "handler": (Record.handler, Record.received_at), "next_due": (Record.next_due,),
 }
 DUE_FILTERS = ("", "已逾期", "今明两天到期", "本周内到期")
 
@@ -71,7 +75,7 @@ class RegisterQuery:
         elif self.due == "本周内到期":
             conditions.append(Record.next_due.between(today, today + timedelta(days=6 - today.weekday())))
         for term in self.search.lower().split():
-            conditions.append(Record.search_text.contains(term))
+            conditions.append(text_contains(Record.search_text, term))
         return conditions
 
 
@@ -95,17 +99,55 @@ class RegisterRow:
         return getattr(self, key)
 
 
+def text_contains(column: object, term: str) -> Expression:
+    """Substring match. On SQLite, GLOB on the lower-cased search column: case-sensitive, so it compares
+    bytes without Unicode case folding, which makes it twice as fast as LIKE over Chinese text."""
+    if is_sqlite():
+        pattern = "".join(f"[{ch}]" if ch in "*?[" else ch for ch in term)
+        return Expression(column, "GLOB", f"*{pattern}*")
+    return column.contains(term)
+
+
+BY_DATE = "record_alive_received_at_id_next_due"
+BY_DATE_TEXT = "record_alive_received_at_id_search_text"
+BY_DUE = "record_alive_next_due"
+
+
+def _index_for(query: RegisterQuery) -> str | None:
+    """The index a register query should walk. SQLite's planner cannot judge how selective a GLOB or a
+    deadline range is and picked a full walk in date order (100+ ms at 200,000 records), so we say."""
+    if query.due:
+        return BY_DUE
+    if query.search.strip():
+        return BY_DATE_TEXT
+    filtered = (query.kinds or query.states or query.sources or query.categories or query.handler_id is not None)
+    if not filtered and query.sort in ("received_at", "next_due"):
+        return BY_DATE
+    return None
+
+
+def _ids(select: object, index: str | None = None) -> list[int]:
+    """Plain cursor rows: building peewee row objects for 200,000 ids would cost more than the query."""
+    db = database_proxy.obj
+    sql, params = select.sql()
+    if index and is_sqlite(db):
+        sql = sql.replace('FROM "record" AS "t1"', f'FROM "record" AS "t1" INDEXED BY "{index}"', 1)
+    return [row[0] for row in db.execute_sql(sql, params).fetchall()]
+
+
 def ordered_ids(query: RegisterQuery) -> list[int]:
-    order_field = SORT_FIELDS.get(query.sort, Record.received_at)
-    order = order_field.desc() if query.descending else order_field.asc()
-    tiebreak = Record.id.desc() if query.descending else Record.id.asc()
-    if query.sort == "next_due":  # open records with a deadline first, soonest first
-        order = Record.next_due.asc(nulls="LAST") if not query.descending else Record.next_due.desc(nulls="LAST")
-    select = Record.select(Record.id)
-    if query.sort == "handler":
-        select = select.join(Staff, JOIN.LEFT_OUTER, on=(Record.handler == Staff.id))
-    select = select.where(*query.where()).order_by(order, tiebreak)
-    return [row[0] for row in select.tuples().iterator()]
+    columns = SORT_FIELDS.get(query.sort, (Record.received_at,))
+    direction = "desc" if query.descending else "asc"
+    order = [getattr(c, direction)() for c in (*columns, Record.id)]
+    conditions = query.where()
+    index = _index_for(query)
+    if query.sort == "next_due":
+        # records with a deadline first (soonest first when ascending), then the closed ones, newest first
+        dated = Record.select(Record.id).where(*conditions, Record.next_due.is_null(False)).order_by(*order)
+        undated = (Record.select(Record.id).where(*conditions, Record.next_due.is_null())
+                   .order_by(Record.received_at.desc(), Record.id.desc()))
+        return _ids(dated, BY_DUE if index == BY_DATE else index) + _ids(undated, index)
+    return _ids(Record.select(Record.id).where(*conditions).order_by(*order), index)
 
 
 def fetch_rows(ids: list[int], *, masked: bool = True) -> list[RegisterRow]:
