@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -90,13 +91,17 @@ class FirstRunDialog(QDialog):
 
 
 class SettingsPage(QWidget):
-    """站点设置 tab: the profile, editable, saved with an audit entry of what changed."""
+    """站点设置 tab: the profile (saved with an audit entry of what changed), the calendar, the time limits."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        title = QLabel("<b>站点信息</b>")
-        layout.addWidget(title)
+        from weiquan_desktop.ui.rules_pages import HolidayPage, RulesPage
+
+        outer = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        outer.addWidget(self.tabs)
+        profile_page = QWidget()
+        layout = QVBoxLayout(profile_page)
         self.form = StationForm(self)
         layout.addWidget(self.form)
         row = QHBoxLayout()
@@ -107,6 +112,11 @@ class SettingsPage(QWidget):
         row.addWidget(self.save_button)
         layout.addLayout(row)
         layout.addStretch(1)
+        self.holidays = HolidayPage()
+        self.rules = RulesPage()
+        self.tabs.addTab(profile_page, "站点信息")
+        self.tabs.addTab(self.holidays, "节假日与调休")
+        self.tabs.addTab(self.rules, "办理时限")
         self.reload()
 
     def reload(self) -> None:
