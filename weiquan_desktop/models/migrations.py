@@ -47,13 +47,15 @@ AUDIT_TRIGGERS_SQLITE = (
 
 def _v2_search_and_deadlines(db: Database) -> None:
     """v2: a lower-cased search column per record (with pinyin initials of respondent and item) and the
-    next deadline of open records, so the register searches, filters and sorts on them in SQL."""
+    next deadline of open records, so the register searches, filters and sorts on them in SQL; the third
+    party of a settlement agreement."""
     migrator = SchemaMigrator.from_database(db)
     migrate(
         migrator.add_column("record", "search_text", TextField(default="")),
         migrator.add_column("record", "next_due", DateField(null=True)),
         migrator.add_column("record", "due_label", CharField(max_length=10, null=True)),
         migrator.add_column("record", "due_estimated", BooleanField(default=False)),
+        migrator.add_column("record", "third_party", TextField(null=True)),
     )
     # v1's single-column indexes made the planner look rows up one by one; v2 has partial covering ones
     for column in ("kind", "source", "received_at", "state", "respondent_name", "category", "closed_at"):

@@ -181,6 +181,7 @@ class Record(BaseModel):
     termination_ground = TextField(null=True)
     closed_at = DateTimeField(null=True)
     settlement = TextField(null=True)  # 和解内容 as text (the ledger column); terms are in SettlementTerm
+    third_party = TextField(null=True)  # 和解协议书 第三方 (name, role), when one takes part; schema v2
     recovered_amount = MoneyField(null=True)
     punitive_amount = MoneyField(null=True)
     punitive_basis = CharField(max_length=100, null=True)
