@@ -8,7 +8,8 @@ VENV="$ROOT/.venv"
 
 QT_DEBS=(libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6 libdbus-1-3
          libglib2.0-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
-         libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 libxrender1 libxi6 fonts-wqy-microhei)
+         libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xkb1 libxrender1 libxi6 fonts-wqy-microhei
+         fonts-hanazono)  # hanazono: rare characters (CJK Ext-B) on Linux; Windows has SimSun-ExtB
 
 apt_install() {
   command -v dpkg-query >/dev/null 2>&1 || return 0   # not Debian: install the equivalents by hand

@@ -60,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     doc = sub.add_parser("print", help="打印文书为 PDF")
     _common(doc, suppress=True)
-    doc.add_argument("doc", choices=["intake"], metavar="DOC", help="文书：intake（登记表）")
+    doc.add_argument("doc", choices=["intake", "agreement", "referral", "rejection", "termination", "feedback", "major"],
+                     metavar="DOC", help="文书：intake 登记表、agreement 和解协议书、referral 移交单、rejection 不予受理告知书、"
+                     "termination 终止调解告知书、feedback 处理结果反馈单、major 重大/群体性投诉报告")
     doc.add_argument("case_no", metavar="CASE_NO")
     doc.add_argument("--out", required=True, metavar="FILE.pdf")
     doc.set_defaults(handler=cmd_print)
@@ -151,7 +153,7 @@ def cmd_print(args: argparse.Namespace) -> int:
     from weiquan_desktop.services import printing
 
     _open(args)
-    out = printing.intake_record(args.case_no, Path(args.out))
+    out = printing.print_document(args.doc, args.case_no, Path(args.out))
     print(f"已生成 {out}。")
     return 0
 
