@@ -101,7 +101,8 @@ class EventRow:
 
 def events(record_id: int) -> list[EventRow]:
     rows = []
-    for event in RecordEvent.select().where(RecordEvent.record == record_id).order_by(RecordEvent.at, RecordEvent.id):
+    # in the order they were recorded: an event's time may be back-dated (a decision entered afterwards)
+    for event in RecordEvent.select().where(RecordEvent.record == record_id).order_by(RecordEvent.id):
         change = f"{event.from_state or ''} → {event.to_state}" if event.to_state else ""
         detail = ""
         if event.detail:

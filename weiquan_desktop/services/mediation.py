@@ -88,7 +88,7 @@ def add_session(record_id: int, *, held_at: datetime, mode: str, mediator_id: in
         record = load_for_change(record_id, version)
         if record.state != "调解中":
             raise UserError(f"案件 {record.case_no} 当前状态为“{record.state}”，不能记录调解。")
-        if record.decided_at and held_at < record.decided_at:
+        if record.decided_at and held_at < record.decided_at.replace(second=0):  # the form has minutes only
             raise ValidationError("调解时间不能早于受理时间。", "调解时间")
         _check_mediator(record, mediator_id)
         session = MediationSession.create(
@@ -97,7 +97,7 @@ def add_session(record_id: int, *, held_at: datetime, mode: str, mediator_id: in
             business_statement=business_statement.strip() or None, notes=notes.strip() or None)
         number = MediationSession.select().where(MediationSession.record == record).count()
         save_changed(record)
-        add_event(record, f"第{number}次调解", actor, at=held_at, detail={"方式": mode})
+        add_event(record, f"第{number}次调解", actor, detail={"调解时间": held_at.strftime("%Y-%m-%d %H:%M"), "方式": mode})
         audit.append("mediation.session", actor=actor_name(actor), entity="record", entity_id=record.case_no,
                      detail={"次": number, "方式": mode})
     return session

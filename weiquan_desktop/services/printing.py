@@ -408,6 +408,29 @@ def major_report(case_no: str, dest: Path, *, actor: Staff | None = None, keep: 
     return _finish(record, "major", dest, story, actor, keep)
 
 
+def document_title(doc: str, record: Record) -> str:
+    return DOC_TITLES[record.kind] if doc == "intake" else DOCS[doc]
+
+
+def available_documents(record: Record) -> list[str]:
+    """The documents that make sense for a case in its current state."""
+    docs = ["intake"]
+    if record.state == "已和解":
+        docs.append("agreement")
+    if Referral.select().where(Referral.record == record).exists():
+        docs.append("referral")
+    if record.decision == "不予受理":
+        docs.append("rejection")
+    if record.termination_ground:
+        docs.append("termination")
+    if record.source in domain.TRANSFER_SOURCES and TransferFeedback.select().where(
+            TransferFeedback.record == record).exists():
+        docs.append("feedback")
+    if record.is_group or record.is_major:
+        docs.append("major")
+    return docs
+
+
 def print_document(doc: str, case_no: str, dest: Path, *, actor: Staff | None = None, keep: bool = True) -> Path:
     makers = {"intake": intake_record, "agreement": agreement, "referral": referral_slip,
               "rejection": rejection_notice, "termination": termination_notice, "feedback": feedback_slip,

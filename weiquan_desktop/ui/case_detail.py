@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -26,9 +27,10 @@ from PySide6.QtWidgets import (
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.models.schema import GroundOption, Record, Staff
-from weiquan_desktop.services import attachments, casefile, intake, printing
+from weiquan_desktop.models.schema import GroundOption, MediationSession, Record, Referral, Staff
+from weiquan_desktop.services import attachments, casefile, intake, mediation, printing
 from weiquan_desktop.ui.forms import child, load_form
+from weiquan_desktop.ui.mediation_dialog import MediationDialog, ReferralDialog
 
 
 def _table(widget: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
@@ -59,12 +61,22 @@ class CaseDetailDialog(QDialog):
         self.history = child(self, QTableWidget, "history")
         self.files = child(self, QTableWidget, "files")
         self.buttons = {name: child(self, QPushButton, name) for name in (
-            "accept", "rejectCase", "answer", "printIntake", "addFile", "openFile", "close")}
+            "accept", "rejectCase", "answer", "mediate", "referCase", "closeSuggestion", "referralFeedback",
+            "transferFeedback", "visit", "printDoc", "addFile", "openFile", "close")}
+        self.print_menu = QMenu(self)
+        self.buttons["printDoc"].setMenu(self.print_menu)
         self.reveal.toggled.connect(self.reload)
         self.buttons["accept"].clicked.connect(self.accept_case)
         self.buttons["rejectCase"].clicked.connect(self.reject_case)
         self.buttons["answer"].clicked.connect(self.answer)
-        self.buttons["printIntake"].clicked.connect(self.print_intake)
+        self.buttons["mediate"].clicked.connect(self.mediate)
+        self.buttons["referCase"].clicked.connect(self.refer)
+        self.buttons["closeSuggestion"].clicked.connect(
+            lambda: self._run(lambda: mediation.close_suggestion(self.record_id, actor=self.actor,
+                                                                 version=self.record.version)))
+        self.buttons["referralFeedback"].clicked.connect(self.referral_feedback)
+        self.buttons["transferFeedback"].clicked.connect(self.transfer_feedback)
+        self.buttons["visit"].clicked.connect(self.visit)
         self.buttons["addFile"].clicked.connect(self.add_file)
         self.buttons["openFile"].clicked.connect(self.open_file)
         self.buttons["close"].clicked.connect(self.close)
@@ -102,6 +114,20 @@ class CaseDetailDialog(QDialog):
         self.buttons["accept"].setVisible(pending)
         self.buttons["rejectCase"].setVisible(pending)
         self.buttons["answer"].setVisible(r.kind == "咨询" and r.state == "待回复")
+        allowed = mediation.TRANSITIONS.get((r.kind, r.state), ())
+        self.buttons["mediate"].setVisible(r.state == "调解中" or bool(MediationSession.select().where(
+            MediationSession.record == r).exists()))
+        self.buttons["referCase"].setVisible("已移交" in allowed)
+        self.buttons["closeSuggestion"].setVisible("已办结" in allowed)
+        self.pending_referral = (Referral.select().where(Referral.record == r, Referral.feedback_at.is_null())
+                                 .order_by(Referral.referred_at.desc()).first())
+        self.buttons["referralFeedback"].setVisible(self.pending_referral is not None)
+        self.buttons["transferFeedback"].setVisible(r.source in domain.TRANSFER_SOURCES)
+        self.buttons["visit"].setVisible(r.kind == "投诉" and r.closed_at is not None)
+        self.print_menu.clear()
+        for doc in printing.available_documents(r):
+            action = self.print_menu.addAction(printing.document_title(doc, r))
+            action.triggered.connect(lambda _checked=False, d=doc: self.print_document(d))
 
     def _run(self, action: object) -> None:
         try:
@@ -128,19 +154,57 @@ class CaseDetailDialog(QDialog):
         if ok:
             self._run(lambda: intake.answer(self.record_id, text, actor=self.actor, version=self.record.version))
 
-    def print_intake(self) -> None:
-        title = printing.DOC_TITLES[self.record.kind]
+    def print_document(self, doc: str) -> Path | None:
+        """Save the document as PDF (kept with the case too) and open it in the system viewer to print."""
+        title = printing.document_title(doc, self.record).replace("/", "、")
         default = str(Path.home() / f"{title}-{self.record.case_no}.pdf")
         target, _ = QFileDialog.getSaveFileName(self, f"保存{title}", default, "PDF 文件 (*.pdf)")
         if not target:
-            return
+            return None
         try:
-            printing.intake_record(self.record.case_no, Path(target), actor=self.actor)
+            printing.print_document(doc, self.record.case_no, Path(target), actor=self.actor)
         except UserError as exc:
             QMessageBox.warning(self, "无法打印", str(exc))
-            return
+            return None
         self.reload()
         QDesktopServices.openUrl(QUrl.fromLocalFile(target))
+        return Path(target)
+
+    def mediate(self) -> MediationDialog:
+        dialog = MediationDialog(self.record_id, self.actor, self)
+        dialog.changed.connect(lambda _id: (self.reload(), self.changed.emit(self.record_id)))
+        dialog.show()
+        return dialog
+
+    def refer(self) -> None:
+        if ReferralDialog(self.record_id, self.actor, self).exec():
+            self.reload()
+            self.changed.emit(self.record_id)
+
+    def referral_feedback(self) -> None:
+        text, ok = QInputDialog.getMultiLineText(self, "移交反馈", f"{self.pending_referral.body_name} 反馈的处理情况：")
+        if ok:
+            self._run(lambda: mediation.record_referral_feedback(self.pending_referral.id, text, actor=self.actor))
+
+    def transfer_feedback(self) -> None:
+        process, ok = QInputDialog.getMultiLineText(self, "转办反馈", "处理过程：")
+        if not ok:
+            return
+        method, ok = QInputDialog.getItem(self, "转办反馈", "处理方式：", ["现场调解", "电话调解", "视频调解", "告知消费者"], 0, True)
+        if not ok:
+            return
+        result, ok = QInputDialog.getMultiLineText(self, "转办反馈", "处理结果：", self.record.settlement or "")
+        if ok:
+            self._run(lambda: mediation.transfer_feedback(self.record_id, process=process, method=method, result=result,
+                                                          actor=self.actor))
+
+    def visit(self) -> None:
+        satisfaction, ok = QInputDialog.getItem(self, "回访", "满意度：", list(domain.SATISFACTION[:3]), 0, False)
+        if not ok:
+            return
+        comment, ok = QInputDialog.getText(self, "回访", "回访记录：")
+        if ok:
+            self._run(lambda: mediation.return_visit(self.record_id, satisfaction, comment, actor=self.actor))
 
     def add_file(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "添加附件", str(Path.home()),

@@ -1,0 +1,326 @@
+"""调解: sessions, the clock, and the outcome (和解成功 with terms, 调解终止, 撤回) of an accepted complaint."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QWidget,
+)
+
+from weiquan_desktop import domain
+from weiquan_desktop.errors import UserError, ValidationError
+from weiquan_desktop.models.schema import ClockPause, GroundOption, MediationSession, Record, Staff
+from weiquan_desktop.services import mediation
+from weiquan_desktop.services.mediation import TermInput
+from weiquan_desktop.ui.forms import child, load_form
+
+TERM_COLUMNS = ["类别", "内容（谁做什么）", "金额（元）", "履行方", "履行期限（YYYY-MM-DD）"]
+PUNITIVE_BASES = ["", "消费者权益保护法第五十五条", "食品安全法第一百四十八条"]
+
+
+class LawDialog(QDialog):
+    """法规速查: the articles staff cite most, one line each (also opened from consultations)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("法规速查")
+        self.resize(720, 360)
+        from PySide6.QtWidgets import QVBoxLayout
+
+        layout = QVBoxLayout(self)
+        table = QTableWidget(len(mediation.LAWS), 2)
+        table.setHorizontalHeaderLabels(["条文", "要点"])
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setWordWrap(True)
+        table.verticalHeader().setVisible(False)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for r, (article, summary) in enumerate(mediation.LAWS):
+            table.setItem(r, 0, QTableWidgetItem(article))
+            table.setItem(r, 1, QTableWidgetItem(summary))
+        table.resizeRowsToContents()
+        layout.addWidget(table)
+        self.table = table
+
+
+class MediationDialog(QDialog):
+    changed = Signal(int)
+
+    def __init__(self, record_id: int, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.record_id, self.actor = record_id, actor
+        load_form("mediation_dialog.ui", self)
+        self.summary = child(self, QLabel, "summary")
+        self.errors = child(self, QLabel, "errors")
+        self.sessions = child(self, QTableWidget, "sessions")
+        self.terms = child(self, QTableWidget, "terms")
+        self.outcomes = child(self, QTabWidget, "outcomes")
+        self.f = {name: self.findChild(QWidget, name) for name in (
+            "held_at", "mode", "mediator", "attendees", "consumer_statement", "business_statement", "notes",
+            "recovered", "punitive", "punitive_basis", "third_party", "ground", "withdraw_reason")}
+        self.b = {name: child(self, QPushButton, name) for name in (
+            "addSession", "addTerm", "removeTerm", "laws", "settle", "terminate", "withdraw", "pause", "close")}
+        self.helper = child(self, QLabel, "helper")
+        self.f["mode"].addItems(domain.MEDIATION_MODES)
+        self.f["mediator"].addItem("", None)
+        for staff in Staff.select().where(Staff.active).order_by(Staff.id):
+            self.f["mediator"].addItem(staff.name, staff.id)
+        if actor is not None:
+            self.f["mediator"].setCurrentIndex(max(self.f["mediator"].findData(actor.id), 0))
+        self.f["punitive_basis"].addItems(PUNITIVE_BASES)
+        grounds = [g for (g,) in GroundOption.select(GroundOption.text).where(
+            GroundOption.list_name == "termination", GroundOption.active).order_by(GroundOption.position).tuples()]
+        self.f["ground"].addItems(grounds or list(domain.TERMINATION_GROUNDS))
+        self.terms.setColumnCount(len(TERM_COLUMNS))
+        self.terms.setHorizontalHeaderLabels(TERM_COLUMNS)
+        self.terms.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.terms.verticalHeader().setVisible(False)
+        self.terms.itemChanged.connect(self._terms_changed)
+        self._recovered_edited = False
+        self.f["recovered"].textEdited.connect(lambda _t: setattr(self, "_recovered_edited", True))
+        self.b["addSession"].clicked.connect(self.add_session)
+        self.b["addTerm"].clicked.connect(lambda: self.add_term())
+        self.b["removeTerm"].clicked.connect(self.remove_term)
+        self.b["laws"].clicked.connect(lambda: LawDialog(self).exec())
+        self.b["settle"].clicked.connect(self.settle)
+        self.b["terminate"].clicked.connect(self.terminate)
+        self.b["withdraw"].clicked.connect(self.withdraw)
+        self.b["pause"].clicked.connect(self.toggle_pause)
+        self.b["close"].clicked.connect(self.close)
+        self.f["held_at"].setDateTime(QDateTime.currentDateTime())
+        self.reload()
+        if self.terms.rowCount() == 0:
+            self.add_term()
+
+    # --- display ----------------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self.record = Record.get_by_id(self.record_id)
+        r = self.record
+        due = f"　{r.due_label} {r.next_due.isoformat()}" if r.next_due else ""
+        paused = ClockPause.get_or_none(ClockPause.record == r, ClockPause.ended_on.is_null())
+        self.summary.setText(f"<b>{r.case_no}</b>　{r.complainant_name or ''} 投诉 {r.respondent_name or ''}"
+                             f"（{r.item or ''}，{r.amount or 0:,.2f} 元）　状态：{r.state}{due}"
+                             + (f"　<span style='color:#8a5a00'>计时暂停中（{paused.reason}）</span>" if paused else ""))
+        self.b["pause"].setText("恢复计时" if paused else "暂停计时（检测/鉴定）…")
+        rows = list(MediationSession.select().where(MediationSession.record == r).order_by(MediationSession.held_at))
+        self.sessions.setColumnCount(5)
+        self.sessions.setHorizontalHeaderLabels(["时间", "方式", "调解员", "参加人员", "调解情况"])
+        self.sessions.setRowCount(len(rows))
+        self.sessions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.sessions.verticalHeader().setVisible(False)
+        self.sessions.horizontalHeader().setStretchLastSection(True)
+        for i, s in enumerate(rows):
+            for c, text in enumerate([s.held_at.strftime("%Y-%m-%d %H:%M"), s.mode, s.mediator.name if s.mediator else "",
+                                      s.attendees or "", s.notes or ""]):
+                self.sessions.setItem(i, c, QTableWidgetItem(text))
+        open_ = r.state == "调解中"
+        for name in ("addSession", "settle", "terminate", "withdraw", "pause", "addTerm", "removeTerm"):
+            self.b[name].setEnabled(open_)
+        amount = r.amount or Decimal(0)
+        self.helper.setText(
+            f"赔偿参考：消保法第五十五条（欺诈）{mediation.consumer_law_55(amount):,.2f} 元；"
+            f"食品安全法第一百四十八条 {mediation.food_safety_148(amount):,.2f} 元（按涉及金额 {amount:,.2f} 元计算）")
+
+    def _fail(self, exc: Exception) -> None:
+        self.errors.setText(str(exc))
+
+    def _done(self) -> None:
+        self.errors.clear()
+        self.reload()
+        self.changed.emit(self.record_id)
+
+    # --- sessions and clock -----------------------------------------------------------------------------
+
+    def add_session(self) -> None:
+        f = self.f
+        try:
+            mediation.add_session(
+                self.record_id, held_at=f["held_at"].dateTime().toPython().replace(second=0, microsecond=0),
+                mode=f["mode"].currentText(), mediator_id=f["mediator"].currentData(), attendees=f["attendees"].text(),
+                consumer_statement=f["consumer_statement"].text(), business_statement=f["business_statement"].text(),
+                notes=f["notes"].text(), actor=self.actor, version=self.record.version)
+        except (UserError, ValidationError) as exc:
+            self._fail(exc)
+            return
+        for name in ("attendees", "consumer_statement", "business_statement", "notes"):
+            f[name].clear()
+        self._done()
+
+    def toggle_pause(self) -> None:
+        try:
+            if ClockPause.select().where(ClockPause.record == self.record, ClockPause.ended_on.is_null()).exists():
+                mediation.resume_clock(self.record_id, date.today(), actor=self.actor, version=self.record.version)
+            else:
+                reason, ok = QInputDialog.getItem(self, "暂停计时", "原因（检验、检测、鉴定期间不计入调解期限）：",
+                                                  ["送检测", "送鉴定", "送检验"], 0, True)
+                if not ok:
+                    return
+                mediation.pause_clock(self.record_id, date.today(), reason, actor=self.actor, version=self.record.version)
+        except (UserError, ValidationError) as exc:
+            self._fail(exc)
+            return
+        self._done()
+
+    # --- terms ------------------------------------------------------------------------------------------
+
+    def add_term(self, kind: str = "退款", action: str = "", amount: str = "", obligor: str = "乙方",
+                 due: str = "") -> int:
+        row = self.terms.rowCount()
+        self.terms.insertRow(row)
+        box = QComboBox()
+        box.addItems(domain.TERM_KINDS)
+        box.setCurrentText(kind)
+        box.currentTextChanged.connect(lambda _t: self._terms_changed())
+        self.terms.setCellWidget(row, 0, box)
+        for column, text in ((1, action), (2, amount), (3, obligor), (4, due)):
+            self.terms.setItem(row, column, QTableWidgetItem(text))
+        return row
+
+    def remove_term(self) -> None:
+        row = self.terms.currentRow()
+        if row >= 0:
+            self.terms.removeRow(row)
+            self._terms_changed()
+
+    def term_inputs(self) -> list[TermInput]:
+        out = []
+        for row in range(self.terms.rowCount()):
+            def text(column: int, row: int = row) -> str:
+                item = self.terms.item(row, column)
+                return item.text().strip() if item else ""
+            due_text = text(4)
+            try:
+                due = date.fromisoformat(due_text) if due_text else None
+            except ValueError:
+                raise ValidationError(f"第{row + 1}项条款的履行期限应写成 YYYY-MM-DD：{due_text}", "和解条款") from None
+            out.append(TermInput(self.terms.cellWidget(row, 0).currentText(), text(1), text(2) or None, text(3), due))
+        return out
+
+    def _terms_changed(self, *_args: object) -> None:
+        if self._recovered_edited:
+            return
+        try:
+            total = mediation.recovered_from_terms(self.term_inputs())
+        except ValidationError:
+            return
+        self.f["recovered"].setText(f"{total:.2f}")
+
+    # --- outcomes -----------------------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        f = self.f
+        try:
+            mediation.settle(self.record_id, self.term_inputs(), recovered=f["recovered"].text() or None,
+                             punitive_amount=f["punitive"].text() or None, punitive_basis=f["punitive_basis"].currentText(),
+                             third_party=f["third_party"].text(), actor=self.actor, version=self.record.version)
+        except (UserError, ValidationError) as exc:
+            self._fail(exc)
+            return
+        self._done()
+        QMessageBox.information(self, "和解成功", f"案件 {self.record.case_no} 已和解，可在案件详情中打印和解协议书。")
+
+    def terminate(self) -> None:
+        try:
+            mediation.terminate(self.record_id, self.f["ground"].currentText(), actor=self.actor,
+                                version=self.record.version)
+        except (UserError, ValidationError) as exc:
+            self._fail(exc)
+            return
+        self._done()
+
+    def withdraw(self) -> None:
+        try:
+            mediation.withdraw(self.record_id, reason=self.f["withdraw_reason"].text(), actor=self.actor,
+                               version=self.record.version)
+        except (UserError, ValidationError) as exc:
+            self._fail(exc)
+            return
+        self._done()
+
+
+class ReferralDialog(QDialog):
+    """移交: receiving body, reason, materials with counts and pages, report-back date."""
+
+    def __init__(self, record_id: int, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout
+
+        from weiquan_desktop.models.schema import Body
+
+        self.record_id, self.actor = record_id, actor
+        self.setWindowTitle("移交")
+        self.resize(640, 420)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.body = QComboBox(editable=True)
+        for body in Body.select().where(Body.active).order_by(Body.id):
+            self.body.addItem(body.name, body.id)
+        self.reason = QComboBox()
+        self.reason.addItems(domain.REFERRAL_REASONS)
+        self.days = QSpinBox(minimum=1, maximum=90, value=15, suffix=" 日内反馈")
+        form.addRow("接收单位", self.body)
+        form.addRow("移交原因", self.reason)
+        form.addRow("反馈期限", self.days)
+        layout.addLayout(form)
+        self.materials = QTableWidget(0, 3)
+        self.materials.setHorizontalHeaderLabels(["材料名称", "份数", "页数"])
+        self.materials.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for name, count, pages in (("投诉登记表", "1", "1"), ("调解记录", "1", "1")):
+            self.add_material(name, count, pages)
+        layout.addWidget(QLabel("移交材料（可修改，双击编辑）"))
+        layout.addWidget(self.materials)
+        add = QPushButton("增加材料")
+        add.clicked.connect(lambda: self.add_material("", "1", "1"))
+        layout.addWidget(add)
+        self.error = QLabel(styleSheet="color: #b3261e;", wordWrap=True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("移交")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def add_material(self, name: str, count: str, pages: str) -> None:
+        row = self.materials.rowCount()
+        self.materials.insertRow(row)
+        for column, text in enumerate((name, count, pages)):
+            self.materials.setItem(row, column, QTableWidgetItem(text))
+
+    def accept(self) -> None:
+        items = []
+        for row in range(self.materials.rowCount()):
+            cells = [(self.materials.item(row, c).text().strip() if self.materials.item(row, c) else "") for c in range(3)]
+            if not any(cells):
+                continue
+            try:
+                items.append(mediation.Material(cells[0], int(cells[1]), int(cells[2])))
+            except ValueError:
+                self.error.setText(f"第{row + 1}行材料的份数和页数应为整数。")
+                return
+        body_id = self.body.currentData() if self.body.currentText() == self.body.itemText(self.body.currentIndex()) else None
+        try:
+            self.referral = mediation.refer(self.record_id, self.reason.currentText(), body_id=body_id,
+                                            body_name=self.body.currentText(), materials=items,
+                                            feedback_days=self.days.value(), actor=self.actor,
+                                            version=Record.get_by_id(self.record_id).version)
+        except (UserError, ValidationError) as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+
