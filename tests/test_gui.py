@@ -19,7 +19,7 @@ def test_main_window_on_a_demo_database(qtbot, app, demo_db, data_dir):
     qtbot.addWidget(window)
     window.show()
     tabs = window.findChild(QTabWidget, "tabs")
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["台账", "报表", "活动", "站点设置"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["台账", "跟进", "报表", "活动", "站点设置"]
     assert demo.DEMO_PROFILE.name in window.windowTitle()
     model = window.register_view.model
     assert model.rowCount() == 300

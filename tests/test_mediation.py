@@ -104,3 +104,16 @@ def test_lists_for_follow_up(accepted):
     assert mediation.awaiting_visit() == []
     assert Record.get_by_id(accepted.id).satisfaction == "满意"
     assert Referral.select().count() == 0 and mediation.awaiting_feedback() == []
+
+
+def test_a_12315_transfer_owes_feedback_even_when_settled_at_once(db):
+    station.save_profile(demo.DEMO_PROFILE)
+    form = intake.IntakeForm(kind="投诉", source="12315转办", external_no="ODR1", received_at=datetime(2026, 9, 26, 9, 0),
+                             complainant_name="赵六", phone="13612345678", respondent_name="喜茶", category="烟、酒和饮料类",
+                             nature="质量", amount="28", facts="异物", demands=["退款"])
+    record = mediation.quick_settle(form, [TermInput("退款", "退款", "28")])
+    saved = Record.get_by_id(record.id)
+    assert (saved.state, saved.due_label, saved.next_due) == ("已和解", "反馈期限", date(2026, 10, 15))
+    mediation.transfer_feedback(record.id, process="现场调解", method="现场调解", result="已退款")
+    assert Record.get_by_id(record.id).next_due is None
+    assert [r.id for r in mediation.transfers_awaiting_feedback()] == []

@@ -122,3 +122,41 @@ def test_failed_mediation_to_referral_and_feedback(qtbot, app, demo_db, data_dir
     assert saved.feedback == "已立案，责令商家退款。" and saved.feedback_at is not None
     assert not detail.buttons["referralFeedback"].isVisible()
     detail.close()
+
+
+def test_on_the_spot_settlement_and_follow_up_lists(qtbot, app, demo_db, data_dir, quiet):
+    from PySide6.QtWidgets import QApplication
+
+    from weiquan_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    dialog = window.new_record()
+    type_text(qtbot, dialog.w["complainant_name"], "周堃")
+    type_text(qtbot, dialog.w["phone"], "13512345678")
+    type_text(qtbot, dialog.w["respondent_name"], "喜茶")
+    dialog.w["category"].setCurrentText("烟、酒和饮料类")
+    dialog.w["nature"].setCurrentText("质量")
+    type_text(qtbot, dialog.w["facts"], "奶茶中有异物。")
+    dialog._demand_boxes["退款"].setChecked(True)
+    qtbot.mouseClick(dialog.on_the_spot, Qt.MouseButton.LeftButton)
+    mediation_dialog = next(w for w in QApplication.topLevelWidgets()
+                            if w.objectName() == "MediationDialog" and w.isVisible())
+    record = Record.get_by_id(mediation_dialog.record_id)
+    assert (record.state, record.complainant_name) == ("调解中", "周堃")
+    mediation_dialog.terms.item(0, 1).setText("乙方当场退还甲方货款")
+    mediation_dialog.terms.item(0, 2).setText("19")
+    qtbot.mouseClick(mediation_dialog.b["settle"], Qt.MouseButton.LeftButton)
+    assert Record.get_by_id(record.id).state == "已和解"
+    mediation_dialog.close()
+
+    window.followup.reload()
+    page = window.followup
+    assert page.visits.rowCount() > 0 and page.referrals.rowCount() > 0
+    assert record.case_no in [page.visits.item(r, 0).text() for r in range(page.visits.rowCount())]
+    with qtbot.waitSignal(page.open_record) as opened:
+        page.visits.cellDoubleClicked.emit(0, 0)
+    assert opened.args[0] == Record.get(Record.case_no == page.visits.item(0, 0).text()).id
+    for widget in QApplication.topLevelWidgets():
+        if widget.objectName() == "CaseDetailDialog":
+            widget.close()

@@ -19,7 +19,7 @@ from functools import lru_cache
 import chinese_calendar
 
 from weiquan_desktop import domain
-from weiquan_desktop.models.schema import ClockPause, Holiday, TimeLimitRule
+from weiquan_desktop.models.schema import ClockPause, Holiday, TimeLimitRule, TransferFeedback
 
 MAX_SPAN_DAYS = 3 * 366  # no limit in the rules comes near this; stops a bad rule from looping forever
 
@@ -183,10 +183,15 @@ _OPEN_STATE_DEADLINES = {
 }
 
 
-def next_deadline(book: RuleBook, record: object, pauses: Iterable[tuple[date, date]] = ()
-                  ) -> tuple[str, Deadline] | None:
-    """The earliest deadline still binding an open record, or None for a closed one."""
-    binding = _OPEN_STATE_DEADLINES.get((record.kind, record.state))
+def next_deadline(book: RuleBook, record: object, pauses: Iterable[tuple[date, date]] = (),
+                  feedback_sent: bool = False) -> tuple[str, Deadline] | None:
+    """The earliest deadline still binding a record: those of its open state and, for a 12315 transfer, the
+    feedback deadline until the feedback has been sent (a case settled at once still owes it)."""
+    binding = _OPEN_STATE_DEADLINES.get((record.kind, record.state), ())
+    if record.source == "12315转办" and not feedback_sent and DUE_FEEDBACK not in binding:
+        binding = (*binding, DUE_FEEDBACK)
+    elif feedback_sent:
+        binding = tuple(b for b in binding if b != DUE_FEEDBACK)
     if not binding:
         return None
     all_due = book.record_deadlines(record.kind, record.source, record.received_at, record.decision,
@@ -204,7 +209,10 @@ def pauses_of(record_id: int) -> list[tuple[date, date]]:
 def refresh(record: object, book: RuleBook | None = None) -> None:
     """Set the record's next_due / due_label / due_estimated (the caller saves it)."""
     book = book or RuleBook()
-    found = next_deadline(book, record, pauses_of(record.id) if getattr(record, "id", None) else ())
+    saved = getattr(record, "id", None) is not None
+    sent = saved and record.source == "12315转办" and TransferFeedback.select().where(
+        TransferFeedback.record == record.id).exists()
+    found = next_deadline(book, record, pauses_of(record.id) if saved else (), feedback_sent=sent)
     record.next_due, record.due_label, record.due_estimated = (
         (found[1].due, found[0], found[1].estimated) if found else (None, None, False))
 
@@ -215,7 +223,8 @@ def refresh_open_records() -> int:
 
     book = RuleBook()
     changed = 0
-    for record in Record.select().where(Record.state.in_(domain.OPEN_STATES) | Record.next_due.is_null(False)):
+    for record in Record.select().where(Record.state.in_(domain.OPEN_STATES) | Record.next_due.is_null(False)
+                                        | (Record.source == "12315转办")):
         before = (record.next_due, record.due_label, record.due_estimated)
         refresh(record, book)
         if (record.next_due, record.due_label, record.due_estimated) != before:

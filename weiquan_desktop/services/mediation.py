@@ -283,6 +283,7 @@ def transfer_feedback(record_id: int, *, process: str, method: str, result: str,
             raise UserError(f"案件 {record.case_no} 不是12315或上级转办的案件，无需反馈单。")
         feedback = TransferFeedback.create(record=record, handled_at=(handled_at or _now()).replace(microsecond=0),
                                            process=process, method=method, result=result, sent_at=_now())
+        save_changed(record)  # the feedback deadline no longer binds
         add_event(record, "转办反馈", actor, detail={"方式": method})
         audit.append("transfer.feedback", actor=actor_name(actor), entity="record", entity_id=record.case_no)
     return feedback

@@ -45,6 +45,7 @@ FIELD_WIDGETS = {
 
 class IntakeDialog(QDialog):
     saved = Signal(int)  # record id
+    mediate_now = Signal(int)  # a complaint to settle on the spot: accepted, mediation opens at once
 
     def __init__(self, actor: Staff | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +76,11 @@ class IntakeDialog(QDialog):
         child(self, QPushButton, "save").clicked.connect(lambda: self.submit(keep_open=False))
         child(self, QPushButton, "save_new").clicked.connect(lambda: self.submit(keep_open=True))
         child(self, QPushButton, "cancel").clicked.connect(self.reject)
+        self.on_the_spot = QPushButton("受理并当场调解(&M)")
+        self.on_the_spot.setToolTip("简易投诉当场处理：保存、受理，并立即打开调解窗口记录和解条款")
+        self.on_the_spot.clicked.connect(self.settle_on_the_spot)
+        buttons = self.findChild(QHBoxLayout, "buttonRow")
+        buttons.insertWidget(buttons.count() - 3, self.on_the_spot)
         child(self, QPushButton, "new_business").clicked.connect(self.new_business)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=lambda: self.submit(keep_open=False))
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, activated=lambda: self.submit(keep_open=True))
@@ -257,6 +263,7 @@ class IntakeDialog(QDialog):
         child(self, QGroupBox, "personGroup").setTitle({"举报": "举报人", "咨询": "咨询人", "建议": "建议人"}.get(kind, "消费者"))
         child(self, QGroupBox, "respondentGroup").setTitle("被举报方" if report else "被投诉方与商品服务")
         self.w["anonymous"].setVisible(report)
+        self.on_the_spot.setVisible(complaint)
         anonymous = report and self.w["anonymous"].isChecked()
         for name in ("complainant_name", "phone", "id_type", "id_number", "address"):
             self.w[name].setEnabled(not anonymous)
@@ -323,6 +330,21 @@ class IntakeDialog(QDialog):
             self.draft_status.setText(f"已保存 {record.case_no}，可以继续登记下一件。")
         else:
             self.accept()
+        return record
+
+    def settle_on_the_spot(self) -> Record | None:
+        if self.w["kind"].currentText() != "投诉":
+            self.errors_label.setText("· 只有投诉可以当场调解。")
+            return None
+        record = self.submit(keep_open=False)
+        if record is None:
+            return None
+        try:
+            intake.decide(record.id, "受理", actor=self.actor)
+        except UserError as exc:
+            QMessageBox.warning(self, "无法受理", str(exc))
+            return record
+        self.mediate_now.emit(record.id)
         return record
 
     def save_draft(self) -> None:

@@ -17,8 +17,10 @@ from weiquan_desktop.services import health, register, station
 from weiquan_desktop.ui import ledger_dialogs
 from weiquan_desktop.ui.case_detail import CaseDetailDialog
 from weiquan_desktop.ui.due_panel import DuePanel
+from weiquan_desktop.ui.followup import FollowUpPage
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.intake_dialog import IntakeDialog
+from weiquan_desktop.ui.mediation_dialog import LawDialog
 from weiquan_desktop.ui.pages import ActivityPage, OverviewPage
 from weiquan_desktop.ui.register_view import RegisterView
 from weiquan_desktop.ui.station_form import SettingsPage
@@ -38,6 +40,9 @@ class MainWindow(QMainWindow):
         for name, page in (("registerTab", self.register_view), ("reportTab", self.overview),
                            ("activityTab", self.activities), ("settingsTab", self.settings)):
             child(self, QWidget, name).layout().addWidget(page)
+        self.followup = FollowUpPage()
+        self.tabs.insertTab(1, self.followup, "跟进")
+        self.followup.open_record.connect(self.open_record)
         self.station_label = QLabel()
         self.attention_label = QLabel()
         self.statusBar().addWidget(self.station_label, 1)
@@ -47,6 +52,7 @@ class MainWindow(QMainWindow):
             "actionRefresh": self.refresh, "actionCheck": self.run_check, "actionTestPage": self.test_page,
             "actionAbout": self.about, "actionNewRecord": self.new_record, "actionDuePanel": self.show_due_panel,
             "actionExportLedger": self.export_ledger, "actionImportLedger": self.import_ledger,
+            "actionLaws": lambda: LawDialog(self).show(),
         }
         for name, slot in actions.items():
             child(self, QAction, name).triggered.connect(slot)
@@ -59,6 +65,7 @@ class MainWindow(QMainWindow):
         dialog = IntakeDialog(parent=self)
         dialog.setModal(True)
         dialog.saved.connect(lambda _id: self.refresh_records())
+        dialog.mediate_now.connect(lambda record_id: self.open_record(record_id).mediate())
         dialog.show()
         return dialog
 
@@ -87,10 +94,12 @@ class MainWindow(QMainWindow):
 
     def refresh_records(self) -> None:
         self.register_view.apply_filters()
+        self.followup.reload()
         self.refresh_status()
 
     def refresh(self) -> None:
         self.register_view.apply_filters()
+        self.followup.reload()
         self.overview.reload()
         self.activities.reload()
         self.settings.reload()

@@ -10,11 +10,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
+    QGroupBox,
     QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -75,6 +77,11 @@ class MediationDialog(QDialog):
         self.b = {name: child(self, QPushButton, name) for name in (
             "addSession", "addTerm", "removeTerm", "laws", "settle", "terminate", "withdraw", "pause", "close")}
         self.helper = child(self, QLabel, "helper")
+        # the outcome needs the room; past sessions scroll
+        self.sessions.setMaximumHeight(150)
+        self.terms.setMinimumHeight(140)
+        self.b["pause"].setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.layout().setStretchFactor(child(self, QGroupBox, "outcomeGroup"), 1)
         self.f["mode"].addItems(domain.MEDIATION_MODES)
         self.f["mediator"].addItem("", None)
         for staff in Staff.select().where(Staff.active).order_by(Staff.id):
@@ -88,6 +95,7 @@ class MediationDialog(QDialog):
         self.terms.setColumnCount(len(TERM_COLUMNS))
         self.terms.setHorizontalHeaderLabels(TERM_COLUMNS)
         self.terms.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.terms.setColumnWidth(4, 170)
         self.terms.verticalHeader().setVisible(False)
         self.terms.itemChanged.connect(self._terms_changed)
         self._recovered_edited = False
@@ -111,7 +119,8 @@ class MediationDialog(QDialog):
     def reload(self) -> None:
         self.record = Record.get_by_id(self.record_id)
         r = self.record
-        due = f"　{r.due_label} {r.next_due.isoformat()}" if r.next_due else ""
+        due = (f"　{r.due_label} {r.next_due.isoformat()}{'（估算）' if r.due_estimated else ''}"
+               if r.next_due else "")
         paused = ClockPause.get_or_none(ClockPause.record == r, ClockPause.ended_on.is_null())
         self.summary.setText(f"<b>{r.case_no}</b>　{r.complainant_name or ''} 投诉 {r.respondent_name or ''}"
                              f"（{r.item or ''}，{r.amount or 0:,.2f} 元）　状态：{r.state}{due}"
