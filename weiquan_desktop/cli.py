@@ -58,6 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="只检查，不导入")
     imp.set_defaults(handler=cmd_import_ledger)
 
+    rep = sub.add_parser("report", help="统计报表：季度、半年、全年或任意期间")
+    _common(rep, suppress=True)
+    rep.add_argument("period", metavar="PERIOD", help="2026Q3、2026H1、2026 或 2026-01-01..2026-03-31")
+    out = rep.add_mutually_exclusive_group(required=True)
+    out.add_argument("--json", action="store_true", help="在标准输出打印 JSON")
+    out.add_argument("--xlsx", metavar="OUT", help="导出 Excel 报表")
+    out.add_argument("--pdf", metavar="OUT", help="导出 PDF 报表")
+    rep.set_defaults(handler=cmd_report)
+
     doc = sub.add_parser("print", help="打印文书为 PDF")
     _common(doc, suppress=True)
     doc.add_argument("doc", choices=["intake", "agreement", "referral", "rejection", "termination", "feedback", "major"],
@@ -146,6 +155,26 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
         print(f"检查通过：{report.rows} 条记录均可导入（未导入，因为使用了 --dry-run）。")
     else:
         print(f"已导入 {report.created} 条记录。")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import json
+
+    from weiquan_desktop.services import statistics
+
+    _open(args)
+    period = statistics.parse_period(args.period)
+    if args.json:
+        print(json.dumps(statistics.report(period), ensure_ascii=False, indent=2))
+        return 0
+    from weiquan_desktop.services import report_export
+
+    if args.xlsx:
+        out = report_export.to_xlsx(statistics.report(period), period, Path(args.xlsx))
+    else:
+        out = report_export.to_pdf(statistics.report(period), period, Path(args.pdf))
+    print(f"已生成 {out}。")
     return 0
 
 

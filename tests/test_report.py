@@ -1,0 +1,138 @@
+"""The statistics report (spec/report.md) on a known set of cases across quarters and holidays."""
+
+import json
+from datetime import date, datetime
+
+import pytest
+from helpers import run_cli
+
+from weiquan_desktop.errors import UserError
+from weiquan_desktop.services import demo, intake, mediation, station, statistics
+from weiquan_desktop.services.mediation import TermInput
+
+TODAY = date(2026, 11, 28)
+
+
+def _complaint(received, respondent, category, nature, source="来访", **extra):
+    form = intake.IntakeForm(kind="投诉", source=source, received_at=received, complainant_name="张三",
+                             phone="13812345678", respondent_name=respondent, category=category, nature=nature,
+                             facts="事实", demands=["退款"], **extra)
+    return intake.register(form)
+
+
+@pytest.fixture
+def known(db):
+    station.save_profile(demo.DEMO_PROFILE)
+    a = _complaint(datetime(2026, 6, 30, 16, 0), "麦当劳", "食品类", "质量")
+    intake.decide(a.id, "受理", at=datetime(2026, 7, 2, 10, 0))
+    mediation.settle(a.id, [TermInput("退款", "退款", "100")], recovered="100", at=datetime(2026, 7, 10, 10, 0))
+    b = _complaint(datetime(2026, 5, 6, 9, 0), "优衣库", "服装鞋帽类", "质量", source="电话")
+    intake.decide(b.id, "受理", at=datetime(2026, 5, 7, 9, 0))
+    mediation.terminate(b.id, "一方当事人明确表示无法达成调解协议", at=datetime(2026, 6, 20, 9, 0))
+    intake.register(intake.IntakeForm(kind="咨询", source="来访", received_at=datetime(2026, 4, 3, 9, 0), facts="问",
+                                      answer="答"))
+    d = _complaint(datetime(2026, 9, 26, 10, 0), "麦当劳", "食品类", "质量", source="12315转办", external_no="ODR9",
+                   is_group=True)
+    intake.decide(d.id, "受理", at=datetime(2026, 10, 13, 9, 0))  # due 10-12 (National Day, make-up Saturday)
+    e = _complaint(datetime(2026, 7, 1, 9, 0), "苏宁易购", "家用电子电器类", "售后服务")
+    intake.decide(e.id, "受理", at=datetime(2026, 7, 1, 10, 0))
+    mediation.settle(e.id, [TermInput("换货", "换货", "1500")], recovered="1500", punitive_amount="500",
+                     punitive_basis="消费者权益保护法第五十五条", at=datetime(2026, 7, 20, 10, 0))
+    f = _complaint(datetime(2026, 8, 3, 9, 0), "喜茶", "食品类", "质量", source="网络")
+    intake.decide(f.id, "不予受理", ground="超过三年", at=datetime(2026, 8, 4, 9, 0))
+    _complaint(datetime(2026, 9, 29, 9, 0), "优衣库", "服装鞋帽类", "质量")  # undecided; due 10-14, passed
+    h = intake.register(intake.IntakeForm(kind="举报", source="电话", received_at=datetime(2026, 8, 10, 9, 0),
+                                          anonymous=True, respondent_name="名酒汇烟酒行", clues="假酒"))
+    mediation.refer(h.id, "涉嫌违法线索", body_name="天骄市场监管所", at=datetime(2026, 8, 11, 9, 0))
+    intake.register(intake.IntakeForm(kind="建议", source="信函", received_at=datetime(2026, 9, 1, 9, 0), facts="建议"))
+    j = _complaint(datetime(2026, 7, 15, 9, 0), "麦当劳", "食品类", "质量")
+    intake.decide(j.id, "受理", at=datetime(2026, 7, 15, 10, 0))
+    mediation.withdraw(j.id, at=datetime(2026, 7, 20, 9, 0))
+    return db
+
+
+Q3 = {
+    "period": {"start": "2026-07-01", "end": "2026-09-30"},
+    "received": {"咨询": 0, "投诉": 5, "举报": 1, "建议": 1},
+    "received_by_source": {"来访": 3, "电话": 1, "网络": 1, "信函": 1, "12315转办": 1, "上级交办": 0, "其他": 0},
+    "complaints_accepted": 3, "complaints_rejected": 1, "complaints_pending": 1,
+    "closed": {"已和解": 2, "调解终止": 0, "已撤回": 1, "已移交": 0, "不予受理": 1},
+    "resolved": 2, "resolution_rate": 0.6667, "recovered_amount": "1600.00", "punitive_cases": 1,
+    "punitive_amount": "500.00",
+    "by_category": {"食品类": {"count": 3, "share": 0.6}, "家用电子电器类": {"count": 1, "share": 0.2},
+                    "服装鞋帽类": {"count": 1, "share": 0.2}},
+    "by_category_group": {"商品类": 5, "服务类": 0, "其他类": 0},
+    "by_nature": {"质量": {"count": 4, "share": 0.8}, "售后服务": {"count": 1, "share": 0.2}},
+    "top_respondents": [{"name": "麦当劳", "count": 2}, {"name": "优衣库", "count": 1}, {"name": "喜茶", "count": 1},
+                        {"name": "苏宁易购", "count": 1}],
+    "group_cases": 1, "overdue_decisions": 2,
+}
+Q2 = {
+    "period": {"start": "2026-04-01", "end": "2026-06-30"},
+    "received": {"咨询": 1, "投诉": 2, "举报": 0, "建议": 0},
+    "received_by_source": {"来访": 2, "电话": 1, "网络": 0, "信函": 0, "12315转办": 0, "上级交办": 0, "其他": 0},
+    "complaints_accepted": 2, "complaints_rejected": 0, "complaints_pending": 0,
+    "closed": {"已和解": 0, "调解终止": 1, "已撤回": 0, "已移交": 0, "不予受理": 0},
+    "resolved": 0, "resolution_rate": 0.0, "recovered_amount": "0.00", "punitive_cases": 0, "punitive_amount": "0.00",
+    "by_category": {"服装鞋帽类": {"count": 1, "share": 0.5}, "食品类": {"count": 1, "share": 0.5}},
+    "by_category_group": {"商品类": 2, "服务类": 0, "其他类": 0},
+    "by_nature": {"质量": {"count": 2, "share": 1.0}},
+    "top_respondents": [{"name": "优衣库", "count": 1}, {"name": "麦当劳", "count": 1}],
+    "group_cases": 0, "overdue_decisions": 0,
+}
+
+
+def test_quarter(known):
+    got = statistics.report("2026Q3", today=TODAY)
+    assert {k: v for k, v in got.items() if k not in ("previous", "share_change")} == Q3
+    assert got["previous"] == Q2
+    assert got["share_change"] == {"食品类": 10.0, "家用电子电器类": 20.0, "服装鞋帽类": -30.0}
+    assert set(got) == set(Q3) | {"previous", "share_change"}
+
+
+def test_half_year(known):
+    got = statistics.report("2026H2", today=TODAY)
+    expected = dict(Q3, period={"start": "2026-07-01", "end": "2026-12-31"})
+    assert {k: v for k, v in got.items() if k not in ("previous", "share_change")} == expected
+    assert got["previous"] == dict(Q2, period={"start": "2026-01-01", "end": "2026-06-30"})
+    assert got["share_change"] == {"食品类": 10.0, "家用电子电器类": 20.0, "服装鞋帽类": -30.0}
+
+
+def test_year(known):
+    got = statistics.report("2026", today=TODAY)
+    assert got["period"] == {"start": "2026-01-01", "end": "2026-12-31"}
+    assert got["received"] == {"咨询": 1, "投诉": 7, "举报": 1, "建议": 1}
+    assert (got["complaints_accepted"], got["complaints_rejected"], got["complaints_pending"]) == (5, 1, 1)
+    assert got["closed"] == {"已和解": 2, "调解终止": 1, "已撤回": 1, "已移交": 0, "不予受理": 1}
+    assert (got["resolved"], got["resolution_rate"], got["recovered_amount"]) == (2, 0.4, "1600.00")
+    assert got["by_category"] == {"食品类": {"count": 4, "share": 0.5714}, "服装鞋帽类": {"count": 2, "share": 0.2857},
+                                  "家用电子电器类": {"count": 1, "share": 0.1429}}
+    assert got["top_respondents"][:2] == [{"name": "麦当劳", "count": 3}, {"name": "优衣库", "count": 2}]
+    assert got["overdue_decisions"] == 2 and got["group_cases"] == 1
+    assert got["previous"]["received"] == {"咨询": 0, "投诉": 0, "举报": 0, "建议": 0}
+    assert got["previous"]["resolution_rate"] is None and got["previous"]["by_category"] == {}
+    assert got["share_change"] == {"食品类": 57.14, "服装鞋帽类": 28.57, "家用电子电器类": 14.29}
+
+
+def test_date_range_and_its_previous(known):
+    got = statistics.report("2026-07-01..2026-07-31", today=TODAY)
+    assert got["previous"]["period"] == {"start": "2026-05-31", "end": "2026-06-30"}
+    assert got["received"]["投诉"] == 2  # E and J
+
+
+@pytest.mark.parametrize("bad", ["2026Q5", "26Q1", "2026-13-01..2026-12-31", "2026-03-01..2026-01-01"])
+def test_bad_periods(bad):
+    with pytest.raises(UserError, match="报表期间"):
+        statistics.parse_period(bad)
+
+
+def test_report_command_json(tmp_path):
+    data = tmp_path / "d"
+    assert run_cli("demo", "--data-dir", str(data), "--records", "300").returncode == 0
+    result = run_cli("report", "2026Q3", "--json", "--data-dir", str(data))
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["period"] == {"start": "2026-07-01", "end": "2026-09-30"}
+    assert sum(figures["received"].values()) == sum(figures["received_by_source"].values())
+    assert "previous" in figures and "share_change" in figures
+    assert run_cli("report", "2026Q9", "--json", "--data-dir", str(data)).returncode == 1
