@@ -136,3 +136,44 @@ def test_report_command_json(tmp_path):
     assert sum(figures["received"].values()) == sum(figures["received_by_source"].values())
     assert "previous" in figures and "share_change" in figures
     assert run_cli("report", "2026Q9", "--json", "--data-dir", str(data)).returncode == 1
+
+
+def test_xlsx_and_pdf_exports_carry_the_same_numbers(known, tmp_path):
+    import subprocess
+
+    import openpyxl
+
+    from weiquan_desktop.services import report_export
+
+    period = statistics.parse_period("2026Q3")
+    figures = statistics.report(period, today=TODAY)
+    out = report_export.to_xlsx(figures, period, tmp_path / "季报.xlsx", measures="加强食品安全巡查。", made_by="王建国")
+    wb = openpyxl.load_workbook(out)
+    ws = wb["统计报表"]
+    cells = {ws.cell(r, 1).value: [ws.cell(r, c).value for c in range(2, 6)] for r in range(1, ws.max_row + 1)}
+    assert cells["受理投诉件数"][:2] == ["3", "2"]
+    assert cells["为消费者挽回经济损失（元）"][:2] == ["1600.00", "0.00"]
+    assert cells["投诉解决率"][:2] == ["66.67%", "0.00%"]
+    assert cells["食品类"] == [3, 0.6, 0.5, 10.0]
+    assert cells["服装鞋帽类"] == [1, 0.2, 0.5, -30.0]
+    assert cells["麦当劳"][0] == 2
+    assert "加强食品安全巡查。" in cells
+    assert len(ws._charts) == 2
+    ledger = list(wb["台账"].iter_rows(min_row=2, values_only=True))
+    assert len(ledger) == sum(figures["received"].values())
+    assert all("*" in (row[4] or "*") for row in ledger)  # personal data masked by default
+    pdf_out = report_export.to_pdf(figures, period, tmp_path / "季报.pdf", hotspots="食品类投诉集中。")
+    text = subprocess.run(["pdftotext", str(pdf_out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "食品类投诉集中。" in text and "1600.00" in text and "66.67%" in text and "审计日志链头" in text
+
+
+def test_report_command_files(tmp_path):
+    import openpyxl
+
+    data = tmp_path / "d"
+    assert run_cli("demo", "--data-dir", str(data), "--records", "200").returncode == 0
+    xlsx, pdf_out = tmp_path / "r.xlsx", tmp_path / "r.pdf"
+    assert run_cli("report", "2026", "--xlsx", str(xlsx), "--data-dir", str(data)).returncode == 0
+    assert run_cli("report", "2026H1", "--pdf", str(pdf_out), "--data-dir", str(data)).returncode == 0
+    assert "统计报表" in openpyxl.load_workbook(xlsx).sheetnames
+    assert pdf_out.read_bytes().startswith(b"%PDF")

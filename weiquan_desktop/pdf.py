@@ -126,12 +126,12 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def build(dest: Path, story: list[Flowable], *, title: str, author: str = APP_TITLE,
-          on_page: Callable | None = None) -> Path:
+          on_page: Callable | None = None, pagesize: tuple[float, float] = A4) -> Path:
     """Lay out ``story`` on A4 into ``dest`` atomically (a temporary file renamed into place)."""
     register_fonts()
     with atomic_write(dest) as tmp:
         doc = SimpleDocTemplate(
-            str(tmp), pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
+            str(tmp), pagesize=pagesize, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
             bottomMargin=20 * mm, title=title, author=author, creator=f"weiquan-desktop {__version__}",
             invariant=True,  # same input, same bytes: documents are reproducible
             initialFontName=FONT, initialFontSize=11,  # no stray Helvetica in the font list

@@ -47,6 +47,13 @@ class Cancelled(UserError):
         super().__init__("已取消，未写入任何文件。")
 
 
+def as_text(cell: object) -> None:
+    """Keep a cell whose text looks like a formula as plain text (ordinary, not write-only, sheets)."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
 def _text_cell(ws: Worksheet, value: str) -> object:
     """Text that Excel would read as a formula (=, +, -, @, tab, CR) is written as plain text."""
     if value.startswith(FORMULA_STARTS):

@@ -199,3 +199,51 @@ def report(period: Period | str, today: date | None = None) -> dict:
         name: round((value["share"] - previous["by_category"].get(name, {}).get("share", 0.0)) * 100, 2)
         for name, value in current["by_category"].items()}
     return current
+
+
+def monthly_trend(period: Period) -> list[tuple[str, int, int]]:
+    """Per month of the period: records received, and complaints resolved (已和解 by closing time)."""
+    start = datetime.combine(period.start, datetime.min.time())
+    end = datetime.combine(period.end + timedelta(days=1), datetime.min.time())
+    alive = Record.deleted_at.is_null()
+    month_received = fn.STRFTIME("%Y-%m", Record.received_at)
+    month_closed = fn.STRFTIME("%Y-%m", Record.closed_at)
+    received = dict(Record.select(month_received, fn.COUNT(Record.id)).where(
+        alive, Record.received_at >= start, Record.received_at < end).group_by(month_received).tuples())
+    resolved = dict(Record.select(month_closed, fn.COUNT(Record.id)).where(
+        alive, Record.kind == "投诉", Record.state == "已和解", Record.closed_at >= start, Record.closed_at < end)
+        .group_by(month_closed).tuples())
+    months = []
+    year, month = period.start.year, period.start.month
+    while date(year, month, 1) <= period.end:
+        key = f"{year}-{month:02d}"
+        months.append((key, received.get(key, 0), resolved.get(key, 0)))
+        year, month = year + (month == 12), month % 12 + 1
+    return months
+
+
+def draft_hotspots(figures: dict) -> str:
+    """A first draft of the 热点分析 paragraph from the figures; staff edit it before submitting."""
+    total = figures["received"]["投诉"]
+    if not total:
+        return "本期未受理投诉。"
+    parts = [f"本期共登记投诉{total}件，受理{figures['complaints_accepted']}件，解决{figures['resolved']}件"
+             + (f"，投诉解决率{figures['resolution_rate']:.2%}" if figures["resolution_rate"] is not None else "")
+             + f"，为消费者挽回经济损失{figures['recovered_amount']}元。"]
+    categories = list(figures["by_category"].items())[:3]
+    if categories:
+        parts.append("投诉集中在" + "、".join(f"{name}（{v['count']}件，占{v['share']:.1%}）" for name, v in categories) + "。")
+    natures = list(figures["by_nature"].items())[:2]
+    if natures:
+        parts.append("问题性质以" + "、".join(f"{name}（{v['count']}件）" for name, v in natures) + "为主。")
+    top = figures["top_respondents"][:3]
+    if top:
+        parts.append("被投诉较多的经营者为" + "、".join(f"{t['name']}（{t['count']}件）" for t in top) + "。")
+    rises = sorted(((v, k) for k, v in figures.get("share_change", {}).items() if v > 0), reverse=True)[:2]
+    if rises:
+        parts.append("与上期相比，" + "、".join(f"{k}占比上升{v:.2f}个百分点" for v, k in rises) + "。")
+    if figures["group_cases"]:
+        parts.append(f"本期发生群体性投诉{figures['group_cases']}件，已及时报告。")
+    if figures["overdue_decisions"]:
+        parts.append(f"有{figures['overdue_decisions']}件投诉未在规定时限内作出受理决定，需加强时限管理。")
+    return "".join(parts)
