@@ -99,6 +99,9 @@ def ensure_schema(db: Database, data_dir: DataDir | None) -> int:
                 STEPS[target](db)
                 SchemaInfo.update(version=target).execute()
             log.info("database migrated to schema v%d", target)
+    with db.atomic():  # an index lost or never built (IF NOT EXISTS: a no-op when all are there)
+        for model in ALL_MODELS:
+            model._schema.create_indexes(safe=True)
     return version
 
 

@@ -126,11 +126,22 @@ def _index_for(query: RegisterQuery) -> str | None:
     return None
 
 
+_indexes: dict[int, set[str]] = {}
+
+
+def _has_index(db: object, name: str) -> bool:
+    key = id(db)
+    if key not in _indexes:
+        _indexes[key] = {row[0] for row in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'record'").fetchall()}
+    return name in _indexes[key]
+
+
 def _ids(select: object, index: str | None = None) -> list[int]:
     """Plain cursor rows: building peewee row objects for 200,000 ids would cost more than the query."""
     db = database_proxy.obj
     sql, params = select.sql()
-    if index and is_sqlite(db):
+    if index and is_sqlite(db) and _has_index(db, index):
         sql = sql.replace('FROM "record" AS "t1"', f'FROM "record" AS "t1" INDEXED BY "{index}"', 1)
     return [row[0] for row in db.execute_sql(sql, params).fetchall()]
 

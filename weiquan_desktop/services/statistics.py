@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from peewee import fn
 
@@ -12,48 +11,6 @@ from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.fields import fen_to_yuan
 from weiquan_desktop.models.schema import Record
-
-
-@dataclass
-class QuarterRow:
-    quarter: int
-    received: dict[str, int] = field(default_factory=dict)
-    accepted: int = 0
-    resolved: int = 0
-    recovered: Decimal = Decimal("0.00")
-
-    @property
-    def resolution_rate(self) -> float | None:
-        return round(self.resolved / self.accepted, 4) if self.accepted else None
-
-
-def _quarter_bounds(year: int, quarter: int) -> tuple[datetime, datetime]:
-    start = datetime(year, 3 * quarter - 2, 1)
-    end = datetime(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
-    return start, end
-
-
-def year_overview(year: int) -> list[QuarterRow]:
-    """Per quarter: records received by kind, complaints accepted, settled (已和解) and money recovered."""
-    rows = []
-    alive = Record.deleted_at.is_null()
-    for quarter in range(1, 5):
-        start, end = _quarter_bounds(year, quarter)
-        if start.date() > date.today():
-            break
-        in_period = (Record.received_at >= start) & (Record.received_at < end) & alive
-        row = QuarterRow(quarter, received=dict.fromkeys(domain.KINDS, 0))
-        for kind, count in (Record.select(Record.kind, fn.COUNT(Record.id)).where(in_period)
-                            .group_by(Record.kind).tuples()):
-            row.received[kind] = count
-        row.accepted = Record.select().where(in_period, Record.kind == "投诉", Record.decision == "受理").count()
-        closed = ((Record.closed_at >= start) & (Record.closed_at < end) & alive
-                  & (Record.kind == "投诉") & (Record.state == "已和解"))
-        count, fen = Record.select(fn.COUNT(Record.id), fn.SUM(Record.recovered_amount)).where(closed).tuples()[0]
-        row.resolved, row.recovered = count, fen_to_yuan(fen)
-        rows.append(row)
-    return rows
-
 
 # --- the statistics report (spec/report.md) -----------------------------------------------------------
 
@@ -247,3 +204,50 @@ def draft_hotspots(figures: dict) -> str:
     if figures["overdue_decisions"]:
         parts.append(f"有{figures['overdue_decisions']}件投诉未在规定时限内作出受理决定，需加强时限管理。")
     return "".join(parts)
+
+
+# --- submitted reports (frozen snapshots) ---------------------------------------------------------------
+
+def save_snapshot(period: Period, figures: dict, hotspots: str, measures: str, actor: object | None = None) -> int:
+    """Freeze a report as submitted: later edits to cases do not change it."""
+    import json
+
+    from weiquan_desktop.models import write_transaction
+    from weiquan_desktop.models.schema import ReportSnapshot
+    from weiquan_desktop.services import audit
+
+    with write_transaction():
+        head = audit.head()
+        snapshot = ReportSnapshot.create(
+            period_start=period.start, period_end=period.end, label=period.label or f"{period.start}至{period.end}",
+            figures=json.dumps(figures, ensure_ascii=False), hotspots=hotspots, measures=measures, audit_head=head,
+            created_by=getattr(actor, "id", None))
+        audit.append("report.snapshot", actor=getattr(actor, "name", None), entity="report_snapshot",
+                     entity_id=snapshot.id, detail={"期间": figures["period"]})
+    return snapshot.id
+
+
+@dataclass
+class Snapshot:
+    id: int
+    label: str
+    period: Period
+    figures: dict
+    hotspots: str
+    measures: str
+    created_at: datetime
+    created_by: str
+    audit_head: str
+
+
+def snapshots() -> list[Snapshot]:
+    import json
+
+    from weiquan_desktop.models.schema import ReportSnapshot, Staff
+
+    out = []
+    for s in ReportSnapshot.select().order_by(ReportSnapshot.created_at.desc(), ReportSnapshot.id.desc()):
+        staff = Staff.get_or_none(Staff.id == s.created_by_id) if s.created_by_id else None
+        out.append(Snapshot(s.id, s.label, Period(s.period_start, s.period_end, "range", s.label), json.loads(s.figures),
+                            s.hotspots or "", s.measures or "", s.created_at, staff.name if staff else "", s.audit_head or ""))
+    return out

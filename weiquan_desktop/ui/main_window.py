@@ -21,8 +21,9 @@ from weiquan_desktop.ui.followup import FollowUpPage
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.intake_dialog import IntakeDialog
 from weiquan_desktop.ui.mediation_dialog import LawDialog
-from weiquan_desktop.ui.pages import ActivityPage, OverviewPage
+from weiquan_desktop.ui.pages import ActivityPage
 from weiquan_desktop.ui.register_view import RegisterView
+from weiquan_desktop.ui.report_page import ReportPage
 from weiquan_desktop.ui.station_form import SettingsPage
 from weiquan_desktop.ui.tasks import Task
 
@@ -34,10 +35,10 @@ class MainWindow(QMainWindow):
         load_form("main_window.ui", self)
         self.tabs = child(self, QTabWidget, "tabs")
         self.register_view = RegisterView()
-        self.overview = OverviewPage()
+        self.report_page = ReportPage()
         self.activities = ActivityPage()
         self.settings = SettingsPage()
-        for name, page in (("registerTab", self.register_view), ("reportTab", self.overview),
+        for name, page in (("registerTab", self.register_view), ("reportTab", self.report_page),
                            ("activityTab", self.activities), ("settingsTab", self.settings)):
             child(self, QWidget, name).layout().addWidget(page)
         self.followup = FollowUpPage()
@@ -100,7 +101,7 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.register_view.apply_filters()
         self.followup.reload()
-        self.overview.reload()
+        self.report_page.reload_snapshots()
         self.activities.reload()
         self.settings.reload()
         self.refresh_status()

@@ -1,0 +1,253 @@
+"""报表: pick a period, read the figures as tables and charts, edit the hotspot text, save what was sent."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from weiquan_desktop.errors import UserError
+from weiquan_desktop.services import report_export, statistics
+from weiquan_desktop.services.statistics import Period
+from weiquan_desktop.ui.tasks import Task
+
+KINDS = ("季度", "半年", "全年", "自定义")
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            item = QTableWidgetItem(text)
+            if c:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+
+
+class ReportPage(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.figures: dict | None = None
+        self.period: Period | None = None
+        self.viewing_snapshot = False
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        today = date.today()
+        self.kind = QComboBox()
+        self.kind.addItems(KINDS)
+        self.year = QSpinBox(minimum=2000, maximum=2100, value=today.year)
+        self.part = QComboBox()
+        self.date_from = QDateEdit(QDate(today.year, 1, 1), calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.date_to = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.make = QPushButton("生成报表")
+        self.snapshot_box = QComboBox()
+        self.open_snapshot = QPushButton("查看")
+        self.to_label = QLabel("至")
+        for widget in (QLabel("期间"), self.kind, self.year, self.part, self.date_from, self.to_label, self.date_to,
+                       self.make, QLabel("　已报送："), self.snapshot_box, self.open_snapshot):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        self.title = QLabel()
+        layout.addWidget(self.title)
+        grid = QGridLayout()
+        self.headlines = _table(["指标", "本期", "上期"])
+        self.categories = _table(["商品服务大类", "件数", "占比", "上期占比", "变化（百分点）"])
+        self.category_chart = QChartView()
+        self.trend_chart = QChartView()
+        for view in (self.category_chart, self.trend_chart):
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumHeight(220)
+        grid.addWidget(self.headlines, 0, 0)
+        grid.addWidget(self.category_chart, 0, 1)
+        grid.addWidget(self.categories, 1, 0)
+        grid.addWidget(self.trend_chart, 1, 1)
+        layout.addLayout(grid, 3)
+        texts = QHBoxLayout()
+        self.hotspots = QPlainTextEdit(placeholderText="热点分析：生成报表后自动起草，可修改")
+        self.measures = QPlainTextEdit(placeholderText="整改措施")
+        texts.addWidget(self.hotspots)
+        texts.addWidget(self.measures)
+        layout.addLayout(texts, 1)
+        buttons = QHBoxLayout()
+        self.status = QLabel()
+        self.save_snapshot = QPushButton("保存为已报送报表")
+        self.export_xlsx = QPushButton("导出 Excel…")
+        self.export_pdf = QPushButton("导出 PDF…")
+        buttons.addWidget(self.status, 1)
+        for button in (self.save_snapshot, self.export_xlsx, self.export_pdf):
+            buttons.addWidget(button)
+            button.setEnabled(False)
+        layout.addLayout(buttons)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.make.clicked.connect(self.generate)
+        self.save_snapshot.clicked.connect(self.save)
+        self.export_xlsx.clicked.connect(lambda: self.export("xlsx"))
+        self.export_pdf.clicked.connect(lambda: self.export("pdf"))
+        self.open_snapshot.clicked.connect(self.show_snapshot)
+        self._kind_changed()
+        self.part.setCurrentIndex(max((today.month - 1) // 3 - 1, 0))  # the quarter just ended
+        self.reload_snapshots()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind.currentText()
+        self.part.clear()
+        self.part.addItems({"季度": ["第一季度", "第二季度", "第三季度", "第四季度"], "半年": ["上半年", "下半年"]}.get(kind, []))
+        self.part.setVisible(kind in ("季度", "半年"))
+        self.year.setVisible(kind != "自定义")
+        for widget in (self.date_from, self.to_label, self.date_to):
+            widget.setVisible(kind == "自定义")
+
+    def selected_period(self) -> Period:
+        kind, year = self.kind.currentText(), self.year.value()
+        if kind == "季度":
+            return statistics.parse_period(f"{year}Q{self.part.currentIndex() + 1}")
+        if kind == "半年":
+            return statistics.parse_period(f"{year}H{self.part.currentIndex() + 1}")
+        if kind == "全年":
+            return statistics.parse_period(str(year))
+        return statistics.parse_period(f"{self.date_from.date().toPython()}..{self.date_to.date().toPython()}")
+
+    def generate(self) -> None:
+        try:
+            period = self.selected_period()
+        except UserError as exc:
+            QMessageBox.warning(self, "报表", str(exc))
+            return
+        self.show_figures(period, statistics.report(period), statistics.draft_hotspots(statistics.report(period)), "")
+        self.viewing_snapshot = False
+        self.status.setText("")
+
+    def show_figures(self, period: Period, figures: dict, hotspots: str, measures: str) -> None:
+        self.period, self.figures = period, figures
+        self.title.setText(f"<b>{period.label}</b>　{figures['period']['start']} 至 {figures['period']['end']}")
+        _fill(self.headlines, [list(r) for r in report_export.headline_rows(figures)])
+        _fill(self.categories, [[n, str(c), f"{s:.2%}", f"{p:.2%}", f"{d:+.2f}"]
+                                for n, c, s, p, d in report_export.category_rows(figures)])
+        self.hotspots.setPlainText(hotspots)
+        self.measures.setPlainText(measures)
+        self._charts(period, figures)
+        for button in (self.save_snapshot, self.export_xlsx, self.export_pdf):
+            button.setEnabled(True)
+
+    def _charts(self, period: Period, figures: dict) -> None:
+        chart = QChart()
+        chart.setTitle("投诉按商品服务大类")
+        bars = QBarSet("件数")
+        names = list(figures["by_category"])[:10]
+        bars.append([figures["by_category"][n]["count"] for n in names])
+        series = QBarSeries()
+        series.append(bars)
+        chart.addSeries(series)
+        axis = QBarCategoryAxis()
+        axis.append(names)
+        axis.setLabelsAngle(-40)  # long Chinese category names stay readable
+        chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis)
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(values)
+        chart.legend().setVisible(False)
+        self.category_chart.setChart(chart)
+        trend = statistics.monthly_trend(period)
+        line_chart = QChart()
+        line_chart.setTitle("月度登记与解决")
+        months = QBarCategoryAxis()
+        months.append([t[0] for t in trend])
+        counts = QValueAxis()
+        counts.setLabelFormat("%d")
+        line_chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
+        line_chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
+        for label, column in (("登记", 1), ("解决", 2)):
+            line = QLineSeries()
+            line.setName(label)
+            for i, t in enumerate(trend):
+                line.append(i, t[column])
+            line_chart.addSeries(line)
+            line.attachAxis(months)
+            line.attachAxis(counts)
+        counts.setRange(0, max([1] + [max(t[1], t[2]) for t in trend]))
+        self.trend_chart.setChart(line_chart)
+
+    def save(self) -> None:
+        if self.figures is None or self.viewing_snapshot:
+            return
+        snapshot_id = statistics.save_snapshot(self.period, self.figures, self.hotspots.toPlainText(),
+                                               self.measures.toPlainText())
+        self.status.setText(f"已保存为已报送报表（第 {snapshot_id} 号），以后修改案件不会改变它。")
+        self.reload_snapshots()
+
+    def reload_snapshots(self) -> None:
+        self.snapshot_box.clear()
+        self._snapshots = statistics.snapshots()
+        for s in self._snapshots:
+            self.snapshot_box.addItem(f"{s.label}（{s.created_at:%Y-%m-%d %H:%M}）", s.id)
+        self.open_snapshot.setEnabled(bool(self._snapshots))
+
+    def show_snapshot(self) -> None:
+        index = self.snapshot_box.currentIndex()
+        if not 0 <= index < len(self._snapshots):
+            return
+        s = self._snapshots[index]
+        self.show_figures(s.period, s.figures, s.hotspots, s.measures)
+        self.viewing_snapshot = True
+        self.save_snapshot.setEnabled(False)
+        self.status.setText(f"已报送报表：{s.created_at:%Y-%m-%d %H:%M} 保存{('，' + s.created_by) if s.created_by else ''}；"
+                            f"审计链头 {s.audit_head[:16]}…")
+
+    def export(self, kind: str) -> Task | None:
+        if self.figures is None:
+            return None
+        suffix = {"xlsx": ("Excel 工作簿 (*.xlsx)", ".xlsx"), "pdf": ("PDF 文件 (*.pdf)", ".pdf")}[kind]
+        default = str(Path.home() / f"投诉统计报表-{self.period.label or self.period.start}{suffix[1]}")
+        target, _ = QFileDialog.getSaveFileName(self, "导出报表", default, suffix[0])
+        if not target:
+            return None
+        figures, period = self.figures, self.period
+        hotspots, measures = self.hotspots.toPlainText(), self.measures.toPlainText()
+        maker = report_export.to_xlsx if kind == "xlsx" else report_export.to_pdf
+        task = Task(self, "正在导出报表", lambda _progress: maker(figures, period, Path(target), hotspots=hotspots,
+                                                              measures=measures))
+        task.finished.connect(lambda path: self.status.setText(f"已导出 {path}"))
+        task.failed.connect(lambda message: QMessageBox.warning(self, "导出未完成", message))
+        return task.start()
