@@ -177,3 +177,20 @@ def test_report_command_files(tmp_path):
     assert run_cli("report", "2026H1", "--pdf", str(pdf_out), "--data-dir", str(data)).returncode == 0
     assert "统计报表" in openpyxl.load_workbook(xlsx).sheetnames
     assert pdf_out.read_bytes().startswith(b"%PDF")
+
+
+def test_staff_evaluation(known, tmp_path):
+    import openpyxl
+
+    from weiquan_desktop.models.schema import Record, Staff
+
+    clerk = Staff.create(name="刘子涵", role="工作人员/和解员")
+    Record.update(handler=clerk).where(Record.kind == "投诉").execute()
+    scores = {s.name: s for s in statistics.staff_evaluation(statistics.parse_period("2026Q3"), today=TODAY)}
+    score = scores["刘子涵"]
+    assert score.handled == 5 and score.overdue == 2
+    assert score.mediation_success == 0.6667  # A and E settled, J withdrawn
+    assert score.median_decision_hours == 12.5  # D 407 h, E 1 h, F 24 h, J 1 h: the middle two are 1 and 24
+    out = statistics.staff_evaluation_xlsx(statistics.parse_period("2026Q3"), tmp_path / "考核.xlsx")
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(min_row=3, values_only=True))
+    assert rows[0][:3] == ("刘子涵", "工作人员/和解员", 5)

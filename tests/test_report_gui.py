@@ -52,3 +52,14 @@ def test_quarter_report_snapshot_is_frozen(qtbot, app, demo_db, data_dir):
     assert page.measures.toPlainText() == "约谈相关商户，加强进货查验。"
     assert not page.save_snapshot.isEnabled()
     assert Record.get_by_id(late.id).state == "调解中"
+
+
+def test_staff_evaluation_dialog(qtbot, app, demo_db):
+    from weiquan_desktop.ui.report_page import EvaluationDialog
+
+    dialog = EvaluationDialog(statistics.parse_period("2026"))
+    qtbot.addWidget(dialog)
+    names = {dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())}
+    assert {"王建国", "李淑珍"} <= names
+    handled = sum(int(dialog.table.item(r, 2).text()) for r in range(dialog.table.rowCount()))
+    assert handled == sum(statistics.report("2026")["received"].values())

@@ -211,7 +211,10 @@ class Record(BaseModel):
 REGISTER_INDEXES = (
     ("received_at", "id", "next_due"), ("received_at", "id", "search_text"), ("case_no",), ("kind", "received_at"), ("state", "received_at"),
     ("source", "received_at"), ("category", "received_at"), ("handler", "received_at"), ("amount",),
-    ("respondent_name",), ("complainant_name",), ("next_due",), ("closed_at",),
+    ("respondent_name",), ("complainant_name",), ("next_due",),
+    # the statistics report aggregates a period from these alone (index-only scans)
+    ("received_at", "kind", "source", "decision", "category", "nature", "is_group", "decided_at", "respondent_name"),
+    ("closed_at", "kind", "state", "recovered_amount", "punitive_amount"),
 )
 for _columns in REGISTER_INDEXES:
     Record.add_index(*(getattr(Record, c) for c in _columns), where=Record.deleted_at.is_null(),

@@ -30,8 +30,7 @@ from weiquan_desktop.services.register import RegisterQuery
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
 MONEY_FORMAT = "#,##0.00"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-DATE_FORMAT = "yyyy-mm-dd"
+# dates and times need no styled cell: openpyxl gives date and datetime values a date format of their own
 
 
 @dataclass
@@ -130,10 +129,6 @@ def _row_cells(ws: Worksheet, values: list[object]) -> list[object]:
             out.append(None)
         elif column.kind == "money":
             out.append(_styled(ws, value, MONEY_FORMAT))
-        elif column.kind == "datetime":
-            out.append(_styled(ws, value, DATETIME_FORMAT))
-        elif column.kind == "date":
-            out.append(_styled(ws, value, DATE_FORMAT))
         elif isinstance(value, str):
             out.append(_text_cell(ws, value))
         else:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from peewee import fn
+from peewee import Case, fn
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
@@ -81,25 +82,42 @@ def figures(period: Period, today: date | None = None, book: object | None = Non
     received_in = alive & (Record.received_at >= start) & (Record.received_at < end)
     complaint = received_in & (Record.kind == "投诉")
 
-    def grouped(column: object, where: object) -> dict[str, int]:
-        return {key: count for key, count in Record.select(column, fn.COUNT(Record.id)).where(where)
-                .group_by(column).tuples() if key is not None}
-
-    by_kind = grouped(Record.kind, received_in)
-    by_source = grouped(Record.source, received_in)
-    decisions = {key: count for key, count in Record.select(Record.decision, fn.COUNT(Record.id)).where(complaint)
-                 .group_by(Record.decision).tuples()}
+    by_kind: Counter[str] = Counter()
+    by_source: Counter[str] = Counter()
+    for kind, source, count in (Record.select(Record.kind, Record.source, fn.COUNT(Record.id)).where(received_in)
+                                .group_by(Record.kind, Record.source).tuples()):
+        by_kind[kind] += count
+        by_source[source] += count
+    # one pass over the period's complaints gives decisions, categories, natures and group cases
+    decisions: Counter[str | None] = Counter()
+    categories: Counter[str] = Counter()
+    natures: Counter[str] = Counter()
+    group_cases = 0
+    for decision, category, nature, is_group, count in (
+            Record.select(Record.decision, Record.category, Record.nature, Record.is_group, fn.COUNT(Record.id))
+            .where(complaint).group_by(Record.decision, Record.category, Record.nature, Record.is_group).tuples()):
+        decisions[decision] += count
+        if category:
+            categories[category] += count
+        if nature:
+            natures[nature] += count
+        group_cases += count if is_group else 0
     complaints_total = sum(decisions.values())
-    closed_in = (alive & (Record.kind == "投诉") & (Record.closed_at >= start) & (Record.closed_at < end))
-    closed = grouped(Record.state, closed_in & Record.state.in_(domain.COMPLAINT_CLOSING))
-    settled = closed_in & (Record.state == "已和解")
-    recovered_fen = Record.select(fn.SUM(Record.recovered_amount.coerce(False))).where(settled).scalar()
-    punitive_cases, punitive_fen = Record.select(
-        fn.COUNT(Record.id), fn.SUM(Record.punitive_amount.coerce(False))).where(
-        settled & (Record.punitive_amount > 0)).tuples()[0]
-    categories = grouped(Record.category, complaint)
-    natures = grouped(Record.nature, complaint)
-    respondents = grouped(Record.respondent_name, complaint)
+    closed_in = (alive & (Record.kind == "投诉") & (Record.closed_at >= start) & (Record.closed_at < end)
+                 & Record.state.in_(domain.COMPLAINT_CLOSING))
+    punitive = Case(None, [(Record.punitive_amount > 0, 1)], 0)
+    closed: dict[str, int] = {}
+    recovered_fen = punitive_cases = punitive_fen = 0
+    for state, count, recovered_sum, punitive_count, punitive_sum in (
+            Record.select(Record.state, fn.COUNT(Record.id), fn.SUM(Record.recovered_amount.coerce(False)),
+                          fn.SUM(punitive), fn.SUM(Record.punitive_amount.coerce(False)))
+            .where(closed_in).group_by(Record.state).tuples()):
+        closed[state] = count
+        if state == "已和解":
+            recovered_fen, punitive_cases, punitive_fen = recovered_sum or 0, punitive_count or 0, punitive_sum or 0
+    respondents = {name: count for name, count in (
+        Record.select(Record.respondent_name, fn.COUNT(Record.id)).where(complaint)
+        .group_by(Record.respondent_name).tuples()) if name}
     top = sorted(respondents.items(), key=lambda item: (-item[1], item[0]))[:10]
     accepted = decisions.get("受理", 0)
     resolved = closed.get("已和解", 0)
@@ -130,7 +148,7 @@ def figures(period: Period, today: date | None = None, book: object | None = Non
         "resolved": resolved,
         "resolution_rate": round(resolved / accepted, 4) if accepted else None,
         "recovered_amount": _money(recovered_fen),
-        "punitive_cases": punitive_cases,
+        "punitive_cases": int(punitive_cases),
         "punitive_amount": _money(punitive_fen),
         "by_category": {name: {"count": count, "share": _share(count, complaints_total)}
                         for name, count in sorted(categories.items(), key=lambda i: (-i[1], i[0]))},
@@ -138,7 +156,7 @@ def figures(period: Period, today: date | None = None, book: object | None = Non
         "by_nature": {name: {"count": count, "share": _share(count, complaints_total)}
                       for name, count in sorted(natures.items(), key=lambda i: (-i[1], i[0]))},
         "top_respondents": [{"name": name, "count": count} for name, count in top],
-        "group_cases": Record.select().where(complaint & Record.is_group).count(),
+        "group_cases": group_cases,
         "overdue_decisions": overdue,
     }
 
@@ -251,3 +269,90 @@ def snapshots() -> list[Snapshot]:
         out.append(Snapshot(s.id, s.label, Period(s.period_start, s.period_end, "range", s.label), json.loads(s.figures),
                             s.hotspots or "", s.measures or "", s.created_at, staff.name if staff else "", s.audit_head or ""))
     return out
+
+
+# --- staff evaluation (考核) -----------------------------------------------------------------------------
+
+@dataclass
+class StaffScore:
+    name: str
+    role: str
+    handled: int  # records received in the period with this handler
+    median_decision_hours: float | None  # complaints: receipt to acceptance decision
+    mediation_success: float | None  # 已和解 among mediated complaints closed in the period
+    overdue: int  # decisions later than the time limit, or still missing past it
+    satisfaction: float | None  # 满意 + 基本满意 among return visits of the period
+    activities: int
+
+
+def staff_evaluation(period: Period, today: date | None = None) -> list[StaffScore]:
+    from statistics import median
+
+    from weiquan_desktop.models.schema import Activity, ActivityStaff, ReturnVisit, Staff
+    from weiquan_desktop.services import deadlines
+
+    today = today or date.today()
+    start = datetime.combine(period.start, datetime.min.time())
+    end = datetime.combine(period.end + timedelta(days=1), datetime.min.time())
+    alive = Record.deleted_at.is_null()
+    received_in = alive & (Record.received_at >= start) & (Record.received_at < end)
+    handled = dict(Record.select(Record.handler, fn.COUNT(Record.id)).where(received_in)
+                   .group_by(Record.handler).tuples())
+    book = deadlines.RuleBook()
+    waits: dict[int, list[float]] = {}
+    overdue: Counter[int] = Counter()
+    for handler, received, decided in (Record.select(Record.handler, Record.received_at, Record.decided_at)
+                                       .where(received_in, Record.kind == "投诉").tuples().iterator()):
+        due = book.due("decision", received.date()).due
+        if decided is not None:
+            waits.setdefault(handler, []).append((decided - received).total_seconds() / 3600)
+            overdue[handler] += decided.date() > due
+        else:
+            overdue[handler] += due < today
+    outcomes: dict[int, Counter[str]] = {}
+    for handler, state, count in (Record.select(Record.handler, Record.state, fn.COUNT(Record.id)).where(
+            alive, Record.kind == "投诉", Record.closed_at >= start, Record.closed_at < end,
+            Record.state.in_(("已和解", "调解终止", "已撤回"))).group_by(Record.handler, Record.state).tuples()):
+        outcomes.setdefault(handler, Counter())[state] = count
+    visits: dict[int, Counter[bool]] = {}
+    for handler, satisfaction, count in (ReturnVisit.select(Record.handler, ReturnVisit.satisfaction, fn.COUNT(ReturnVisit.id))
+                                         .join(Record).where(ReturnVisit.visited_at >= start, ReturnVisit.visited_at < end)
+                                         .group_by(Record.handler, ReturnVisit.satisfaction).tuples()):
+        visits.setdefault(handler, Counter())[satisfaction in ("满意", "基本满意")] += count
+    activities = dict(ActivityStaff.select(ActivityStaff.staff, fn.COUNT(ActivityStaff.id)).join(Activity).where(
+        Activity.held_on.between(period.start, period.end)).group_by(ActivityStaff.staff).tuples())
+    scores = []
+    for staff in Staff.select().order_by(Staff.id):
+        done = outcomes.get(staff.id, Counter())
+        mediated = sum(done.values())
+        seen = visits.get(staff.id, Counter())
+        scores.append(StaffScore(
+            staff.name, staff.role, handled.get(staff.id, 0),
+            round(median(waits[staff.id]), 1) if waits.get(staff.id) else None,
+            round(done["已和解"] / mediated, 4) if mediated else None, overdue.get(staff.id, 0),
+            round(seen[True] / sum(seen.values()), 4) if seen else None, activities.get(staff.id, 0)))
+    return [s for s in scores if s.handled or s.activities or s.overdue]
+
+
+def staff_evaluation_xlsx(period: Period, dest: object) -> object:
+    from pathlib import Path
+
+    from openpyxl import Workbook
+
+    from weiquan_desktop.fileio import atomic_write
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "工作人员考核"
+    ws.append([f"工作人员考核（{period.label or period.start}）"])
+    ws.append(["姓名", "职务", "经办件数", "受理决定用时中位数（小时）", "调解成功率", "超期件数", "回访满意率", "宣传培训活动"])
+    for s in staff_evaluation(period):
+        ws.append([s.name, s.role, s.handled, s.median_decision_hours, s.mediation_success, s.overdue, s.satisfaction,
+                   s.activities])
+        for column in (5, 7):
+            ws.cell(ws.max_row, column).number_format = "0.00%"
+    for letter, width in zip("ABCDEFGH", (10, 16, 10, 24, 12, 10, 12, 14), strict=True):
+        ws.column_dimensions[letter].width = width
+    with atomic_write(Path(dest)) as tmp:
+        wb.save(tmp)
+    return Path(dest)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -113,7 +114,10 @@ class ReportPage(QWidget):
         self.save_snapshot = QPushButton("保存为已报送报表")
         self.export_xlsx = QPushButton("导出 Excel…")
         self.export_pdf = QPushButton("导出 PDF…")
+        self.evaluation = QPushButton("工作人员考核…")
+        self.evaluation.clicked.connect(self.show_evaluation)
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.evaluation)
         for button in (self.save_snapshot, self.export_xlsx, self.export_pdf):
             buttons.addWidget(button)
             button.setEnabled(False)
@@ -235,6 +239,14 @@ class ReportPage(QWidget):
         self.status.setText(f"已报送报表：{s.created_at:%Y-%m-%d %H:%M} 保存{('，' + s.created_by) if s.created_by else ''}；"
                             f"审计链头 {s.audit_head[:16]}…")
 
+    def show_evaluation(self) -> None:
+        try:
+            period = self.period or self.selected_period()
+        except UserError as exc:
+            QMessageBox.warning(self, "考核", str(exc))
+            return
+        EvaluationDialog(period, self).show()
+
     def export(self, kind: str) -> Task | None:
         if self.figures is None:
             return None
@@ -251,3 +263,38 @@ class ReportPage(QWidget):
         task.finished.connect(lambda path: self.status.setText(f"已导出 {path}"))
         task.failed.connect(lambda message: QMessageBox.warning(self, "导出未完成", message))
         return task.start()
+
+
+class EvaluationDialog(QDialog):
+    """考核 for the period: one row per staff member, exportable to Excel."""
+
+    def __init__(self, period: Period, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.period = period
+        self.setWindowTitle(f"工作人员考核 - {period.label}")
+        self.resize(900, 360)
+        layout = QVBoxLayout(self)
+        self.table = _table(["姓名", "职务", "经办件数", "受理决定用时中位数（小时）", "调解成功率", "超期件数",
+                             "回访满意率", "宣传培训活动"])
+        scores = statistics.staff_evaluation(period)
+
+        def pct(value: float | None) -> str:
+            return "—" if value is None else f"{value:.1%}"
+
+        _fill(self.table, [[s.name, s.role, str(s.handled),
+                            "—" if s.median_decision_hours is None else f"{s.median_decision_hours:.1f}",
+                            pct(s.mediation_success), str(s.overdue), pct(s.satisfaction), str(s.activities)]
+                           for s in scores])
+        layout.addWidget(self.table)
+        export = QPushButton("导出 Excel…")
+        export.clicked.connect(self.export)
+        layout.addWidget(export)
+
+    def export(self) -> None:
+        default = str(Path.home() / f"工作人员考核-{self.period.label}.xlsx")
+        target, _ = QFileDialog.getSaveFileName(self, "导出考核表", default, "Excel 工作簿 (*.xlsx)")
+        if target:
+            try:
+                statistics.staff_evaluation_xlsx(self.period, Path(target))
+            except UserError as exc:
+                QMessageBox.warning(self, "无法导出", str(exc))
