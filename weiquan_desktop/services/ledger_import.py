@@ -93,7 +93,7 @@ def check_container(path: Path) -> None:
         raise UserError(f"{path.name} 不是 Excel 工作簿（缺少 xl/workbook.xml）。")
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -103,7 +103,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _datetime(value: object) -> datetime | None:
+def parse_datetime(value: object) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -131,12 +131,12 @@ def _parse_cell(header: str, cell: object, row: int, issues: list[Issue]) -> obj
     column = COLUMNS[INDEX[header]]
     if column.kind in ("datetime", "date"):
         try:
-            parsed = _datetime(value)
+            parsed = parse_datetime(value)
         except ValueError:
-            issues.append(Issue(row, header, f"日期格式不对：{_text(value)}，应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM"))
+            issues.append(Issue(row, header, f"日期格式不对：{cell_text(value)}，应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM"))
             return None
         except (OverflowError, TypeError):
-            issues.append(Issue(row, header, f"日期无效：{_text(value)}"))
+            issues.append(Issue(row, header, f"日期无效：{cell_text(value)}"))
             return None
         if parsed is not None and column.kind == "date":
             return parsed.date()
@@ -149,7 +149,7 @@ def _parse_cell(header: str, cell: object, row: int, issues: list[Issue]) -> obj
         except ValidationError as exc:
             issues.append(Issue(row, header, exc.message))
             return None
-    return _text(value)
+    return cell_text(value)
 
 
 def read(path: Path) -> tuple[list[ParsedRow], list[Issue], list[str]]:
@@ -174,7 +174,7 @@ def read(path: Path) -> tuple[list[ParsedRow], list[Issue], list[str]]:
         warnings: list[str] = []
         positions: dict[str, int] = {}
         for index, cell in enumerate(header_cells):
-            title = _text(cell.value)
+            title = cell_text(cell.value)
             if not title:
                 continue
             if title in positions:

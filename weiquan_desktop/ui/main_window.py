@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
             "actionRefresh": self.refresh, "actionCheck": self.run_check, "actionTestPage": self.test_page,
             "actionAbout": self.about, "actionNewRecord": self.new_record, "actionDuePanel": self.show_due_panel,
             "actionExportLedger": self.export_ledger, "actionImportLedger": self.import_ledger,
-            "actionLaws": lambda: LawDialog(self).show(),
+            "actionLaws": lambda: LawDialog(self).show(), "actionImportTransfers": self.import_transfers,
         }
         for name, slot in actions.items():
             child(self, QAction, name).triggered.connect(slot)
@@ -92,6 +92,21 @@ class MainWindow(QMainWindow):
 
     def import_ledger(self) -> None:
         ledger_dialogs.import_ledger(self, self.refresh)
+
+    def import_transfers(self) -> None:
+        from weiquan_desktop.ui.transfer_dialog import TransferImportDialog
+
+        source, _ = QFileDialog.getOpenFileName(self, "选择转办表", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+        if not source:
+            return
+        try:
+            dialog = TransferImportDialog(Path(source), self)
+        except UserError as exc:
+            QMessageBox.warning(self, "无法导入", str(exc))
+            return
+        if dialog.exec():
+            QMessageBox.information(self, "导入完成", f"已导入 {dialog.imported} 件转办投诉。")
+            self.refresh()
 
     def refresh_records(self) -> None:
         self.register_view.apply_filters()
