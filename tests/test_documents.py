@@ -145,3 +145,25 @@ def test_print_command_for_each_document(tmp_path):
         assert out.read_bytes().startswith(b"%PDF")
     wrong = run_cli("print", "agreement", referred, "--out", str(tmp_path / "no.pdf"), "--data-dir", str(data))
     assert wrong.returncode == 1 and "不能打印和解协议书" in wrong.stderr
+
+
+def test_documents_print_through_qt(cases, tmp_path, app):
+    """QtPdf renders each page onto a printer (here Qt's PDF printer, offscreen)."""
+    from PySide6.QtGui import QPageSize
+    from PySide6.QtPrintSupport import QPrinter
+
+    from weiquan_desktop.ui import print_pdf
+
+    source = printing.agreement(cases["agreement"].case_no, tmp_path / "a.pdf", keep=False)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    pages = print_pdf.paint(printer, print_pdf._document(source))
+
+    def count(path):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+    assert pages == count(source) >= 2
+    assert count(tmp_path / "printed.pdf") == pages

@@ -72,14 +72,21 @@ def test_complaint_to_settlement_and_agreement(qtbot, app, demo_db, data_dir, tm
 
     detail.reload()
     titles = [a.text() for a in detail.print_menu.actions()]
+    previewed = []
+    monkeypatch.setattr("weiquan_desktop.ui.print_pdf.preview", lambda path, parent=None: previewed.append(path))
+    next(a for a in detail.print_menu.actions() if a.text() == "和解协议书").trigger()
+    assert previewed and previewed[0].read_bytes().startswith(b"%PDF")
     assert "和解协议书" in titles
     target = tmp_path / "和解协议书.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    next(a for a in detail.print_menu.actions() if a.text() == "和解协议书").trigger()
+    save_menu = next(a.menu() for a in detail.print_menu.actions() if a.menu() is not None)
+    next(a for a in save_menu.actions() if a.text() == "和解协议书").trigger()
     assert target.read_bytes().startswith(b"%PDF")
     files = [detail.files.item(r, 0).text() for r in range(detail.files.rowCount())]
     assert "和解协议书.pdf" in files
-    assert Attachment.select().where(Attachment.record == record.id, Attachment.purpose == "文书").count() == 1
+    # every printed copy is kept with the case: the previewed one and the saved one, the same document
+    kept = Attachment.select().where(Attachment.record == record.id, Attachment.purpose == "文书")
+    assert kept.count() == 2 and len({a.sha256 for a in kept}) == 1
     history = [detail.history.item(r, 2).text() for r in range(detail.history.rowCount())]
     assert history == ["登记", "受理", "第1次调解", "第2次调解", "和解"]
     detail.close()

@@ -125,8 +125,13 @@ class CaseDetailDialog(QDialog):
         self.buttons["transferFeedback"].setVisible(r.source in domain.TRANSFER_SOURCES)
         self.buttons["visit"].setVisible(r.kind == "投诉" and r.closed_at is not None)
         self.print_menu.clear()
-        for doc in printing.available_documents(r):
+        docs = printing.available_documents(r)
+        for doc in docs:
             action = self.print_menu.addAction(printing.document_title(doc, r))
+            action.triggered.connect(lambda _checked=False, d=doc: self.preview_document(d))
+        save_menu = self.print_menu.addMenu("另存为 PDF")
+        for doc in docs:
+            action = save_menu.addAction(printing.document_title(doc, r))
             action.triggered.connect(lambda _checked=False, d=doc: self.print_document(d))
 
     def _run(self, action: object) -> None:
@@ -153,6 +158,24 @@ class CaseDetailDialog(QDialog):
         text, ok = QInputDialog.getMultiLineText(self, "答复咨询", "答复内容：")
         if ok:
             self._run(lambda: intake.answer(self.record_id, text, actor=self.actor, version=self.record.version))
+
+    def preview_document(self, doc: str) -> Path | None:
+        """Make the document (kept with the case) and show it in Qt's print preview, which prints."""
+        from weiquan_desktop.models.db import current_data_dir
+        from weiquan_desktop.ui import print_pdf
+
+        folder = current_data_dir().root / "print"
+        folder.mkdir(exist_ok=True)
+        title = printing.document_title(doc, self.record).replace("/", "、")
+        path = folder / f"{title}-{self.record.case_no}.pdf"
+        try:
+            printing.print_document(doc, self.record.case_no, path, actor=self.actor)
+            self.reload()
+            print_pdf.preview(path, self)
+        except UserError as exc:
+            QMessageBox.warning(self, "无法打印", str(exc))
+            return None
+        return path
 
     def print_document(self, doc: str) -> Path | None:
         """Save the document as PDF (kept with the case too) and open it in the system viewer to print."""
