@@ -15,7 +15,7 @@ def _pending_complaint():
 def test_a_local_holiday_moves_open_deadlines_at_once(db):
     record = _pending_complaint()
     assert record.next_due == date(2026, 3, 17)
-    moved = calendar_rules.set_day(date(2026, 3, 10), workday=False, name="本地节日", actor="王建国")
+    moved = calendar_rules.set_day(date(2026, 3, 10), workday=False, name="本地节日")
     assert moved == 1
     assert Record.get_by_id(record.id).next_due == date(2026, 3, 18)
     assert AuditLog.select().where(AuditLog.action == "calendar.set").count() == 1

@@ -73,7 +73,22 @@ def test_first_run_dialog_refuses_empty_fields_then_saves(qtbot, app, db):
     form.edits["phone"].clear()
     qtbot.keyClicks(form.edits["phone"], "0477-8512315")
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "姓名" in form.error_label.text()  # the head's account is asked for too
+    assert not Station.select().exists()
+    from PySide6.QtWidgets import QLineEdit
+
+    account = {name: dialog.findChild(QLineEdit, name) for name in ("full_name", "username", "password", "password2")}
+    type_text(qtbot, account["full_name"], "王建国")
+    qtbot.keyClicks(account["username"], "wang")
+    qtbot.keyClicks(account["password"], "Weiquan#2026")
+    qtbot.keyClicks(account["password2"], "Weiquan#2025")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and "不一致" in form.error_label.text() and not Station.select().exists()
+    account["password2"].clear()
+    qtbot.keyClicks(account["password2"], "Weiquan#2026")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
+    assert dialog.user.username == "wang" and dialog.user.role == "站长"
     saved = Station.get()
     assert (saved.name, saved.code, saved.phone) == ("万象汇服务站", "WXH01", "0477-8512315")
     assert Body.get(Body.kind == "12315").name == "东胜区12315投诉举报中心"

@@ -7,7 +7,9 @@ Qt is imported only when the GUI starts, so headless commands stay quick and wor
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -26,6 +28,8 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="数据文件夹（默认：用户应用数据文件夹；也可用环境变量 WEIQUAN_DATA_DIR）")
     parser.add_argument("--database", metavar="URL", default=default,
                         help="数据库地址（默认：数据文件夹内的 SQLite 文件）")
+    parser.add_argument("--user", metavar="NAME", default=default,
+                        help="登录名（已设置账号时需要；密码从提示输入或环境变量 WEIQUAN_PASSWORD）")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     doc.add_argument("--out", required=True, metavar="FILE.pdf")
     doc.set_defaults(handler=cmd_print)
 
+    user = sub.add_parser("user", help="工作人员账号")
+    _common(user, suppress=True)
+    user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = user_sub.add_parser("add", help="新增账号（密码从提示输入或 WEIQUAN_PASSWORD）")
+    _common(add, suppress=True)
+    add.add_argument("name", metavar="NAME", help="登录名")
+    add.add_argument("--role", required=True, choices=["站长", "副站长", "协调员/联络员", "工作人员/和解员"], metavar="ROLE",
+                     help="站长、副站长、协调员/联络员 或 工作人员/和解员")
+    add.add_argument("--full-name", metavar="姓名", help="姓名（默认与登录名相同）")
+    add.set_defaults(handler=cmd_user_add)
+
     audit_cmd = sub.add_parser("audit", help="审计日志")
     _common(audit_cmd, suppress=True)
     audit_sub = audit_cmd.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -92,12 +107,28 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
 
 
-def _open(args: argparse.Namespace) -> DataDir:
+def _password(prompt: str) -> str:
+    password = os.environ.get("WEIQUAN_PASSWORD")
+    if password is not None:
+        return password
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UserError("需要密码：请在提示时输入，或设置环境变量 WEIQUAN_PASSWORD。")
+    return getpass.getpass(prompt)
+
+
+def _open(args: argparse.Namespace, *, login: bool = True) -> DataDir:
+    """Open the data folder; once accounts exist, log the user in (spec/cli.md)."""
     from weiquan_desktop.models import open_database
+    from weiquan_desktop.services import auth
 
     data_dir = DataDir(resolve_data_dir(args.data_dir)).ensure()
     logsetup.configure(data_dir.logs)
     open_database(data_dir, args.database)
+    args.staff = None
+    if login and auth.accounts_exist():
+        if not getattr(args, "user", None):
+            raise UserError("本站已设置工作人员账号，请用 --user 指定登录名。")
+        args.staff = auth.authenticate(args.user, _password(f"{args.user} 的密码："))
     return data_dir
 
 
@@ -130,7 +161,8 @@ def cmd_export_ledger(args: argparse.Namespace) -> int:
     from weiquan_desktop.services import exchange
 
     _open(args)
-    result = exchange.export_ledger(Path(args.out), args.date_from, args.date_to, masked=not args.unmasked)
+    result = exchange.export_ledger(Path(args.out), args.date_from, args.date_to, masked=not args.unmasked,
+                                    actor=args.staff)
     note = "（个人信息已去标识化）" if result.masked else "（含完整个人信息，请妥善保管）"
     print(f"已导出 {result.rows} 条记录到 {result.path}{note}。")
     if result.estimated:
@@ -142,7 +174,8 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     from weiquan_desktop.services import ledger_import
 
     _open(args)
-    report = ledger_import.import_ledger(Path(args.file), dry_run=args.dry_run)
+    report = ledger_import.import_ledger(Path(args.file), dry_run=args.dry_run,
+                                         actor=args.staff.name if args.staff else None)
     for warning in report.warnings:
         print(f"提示：{warning}")
     if not report.ok:
@@ -182,8 +215,18 @@ def cmd_print(args: argparse.Namespace) -> int:
     from weiquan_desktop.services import printing
 
     _open(args)
-    out = printing.print_document(args.doc, args.case_no, Path(args.out))
+    out = printing.print_document(args.doc, args.case_no, Path(args.out), actor=args.staff)
     print(f"已生成 {out}。")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from weiquan_desktop.services import auth
+
+    _open(args)
+    password = _password(f"{args.name} 的新密码：")
+    staff = auth.create_account(args.full_name or args.name, args.role, args.name, password, actor=args.staff)
+    print(f"已新增账号 {staff.username}（{staff.name}，{staff.role}）。")
     return 0
 
 

@@ -23,7 +23,7 @@ from weiquan_desktop.errors import UserError
 from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.models.schema import Record, Referral, Staff
 from weiquan_desktop.privacy import mask_address, mask_id, mask_name, mask_phone
-from weiquan_desktop.services import audit, deadlines, station
+from weiquan_desktop.services import audit, auth, deadlines, station
 from weiquan_desktop.services.ledger_format import COLUMNS, FORMULA_STARTS, HEADERS, NOTES_SHEET, SHEET
 from weiquan_desktop.services.register import RegisterQuery
 
@@ -137,12 +137,14 @@ def _row_cells(ws: Worksheet, values: list[object]) -> list[object]:
 
 
 def export_ledger(dest: Path, start: date | None = None, end: date | None = None, *, masked: bool = True,
-                  selection: RegisterQuery | None = None, actor: str | None = None,
+                  selection: RegisterQuery | None = None, actor: Staff | None = None,
                   progress: Progress | None = None) -> ExportResult:
     """Write the ledger workbook; nothing is left at ``dest`` unless it is complete.
 
     ``selection``: only the records the register's current filter shows."""
     dest = Path(dest)
+    if not masked:
+        auth.require(actor, "unmasked_export")
     if dest.suffix.lower() != ".xlsx":
         raise UserError(f"台账文件应以 .xlsx 结尾：{dest.name}")
     total = Record.select().where(*_conditions(start, end, selection)).count()
@@ -176,7 +178,7 @@ def export_ledger(dest: Path, start: date | None = None, end: date | None = None
         ws.auto_filter.ref = f"A1:{_letter(len(COLUMNS))}{rows + 1}"
         _notes_sheet(wb, profile, start, end, masked, rows, estimated)
         wb.save(tmp)
-    audit.log("ledger.export", actor=actor, detail={"文件": dest.name, "条数": rows, "去标识化": masked,
+    audit.log("ledger.export", actor=actor.name if actor else None, detail={"文件": dest.name, "条数": rows, "去标识化": masked,
                                                     "起": start, "止": end})
     if progress is not None:
         progress(rows, total)

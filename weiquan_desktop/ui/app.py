@@ -60,8 +60,9 @@ def setup_translations(app: QApplication) -> None:
 
 def run(data_root: Path, database_url: str | None = None) -> int:
     from weiquan_desktop.models import close_database, open_database
-    from weiquan_desktop.services import station
+    from weiquan_desktop.services import auth, station
     from weiquan_desktop.ui.crash import ExceptionHandler
+    from weiquan_desktop.ui.login import IdleLock, LoginDialog
     from weiquan_desktop.ui.main_window import MainWindow
     from weiquan_desktop.ui.single_instance import SingleInstance
     from weiquan_desktop.ui.station_form import FirstRunDialog
@@ -86,9 +87,22 @@ def run(data_root: Path, database_url: str | None = None) -> int:
         instance.release()
         return 1
     try:
-        if not station.is_configured() and FirstRunDialog().exec() != QDialog.DialogCode.Accepted:
-            return 0
-        window = MainWindow(data_dir)
+        user = None
+        if not station.is_configured():
+            first = FirstRunDialog()
+            if first.exec() != QDialog.DialogCode.Accepted:
+                return 0
+            user = first.user
+        elif auth.accounts_exist():
+            login = LoginDialog()
+            if login.exec() != QDialog.DialogCode.Accepted:
+                return 0
+            user = login.user
+        window = MainWindow(data_dir, user)
+        if user is not None:
+            idle = IdleLock(int(station.setting("idle_lock_minutes") or 15), window)
+            idle.timed_out.connect(lambda: window.lock() and idle.timer.start())
+            app.installEventFilter(idle)
         instance.activated.connect(window.bring_to_front)
         window.show()
         window.show_due_panel_if_needed()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.schema import GroundOption, MediationSession, Record, Referral, Staff
-from weiquan_desktop.services import attachments, casefile, intake, mediation, printing
+from weiquan_desktop.services import attachments, audit, auth, casefile, intake, mediation, printing
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.mediation_dialog import MediationDialog, ReferralDialog
 
@@ -65,7 +65,7 @@ class CaseDetailDialog(QDialog):
             "transferFeedback", "visit", "printDoc", "addFile", "openFile", "close")}
         self.print_menu = QMenu(self)
         self.buttons["printDoc"].setMenu(self.print_menu)
-        self.reveal.toggled.connect(self.reload)
+        self.reveal.toggled.connect(self._reveal)
         self.buttons["accept"].clicked.connect(self.accept_case)
         self.buttons["rejectCase"].clicked.connect(self.reject_case)
         self.buttons["answer"].clicked.connect(self.answer)
@@ -133,6 +133,18 @@ class CaseDetailDialog(QDialog):
         for doc in docs:
             action = save_menu.addAction(printing.document_title(doc, r))
             action.triggered.connect(lambda _checked=False, d=doc: self.print_document(d))
+
+    def _reveal(self, on: bool) -> None:
+        """Full personal data only for those with the right, and every reveal is in the audit log."""
+        if on:
+            if not auth.can(self.actor, "reveal"):
+                self.reveal.blockSignals(True)
+                self.reveal.setChecked(False)
+                self.reveal.blockSignals(False)
+                QMessageBox.warning(self, "无权查看", "只有站长、副站长可以查看完整个人信息。")
+                return
+            audit.log("reveal", actor=getattr(self.actor, "name", None), entity="record", entity_id=self.record.case_no)
+        self.reload()
 
     def _run(self, action: object) -> None:
         try:

@@ -31,7 +31,7 @@ from weiquan_desktop.ui.tasks import Task
 PREVIEW_ROWS = 200
 
 
-def export_ledger(parent: QWidget, selection: RegisterQuery, count: int) -> Task | None:
+def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: object | None = None) -> Task | None:
     default = str(Path.home() / f"台账-{date.today():%Y%m%d}.xlsx")
     target, _ = QFileDialog.getSaveFileName(parent, f"导出台账（当前筛选的 {count:,} 条）", default, "Excel 工作簿 (*.xlsx)")
     if not target:
@@ -39,7 +39,7 @@ def export_ledger(parent: QWidget, selection: RegisterQuery, count: int) -> Task
     if not target.lower().endswith(".xlsx"):
         target += ".xlsx"
     task = Task(parent, "正在导出台账", lambda progress: exchange.export_ledger(
-        Path(target), selection=selection, progress=progress))
+        Path(target), selection=selection, progress=progress, actor=user))
     task.finished.connect(lambda result: QMessageBox.information(
         parent, "导出完成", f"已导出 {result.rows:,} 条记录到\n{result.path}\n（个人信息已去标识化）"
         + (f"\n其中 {result.estimated} 条记录的期限为估算。" if result.estimated else "")))

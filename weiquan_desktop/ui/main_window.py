@@ -8,10 +8,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from weiquan_desktop import APP_TITLE, __version__, pdf
 from weiquan_desktop.errors import UserError
+from weiquan_desktop.models.schema import Staff
 from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import health, register, station
 from weiquan_desktop.ui import ledger_dialogs
@@ -20,6 +21,7 @@ from weiquan_desktop.ui.due_panel import DuePanel
 from weiquan_desktop.ui.followup import FollowUpPage
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.intake_dialog import IntakeDialog
+from weiquan_desktop.ui.login import LoginDialog, PasswordDialog
 from weiquan_desktop.ui.mediation_dialog import LawDialog
 from weiquan_desktop.ui.pages import ActivityPage
 from weiquan_desktop.ui.register_view import RegisterView
@@ -29,15 +31,16 @@ from weiquan_desktop.ui.tasks import Task
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, data_dir: DataDir, parent: QWidget | None = None) -> None:
+    def __init__(self, data_dir: DataDir, user: Staff | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
+        self.user = user
         load_form("main_window.ui", self)
         self.tabs = child(self, QTabWidget, "tabs")
         self.register_view = RegisterView()
         self.report_page = ReportPage()
         self.activities = ActivityPage()
-        self.settings = SettingsPage()
+        self.settings = SettingsPage(user=user)
         for name, page in (("registerTab", self.register_view), ("reportTab", self.report_page),
                            ("activityTab", self.activities), ("settingsTab", self.settings)):
             child(self, QWidget, name).layout().addWidget(page)
@@ -54,6 +57,7 @@ class MainWindow(QMainWindow):
             "actionAbout": self.about, "actionNewRecord": self.new_record, "actionDuePanel": self.show_due_panel,
             "actionExportLedger": self.export_ledger, "actionImportLedger": self.import_ledger,
             "actionLaws": lambda: LawDialog(self).show(), "actionImportTransfers": self.import_transfers,
+            "actionPassword": self.change_password, "actionLock": self.lock,
         }
         for name, slot in actions.items():
             child(self, QAction, name).triggered.connect(slot)
@@ -63,7 +67,7 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def new_record(self) -> IntakeDialog:
-        dialog = IntakeDialog(parent=self)
+        dialog = IntakeDialog(actor=self.user, parent=self)
         dialog.setModal(True)
         dialog.saved.connect(lambda _id: self.refresh_records())
         dialog.mediate_now.connect(lambda record_id: self.open_record(record_id).mediate())
@@ -71,10 +75,27 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_record(self, record_id: int) -> CaseDetailDialog:
-        dialog = CaseDetailDialog(record_id, parent=self)
+        dialog = CaseDetailDialog(record_id, self.user, parent=self)
         dialog.changed.connect(lambda _id: self.refresh_records())
         dialog.show()
         return dialog
+
+    def change_password(self) -> None:
+        if self.user is None:
+            QMessageBox.information(self, "修改密码", "本站尚未设置工作人员账号。")
+            return
+        if PasswordDialog(self.user, self).exec():
+            QMessageBox.information(self, "修改密码", "密码已修改，下次登录请使用新密码。")
+
+    def lock(self) -> bool:
+        """The idle lock (or Ctrl+L): the same user's password opens the desk again; cancel quits."""
+        if self.user is None:
+            return True
+        dialog = LoginDialog(self, locked_user=self.user)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return True
+        self.close()
+        return False
 
     def show_due_panel_if_needed(self) -> None:
         if DuePanel.worth_showing():
@@ -88,7 +109,7 @@ class MainWindow(QMainWindow):
 
     def export_ledger(self) -> Task | None:
         model = self.register_view.model
-        return ledger_dialogs.export_ledger(self, copy.deepcopy(model.query), model.rowCount())
+        return ledger_dialogs.export_ledger(self, copy.deepcopy(model.query), model.rowCount(), self.user)
 
     def import_ledger(self) -> None:
         ledger_dialogs.import_ledger(self, self.refresh)
@@ -125,7 +146,8 @@ class MainWindow(QMainWindow):
         profile = station.load_profile()
         name = profile.name if profile else "（尚未填写站点信息）"
         self.setWindowTitle(f"{name} - {APP_TITLE}")
-        self.station_label.setText(f"{name}　数据文件夹：{self.data_dir.root}")
+        who = f"　当前用户：{self.user.name}（{self.user.role}）" if self.user else ""
+        self.station_label.setText(f"{name}　数据文件夹：{self.data_dir.root}{who}")
         due = register.due_summary()
         overdue = f"<span style='color:#b3261e'>已逾期 {due.overdue} 件</span>　" if due.overdue else ""
         self.attention_label.setText(f"{overdue}今日到期 {due.today} 件　明日到期 {due.tomorrow} 件　"

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop import domain
-from weiquan_desktop.errors import ValidationError
+from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import calendar_rules
 
 
@@ -39,8 +39,9 @@ def _table(headers: list[str]) -> QTableWidget:
 
 
 class HolidayPage(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, actor: object | None = None) -> None:
         super().__init__(parent)
+        self.actor = actor
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(
             "程序内置2004—2026年国务院公布的节假日安排。每年11月前后公布下一年安排后，请在这里录入放假日和调休上班日；"
@@ -74,8 +75,12 @@ class HolidayPage(QWidget):
                 self.table.setItem(r, c, QTableWidgetItem(text))
 
     def add(self) -> None:
-        moved = calendar_rules.set_day(self.day.date().toPython(), self.kind.currentText() == "调休上班",
-                                       self.name.text())
+        try:
+            moved = calendar_rules.set_day(self.day.date().toPython(), self.kind.currentText() == "调休上班",
+                                           self.name.text(), actor=self.actor)
+        except UserError as exc:
+            QMessageBox.warning(self, "节假日", str(exc))
+            return
         self.status.setText(f"已保存。{moved} 件未办结案件的期限已按新日历重新计算。")
         self.reload()
 
@@ -83,14 +88,19 @@ class HolidayPage(QWidget):
         row = self.table.currentRow()
         if row < 0:
             return
-        moved = calendar_rules.remove_day(date.fromisoformat(self.table.item(row, 0).text()))
+        try:
+            moved = calendar_rules.remove_day(date.fromisoformat(self.table.item(row, 0).text()), actor=self.actor)
+        except UserError as exc:
+            QMessageBox.warning(self, "节假日", str(exc))
+            return
         self.status.setText(f"已删除。{moved} 件未办结案件的期限已重新计算。")
         self.reload()
 
 
 class RulesPage(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, actor: object | None = None) -> None:
         super().__init__(parent)
+        self.actor = actor
         layout = QVBoxLayout(self)
         note = QLabel("办理时限按生效日期适用：案件适用受理（或登记）当天有效的规定。修改后，未办结案件的期限立即重新计算。"
                       "选中一行可修改；改变生效日期即新增一条自该日起施行的规定。")
@@ -139,8 +149,8 @@ class RulesPage(QWidget):
         rule = self.rows[row]
         try:
             moved = calendar_rules.save_rule(rule.code, self.effective.date().toPython(), self.amount.value(),
-                                             self.unit.currentData(), rule.title, rule.basis)
-        except ValidationError as exc:
+                                             self.unit.currentData(), rule.title, rule.basis, actor=self.actor)
+        except UserError as exc:
             QMessageBox.warning(self, "无法保存", str(exc))
             return
         self.status.setText(f"已保存。{moved} 件未办结案件的期限已重新计算。")

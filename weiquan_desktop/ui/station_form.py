@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from weiquan_desktop import domain
+from weiquan_desktop import domain, validation
 from weiquan_desktop.errors import ValidationError
 from weiquan_desktop.services import station
 from weiquan_desktop.services.station import PROFILE_FIELDS, StationProfile
@@ -86,14 +86,31 @@ class FirstRunDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
     def accept(self) -> None:
-        if self.form.save(actor="首次设置"):
-            super().accept()
+        """Station profile and the head's account are saved together, or neither."""
+        from weiquan_desktop.models import write_transaction
+        from weiquan_desktop.services import auth
+
+        edits = {name: child(self, QLineEdit, name) for name in ("full_name", "username", "password", "password2")}
+        try:
+            profile = self.form.profile().validated()
+            validation.required(edits["full_name"].text(), "姓名")
+            validation.required(edits["username"].text(), "登录名")
+            if edits["password"].text() != edits["password2"].text():
+                raise ValidationError("两次输入的密码不一致。", "密码")
+            with write_transaction():
+                station.save_profile(profile, actor=edits["full_name"].text().strip())
+                self.user = auth.create_account(edits["full_name"].text(), "站长", edits["username"].text().strip(),
+                                                edits["password"].text())
+        except ValidationError as exc:
+            self.form.show_error(exc)
+            return
+        super().accept()
 
 
 class SettingsPage(QWidget):
     """站点设置 tab: the profile (saved with an audit entry of what changed), the calendar, the time limits."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, user: object | None = None) -> None:
         super().__init__(parent)
         from weiquan_desktop.ui.rules_pages import HolidayPage, RulesPage
 
@@ -112,8 +129,9 @@ class SettingsPage(QWidget):
         row.addWidget(self.save_button)
         layout.addLayout(row)
         layout.addStretch(1)
-        self.holidays = HolidayPage()
-        self.rules = RulesPage()
+        self.user = user
+        self.holidays = HolidayPage(actor=user)
+        self.rules = RulesPage(actor=user)
         self.tabs.addTab(profile_page, "站点信息")
         self.tabs.addTab(self.holidays, "节假日与调休")
         self.tabs.addTab(self.rules, "办理时限")
@@ -125,7 +143,7 @@ class SettingsPage(QWidget):
             self.form.set_profile(profile)
 
     def save(self) -> None:
-        if self.form.save(actor=None):
+        if self.form.save(actor=getattr(self.user, "name", None)):
             self.status.setText("已保存。")
             self.reload()
         else:

@@ -1,0 +1,94 @@
+"""Login at start, the idle lock, and changing one's own password."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from weiquan_desktop.errors import UserError, ValidationError
+from weiquan_desktop.models.schema import Staff
+from weiquan_desktop.services import auth, station
+
+
+class LoginDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None, *, locked_user: Staff | None = None) -> None:
+        super().__init__(parent)
+        self.user: Staff | None = None
+        profile = station.load_profile()
+        self.setWindowTitle("已锁定" if locked_user else "登录")
+        layout = QVBoxLayout(self)
+        heading = "工作台已锁定，请输入密码继续。" if locked_user else f"{profile.name if profile else ''}　请登录"
+        layout.addWidget(QLabel(f"<b>{heading}</b>"))
+        form = QFormLayout()
+        self.username = QLineEdit(locked_user.username if locked_user else "")
+        self.username.setReadOnly(locked_user is not None)
+        self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password)
+        form.addRow("登录名", self.username)
+        form.addRow("密码", self.password)
+        layout.addLayout(form)
+        self.error = QLabel(styleSheet="color: #b3261e;", wordWrap=True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("解锁" if locked_user else "登录")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        (self.password if locked_user else self.username).setFocus()
+
+    def accept(self) -> None:
+        try:
+            self.user = auth.authenticate(self.username.text(), self.password.text())
+        except UserError as exc:
+            self.error.setText(str(exc))
+            self.password.clear()
+            return
+        super().accept()
+
+
+class PasswordDialog(QDialog):
+    def __init__(self, user: Staff, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.user = user
+        self.setWindowTitle("修改密码")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.old, self.new, self.again = (QLineEdit(echoMode=QLineEdit.EchoMode.Password) for _ in range(3))
+        form.addRow("原密码", self.old)
+        form.addRow("新密码", self.new)
+        form.addRow("再输一次", self.again)
+        layout.addLayout(form)
+        self.error = QLabel(styleSheet="color: #b3261e;", wordWrap=True)
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        if self.new.text() != self.again.text():
+            self.error.setText("两次输入的新密码不一致。")
+            return
+        try:
+            auth.change_password(self.user, self.old.text(), self.new.text())
+        except ValidationError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+
+class IdleLock(QObject):
+    """Locks the desk after the station's idle time: any key or mouse input restarts the clock."""
+
+    timed_out = Signal()
+    INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
+
+    def __init__(self, minutes: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self, singleShot=True, interval=max(minutes, 1) * 60_000)
+        self.timer.timeout.connect(self.timed_out)
+        self.timer.start()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in self.INPUT:
+            self.timer.start()
+        return False
