@@ -1,4 +1,4 @@
-"""Publicity and training activities (活动)."""
+"""Publicity and training activities (活动): listed, added, changed; counted in reports and evaluation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from weiquan_desktop import domain, validation
+from weiquan_desktop.errors import ValidationError
+from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Activity, ActivityStaff, Staff
+from weiquan_desktop.services import audit
 
 
 @dataclass
@@ -32,3 +36,27 @@ def list_activities(year: int | None = None) -> list[ActivityRow]:
         names[activity_id].append(name)
     return [ActivityRow(a.id, a.held_on, a.type, a.place or "", a.participants, "、".join(names[a.id]),
                         a.materials or "") for a in activities]
+
+
+def save_activity(held_on: date, type_: str, place: str, participants: int | None, materials: str,
+                  description: str, staff_ids: list[int], *, activity_id: int | None = None,
+                  actor: Staff | None = None) -> Activity:
+    if type_ not in domain.ACTIVITY_TYPES:
+        raise ValidationError(f"活动类型应为：{'、'.join(domain.ACTIVITY_TYPES)}。", "活动类型")
+    validation.not_future(held_on, "活动日期")
+    if participants is not None and participants < 0:
+        raise ValidationError("参与人数不能为负数。", "参与人数")
+    if not staff_ids:
+        raise ValidationError("请至少选择一名参加的工作人员。", "工作人员")
+    with write_transaction():
+        activity = Activity.get_by_id(activity_id) if activity_id else Activity()
+        activity.held_on, activity.type, activity.place = held_on, type_, place.strip() or None
+        activity.participants, activity.materials = participants, materials.strip() or None
+        activity.description = description.strip() or None
+        activity.save()
+        ActivityStaff.delete().where(ActivityStaff.activity == activity).execute()
+        for staff_id in dict.fromkeys(staff_ids):
+            ActivityStaff.create(activity=activity, staff=staff_id)
+        audit.append("activity.save", actor=getattr(actor, "name", None), entity="activity", entity_id=activity.id,
+                     detail={"日期": held_on, "类型": type_})
+    return activity

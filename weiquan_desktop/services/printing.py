@@ -438,3 +438,88 @@ def print_document(doc: str, case_no: str, dest: Path, *, actor: Staff | None = 
     if doc not in makers:
         raise UserError(f"没有这种文书：{doc}（可用：{'、'.join(makers)}）")
     return makers[doc](case_no, dest, actor=actor, keep=keep)
+
+
+# --- station documents: the public notice board and the coordinator filing -----------------------------
+
+DUTIES = (
+    "受理、处理消费者的咨询，提供消费信息服务；受理消费者的建议和意见。",
+    "受理、处理消费者与本单位的消费纠纷，做好完整的受理记录，能当场解决的当场解决。",
+    "和解不成或重大、复杂、群体性投诉，告知消费者向辖区12315机构反映，并及时移交材料。",
+    "发现制售假冒伪劣、不正当竞争、商标侵权等违法行为，及时向辖区12315机构举报。",
+    "按时办理12315平台和上级转办的投诉，并在规定时限内反馈处理结果。",
+    "开展消费维权法律法规宣传，每季度报送投诉统计报表，半年有小结，年终有总结。",
+    "严格保密，不向无关人员泄露投诉、举报内容和消费者个人信息。",
+)
+
+
+def notice_board(dest: Path, *, size: str = "A4") -> Path:
+    """公示栏: the station, its staff with role and phone, its duties, the 12315 hotline."""
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import A3, A4
+    from reportlab.lib.styles import ParagraphStyle
+
+    from weiquan_desktop.services import staff as staff_service
+
+    profile = station.load_profile()
+    if profile is None:
+        raise UserError("尚未填写站点信息，不能生成公示栏。")
+    scale = 1.4 if size == "A3" else 1.0
+    st = _doc_styles()
+    big = ParagraphStyle("big", parent=st["body"], fontSize=26 * scale, leading=34 * scale, alignment=TA_CENTER)
+    mid = ParagraphStyle("mid", parent=st["body"], fontSize=14 * scale, leading=20 * scale, alignment=TA_CENTER)
+    body = ParagraphStyle("nb", parent=st["body"], fontSize=11 * scale, leading=17 * scale)
+    people = staff_service.roster()
+    order = {role: i for i, role in enumerate(domain.STAFF_ROLES)}
+    people.sort(key=lambda s: (order.get(s.role, 9), s.id))
+    cells = [[_para(f"{s.role.split('/')[0]}\n{s.name}\n电话：{s.phone or '—'}", mid) for s in people[i:i + 3]]
+             for i in range(0, len(people), 3)]
+    for row in cells:
+        row += [""] * (3 - len(row))
+    width = (A3 if size == "A3" else A4)[0] - 40 * mm
+    grid = Table(cells or [[""]], colWidths=[width / 3] * 3)
+    grid.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), pdf.FONT, 10), ("BOX", (0, 0), (-1, -1), 1, colors.black),
+                              ("INNERGRID", (0, 0), (-1, -1), 0.5, colors.grey), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                              ("TOPPADDING", (0, 0), (-1, -1), 12 * scale), ("BOTTOMPADDING", (0, 0), (-1, -1), 12 * scale)]))
+    hotline = station.body_for("12315")
+    story: list[Flowable] = [
+        _para("12315消费维权服务站", big), _para("公　示　栏", big), Spacer(1, 4 * mm),
+        _para(profile.name, mid), Spacer(1, 6 * mm), grid, Spacer(1, 6 * mm),
+        _para("服务站职责", st["heading"]),
+        *[_para(f"{i}. {duty}", body) for i, duty in enumerate(DUTIES, 1)],
+        Spacer(1, 6 * mm),
+        _para(f"服务站电话：{profile.phone}　　服务时间：{profile.hours or '营业时间内'}", body),
+        _para(f"地址：{profile.address}", body),
+        _para(f"全国消费者投诉举报电话：12315　　辖区12315机构：{hotline.name if hotline else ''}"
+              f"{('　电话：' + hotline.phone) if hotline and hotline.phone else ''}", body),
+    ]
+    pagesize = A3 if size == "A3" else A4
+    pdf.build(dest, story, title=f"公示栏 {profile.name}", pagesize=pagesize)
+    audit.log("print", entity="station", entity_id=profile.code, detail={"文书": "公示栏", "纸张": size})
+    return dest
+
+
+def coordinator_filing(filing_id: int, dest: Path) -> Path:
+    """协调员变更备案表, to be sealed and sent to the bureau."""
+    from weiquan_desktop.models.schema import CoordinatorFiling
+
+    filing = CoordinatorFiling.get_or_none(CoordinatorFiling.id == filing_id)
+    if filing is None:
+        raise UserError("该备案记录不存在。")
+    profile = station.load_profile()
+    st = _doc_styles()
+    new, old = filing.successor, filing.previous
+    story = _top(st, "协调员变更备案表", f"{profile.code if profile else ''}-BA{filing.id:03d}")
+    story.append(_field_table([
+        ("服务站名称", profile.name if profile else ""), ("依托单位", profile.host_business if profile else ""),
+        ("地址", profile.address if profile else ""), ("联系电话", profile.phone if profile else ""),
+        ("原协调员", old.name if old else "（无）"), ("原协调员电话", (old.phone if old else "") or ""),
+        ("新协调员", new.name), ("新协调员电话", new.phone or ""),
+        ("文化程度", new.education or ""), ("变更日期", _cn_date(filing.changed_on)),
+        ("变更原因", filing.reason or ""), ("备案单位", filing.filed_with or ""),
+    ], st))
+    story += [Spacer(1, 10 * mm), _signatures([("服务站负责人（签名）", _cn_date(None)), ("服务站（盖章）", _cn_date(None)),
+                                               ("备案单位意见", _cn_date(None)), ("备案单位（盖章）", _cn_date(None))], st)]
+    pdf.build(dest, story, title="协调员变更备案表")
+    audit.log("print", entity="coordinator_filing", entity_id=filing.id, detail={"文书": "协调员变更备案表"})
+    return dest

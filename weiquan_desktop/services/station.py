@@ -125,3 +125,29 @@ def save_profile(profile: StationProfile, actor: str | None = None) -> Station:
 def setting(key: str) -> str:
     row = Setting.get_or_none(Setting.key == key)
     return row.value if row else domain.SETTING_DEFAULTS.get(key, "")
+
+
+def wuyou() -> dict[str, dict]:
+    """The 五有 checklist: {item: {"ok": bool, "note": str}} for each of domain.WUYOU_ITEMS."""
+    import json
+
+    row = current()
+    saved = json.loads(row.wuyou or "{}") if row else {}
+    return {item: {"ok": bool(saved.get(item, {}).get("ok")), "note": saved.get(item, {}).get("note", "")}
+            for item in domain.WUYOU_ITEMS}
+
+
+def save_wuyou(items: dict[str, dict], actor: str | None = None) -> None:
+    import json
+
+    row = current()
+    if row is None:
+        raise ValidationError("请先填写站点信息。", "站点名称")
+    clean = {item: {"ok": bool(items.get(item, {}).get("ok")), "note": str(items.get(item, {}).get("note", "")).strip()}
+             for item in domain.WUYOU_ITEMS}
+    before = wuyou()
+    with write_transaction():
+        Station.update(wuyou=json.dumps(clean, ensure_ascii=False)).where(Station.id == row.id).execute()
+        changes = {k: [before[k], v] for k, v in clean.items() if before[k] != v}
+        if changes:
+            audit.append("station.wuyou", actor=actor, entity="station", entity_id=row.id, detail=changes)

@@ -1,0 +1,100 @@
+"""The roster, the coordinator filing, activities, deletion and anonymisation."""
+
+from datetime import date, datetime
+
+import pytest
+
+from weiquan_desktop.errors import UserError, ValidationError
+from weiquan_desktop.models.schema import AuditLog, CoordinatorFiling, Record, Staff
+from weiquan_desktop.services import activities, auth, retention, staff, statistics
+
+
+def test_coordinator_needs_high_school_and_a_change_is_filed(demo_db):
+    with pytest.raises(ValidationError, match="高中以上"):
+        staff.save_staff(staff.StaffInput("赵丽颖", "协调员/联络员", "13912345678", "初中及以下"))
+    previous = staff.coordinator()
+    new, filing = staff.save_staff(staff.StaffInput("赵丽颖", "协调员/联络员", "13912345678", "大专"), reason="调岗")
+    assert staff.coordinator().id == new.id
+    assert Staff.get_by_id(previous.id).role == "工作人员/和解员"
+    assert (filing.previous_id, filing.successor_id) == (previous.id, new.id)
+    assert CoordinatorFiling.select().count() == 1
+    _same, again = staff.save_staff(staff.StaffInput("赵丽颖", "协调员/联络员", "13912345679", "大专"), staff_id=new.id)
+    assert again is None  # an edit of the same coordinator is no change of coordinator
+
+
+def test_only_a_head_manages_staff(demo_db):
+    boss = auth.create_account("王建国", "站长", "wang", "Weiquan#2026")
+    clerk = auth.create_account("刘子涵", "工作人员/和解员", "liu", "Liu#station1", actor=boss)
+    with pytest.raises(UserError, match="管理工作人员"):
+        staff.save_staff(staff.StaffInput("新人", "工作人员/和解员"), actor=clerk)
+    staff.save_staff(staff.StaffInput("新人", "工作人员/和解员"), actor=boss)
+    with pytest.raises(UserError, match="不能停用自己"):
+        staff.deactivate(boss.id, actor=boss)
+
+
+def test_activities_are_counted_in_the_evaluation(demo_db):
+    people = staff.roster()[:2]
+    activities.save_activity(date(2026, 3, 15), "3·15活动", "一楼中庭", 300, "宣传册500份", "现场咨询",
+                             [p.id for p in people])
+    with pytest.raises(ValidationError, match="工作人员"):
+        activities.save_activity(date(2026, 3, 16), "讲座", "", 10, "", "", [])
+    scores = {s.name: s.activities for s in statistics.staff_evaluation(statistics.parse_period("2026Q1"))}
+    assert all(scores[p.name] >= 1 for p in people)
+
+
+def test_soft_delete_needs_a_reason_and_leaves_the_statistics(demo_db):
+    record = Record.select().where(Record.kind == "投诉", Record.received_at >= datetime(2026, 7, 1),
+                                   Record.received_at < datetime(2026, 10, 1)).first()
+    before = statistics.report("2026Q3")["received"]["投诉"]
+    with pytest.raises(ValidationError, match="删除原因"):
+        retention.soft_delete(record.id, " ")
+    retention.soft_delete(record.id, "重复登记")
+    assert statistics.report("2026Q3")["received"]["投诉"] == before - 1
+    assert Record.get_by_id(record.id).delete_reason == "重复登记"
+
+
+def test_anonymisation_keeps_report_figures_identical(demo_db):
+    periods = ["2025Q1", "2025H1", "2025"]
+    before = [statistics.report(p, today=date(2026, 11, 28)) for p in periods]
+    plan = retention.preview(1, now=datetime(2026, 11, 28))
+    assert plan.count > 0
+    changed = retention.anonymise(1, now=datetime(2026, 11, 28))
+    assert changed == plan.count
+    after = [statistics.report(p, today=date(2026, 11, 28)) for p in periods]
+    assert after == before
+    cleared = Record.select().where(Record.anonymised_at.is_null(False))
+    assert cleared.count() == changed
+    assert all(r.complainant_name is None and r.phone is None and r.id_number is None for r in cleared)
+    assert retention.preview(1, now=datetime(2026, 11, 28)).count == 0
+    assert AuditLog.select().where(AuditLog.action == "retention.anonymise").count() == 1
+
+
+def test_notice_board_and_filing_form(demo_db, tmp_path):
+    import shutil
+    import subprocess
+
+    from weiquan_desktop.services import printing
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils is installed by tools/run-tests")
+    new, filing = staff.save_staff(staff.StaffInput("赵丽颖", "协调员/联络员", "13912345678", "大专"), reason="调岗")
+    for size in ("A4", "A3"):
+        board = printing.notice_board(tmp_path / f"公示栏-{size}.pdf", size=size)
+        text = subprocess.run(["pdftotext", str(board), "-"], capture_output=True, text=True, check=True).stdout
+        assert "公" in text and "示" in text and "赵丽颖" in text and "13912345678" in text and "12315" in text
+        info = subprocess.run(["pdfinfo", str(board)], capture_output=True, text=True, check=True).stdout
+        assert ("(A3)" if size == "A3" else "(A4)") in info
+    form = printing.coordinator_filing(filing.id, tmp_path / "备案表.pdf")
+    text = subprocess.run(["pdftotext", str(form), "-"], capture_output=True, text=True, check=True).stdout.replace("\n", "")
+    assert "协调员变更备案表" in text and "赵丽颖" in text and "大专" in text
+
+
+def test_wuyou_checklist(demo_db):
+    from weiquan_desktop.services import station
+
+    items = station.wuyou()
+    assert list(items) == ["专门的办公地点", "专职的联络员", "统一的牌匾", "规范的工作制度", "完整的受理记录"]
+    items["统一的牌匾"] = {"ok": True, "note": "2026-03 更换新牌匾"}
+    station.save_wuyou(items, actor="王建国")
+    assert station.wuyou()["统一的牌匾"] == {"ok": True, "note": "2026-03 更换新牌匾"}
+    assert AuditLog.select().where(AuditLog.action == "station.wuyou").count() == 1
