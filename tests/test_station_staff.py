@@ -98,3 +98,55 @@ def test_wuyou_checklist(demo_db):
     station.save_wuyou(items, actor="王建国")
     assert station.wuyou()["统一的牌匾"] == {"ok": True, "note": "2026-03 更换新牌匾"}
     assert AuditLog.select().where(AuditLog.action == "station.wuyou").count() == 1
+
+
+def test_station_pages_through_the_widgets(qtbot, app, demo_db, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    from weiquan_desktop.ui.pages import ActivityPage
+    from weiquan_desktop.ui.station_pages import ActivityDialog, AuditDialog, RetentionPage, RosterPage, WuyouPage
+
+    roster = RosterPage()
+    qtbot.addWidget(roster)
+    roster._new()
+    roster.name.setText("赵丽颖")
+    roster.role.setCurrentText("协调员/联络员")
+    roster.phone.setText("13912345678")
+    roster.education.setCurrentText("初中及以下")
+    roster.save()
+    assert "高中以上" in roster.status.text()
+    roster.education.setCurrentText("大专")
+    roster.save()
+    assert "备案" in roster.status.text() and roster.filing_button.isEnabled()
+    assert "赵丽颖" in [roster.table.item(r, 0).text() for r in range(roster.table.rowCount())]
+
+    wuyou = WuyouPage()
+    qtbot.addWidget(wuyou)
+    wuyou.boxes["统一的牌匾"][0].setChecked(True)
+    wuyou.save()
+    assert "1 项" in wuyou.status.text()
+
+    page = ActivityPage()
+    qtbot.addWidget(page)
+    before = page.table.rowCount()
+    dialog = ActivityDialog()
+    qtbot.addWidget(dialog)
+    dialog.place.setText("一楼中庭")
+    dialog.accept()
+    assert "工作人员" in dialog.error.text()
+    dialog.staff.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.accept()
+    page.reload()
+    assert page.table.rowCount() == before + 1
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    retention_page = RetentionPage()
+    qtbot.addWidget(retention_page)
+    retention_page.years.setValue(1)
+    retention_page.run()
+    assert "已完成" in retention_page.result.text()
+
+    audit_dialog = AuditDialog()
+    qtbot.addWidget(audit_dialog)
+    assert audit_dialog.table.rowCount() > 0 and audit_dialog.verify()

@@ -28,7 +28,16 @@ from PySide6.QtWidgets import (
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.schema import GroundOption, MediationSession, Record, Referral, Staff
-from weiquan_desktop.services import attachments, audit, auth, casefile, intake, mediation, printing
+from weiquan_desktop.services import (
+    attachments,
+    audit,
+    auth,
+    casefile,
+    intake,
+    mediation,
+    printing,
+    retention,
+)
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.mediation_dialog import MediationDialog, ReferralDialog
 
@@ -62,7 +71,7 @@ class CaseDetailDialog(QDialog):
         self.files = child(self, QTableWidget, "files")
         self.buttons = {name: child(self, QPushButton, name) for name in (
             "accept", "rejectCase", "answer", "mediate", "referCase", "closeSuggestion", "referralFeedback",
-            "transferFeedback", "visit", "printDoc", "addFile", "openFile", "close")}
+            "transferFeedback", "visit", "printDoc", "deleteCase", "addFile", "openFile", "close")}
         self.print_menu = QMenu(self)
         self.buttons["printDoc"].setMenu(self.print_menu)
         self.reveal.toggled.connect(self._reveal)
@@ -77,6 +86,7 @@ class CaseDetailDialog(QDialog):
         self.buttons["referralFeedback"].clicked.connect(self.referral_feedback)
         self.buttons["transferFeedback"].clicked.connect(self.transfer_feedback)
         self.buttons["visit"].clicked.connect(self.visit)
+        self.buttons["deleteCase"].clicked.connect(self.delete_case)
         self.buttons["addFile"].clicked.connect(self.add_file)
         self.buttons["openFile"].clicked.connect(self.open_file)
         self.buttons["close"].clicked.connect(self.close)
@@ -124,6 +134,7 @@ class CaseDetailDialog(QDialog):
         self.buttons["referralFeedback"].setVisible(self.pending_referral is not None)
         self.buttons["transferFeedback"].setVisible(r.source in domain.TRANSFER_SOURCES)
         self.buttons["visit"].setVisible(r.kind == "投诉" and r.closed_at is not None)
+        self.buttons["deleteCase"].setVisible(auth.can(self.actor, "delete") and r.deleted_at is None)
         self.print_menu.clear()
         docs = printing.available_documents(r)
         for doc in docs:
@@ -232,6 +243,13 @@ class CaseDetailDialog(QDialog):
         if ok:
             self._run(lambda: mediation.transfer_feedback(self.record_id, process=process, method=method, result=result,
                                                           actor=self.actor))
+
+    def delete_case(self) -> None:
+        reason, ok = QInputDialog.getText(self, "删除记录", f"删除 {self.record.case_no} 的原因（如：重复登记）：")
+        if ok:
+            self._run(lambda: retention.soft_delete(self.record_id, reason, actor=self.actor, version=self.record.version))
+            if self.record.deleted_at is not None:
+                self.close()
 
     def visit(self) -> None:
         satisfaction, ok = QInputDialog.getItem(self, "回访", "满意度：", list(domain.SATISFACTION[:3]), 0, False)

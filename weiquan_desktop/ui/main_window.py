@@ -14,7 +14,7 @@ from weiquan_desktop import APP_TITLE, __version__, pdf
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.schema import Staff
 from weiquan_desktop.paths import DataDir
-from weiquan_desktop.services import health, register, station
+from weiquan_desktop.services import auth, health, register, station
 from weiquan_desktop.ui import ledger_dialogs
 from weiquan_desktop.ui.case_detail import CaseDetailDialog
 from weiquan_desktop.ui.due_panel import DuePanel
@@ -39,7 +39,7 @@ class MainWindow(QMainWindow):
         self.tabs = child(self, QTabWidget, "tabs")
         self.register_view = RegisterView()
         self.report_page = ReportPage()
-        self.activities = ActivityPage()
+        self.activities = ActivityPage(actor=user)
         self.settings = SettingsPage(user=user)
         for name, page in (("registerTab", self.register_view), ("reportTab", self.report_page),
                            ("activityTab", self.activities), ("settingsTab", self.settings)):
@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
             "actionAbout": self.about, "actionNewRecord": self.new_record, "actionDuePanel": self.show_due_panel,
             "actionExportLedger": self.export_ledger, "actionImportLedger": self.import_ledger,
             "actionLaws": lambda: LawDialog(self).show(), "actionImportTransfers": self.import_transfers,
-            "actionPassword": self.change_password, "actionLock": self.lock,
+            "actionPassword": self.change_password, "actionLock": self.lock, "actionAudit": self.show_audit,
         }
         for name, slot in actions.items():
             child(self, QAction, name).triggered.connect(slot)
@@ -79,6 +79,14 @@ class MainWindow(QMainWindow):
         dialog.changed.connect(lambda _id: self.refresh_records())
         dialog.show()
         return dialog
+
+    def show_audit(self) -> None:
+        from weiquan_desktop.ui.station_pages import AuditDialog
+
+        if not auth.can(self.user, "audit_view"):
+            QMessageBox.warning(self, "审计日志", "只有站长、副站长可以查看审计日志。")
+            return
+        AuditDialog(self).show()
 
     def change_password(self) -> None:
         if self.user is None:

@@ -133,8 +133,16 @@ class SettingsPage(QWidget):
         self.holidays = HolidayPage(actor=user)
         self.rules = RulesPage(actor=user)
         self.tabs.addTab(profile_page, "站点信息")
+        from weiquan_desktop.ui.station_pages import RetentionPage, RosterPage, WuyouPage
+
+        self.roster = RosterPage(actor=user)
+        self.wuyou = WuyouPage(actor=user)
+        self.retention = RetentionPage(actor=user)
+        self.tabs.addTab(self.roster, "工作人员")
+        self.tabs.addTab(self.wuyou, "五有")
         self.tabs.addTab(self.holidays, "节假日与调休")
         self.tabs.addTab(self.rules, "办理时限")
+        self.tabs.addTab(self.retention, "保存期限")
         self.reload()
 
     def reload(self) -> None:
