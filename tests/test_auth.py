@@ -137,3 +137,31 @@ def test_login_dialog_and_idle_lock(qtbot, app, accounts):
     qtbot.wait(150)
     lock.eventFilter(dialog, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier))
     assert lock.timer.remainingTime() > 200  # typing restarted the clock
+
+
+def test_a_clerk_sees_and_prints_masked_data_only(qtbot, app, accounts, tmp_path):
+    import shutil
+    import subprocess
+
+    from weiquan_desktop.models.schema import Setting
+    from weiquan_desktop.services import intake, printing
+    from weiquan_desktop.ui.register_view import RegisterView
+
+    _boss, clerk = accounts
+    record = intake.register(intake.IntakeForm(kind="投诉", source="来访", complainant_name="欧阳娜娜", phone="13812345678",
+                                               id_number="11010519491231002X", respondent_name="麦当劳",
+                                               category="食品类", nature="质量", facts="x", demands=["退款"]), clerk)
+    view = RegisterView()
+    qtbot.addWidget(view)
+    view.apply_filters()
+    assert view.model.index(0, 4).data() == "欧***"
+    out = exchange.export_ledger(tmp_path / "l.xlsx", actor=clerk)
+    import openpyxl
+
+    row = next(openpyxl.load_workbook(out.path)["台账"].iter_rows(min_row=2, values_only=True))
+    assert (row[4], row[5], row[6]) == ("欧***", "138****5678", "1101**********002X")
+    Setting.update(value="0").where(Setting.key == "mask_on_print").execute()  # station prints in full...
+    if shutil.which("pdftotext"):
+        pdf = printing.intake_record(record.case_no, tmp_path / "i.pdf", actor=clerk, keep=False)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "13812345678" not in text and "138****5678" in text  # ...but not for a clerk

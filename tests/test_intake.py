@@ -112,3 +112,27 @@ def test_draft_round_trip():
     form = complaint(demands=["退货"])
     again = intake.IntakeForm.from_json(form.to_json())
     assert again == form
+
+
+def test_correcting_a_registration_records_old_and_new_and_detects_a_second_desk(station_db):
+    from weiquan_desktop.models.schema import RecordEvent
+
+    record = intake.register(complaint())
+    form = intake.form_of(record)
+    form.phone = "13987654321"
+    form.facts = "汉堡里吃出金属丝。"
+    updated = intake.update(record.id, form, version=record.version)
+    assert (updated.phone, updated.facts, updated.version) == ("13987654321", "汉堡里吃出金属丝。", record.version + 1)
+    change = AuditLog.get(AuditLog.action == "record.update")
+    assert "13812345678" in change.detail and "13987654321" in change.detail
+    assert RecordEvent.select().where(RecordEvent.action == "修改登记").count() == 1
+    # a second desk still holding the old version cannot overwrite the first desk's change
+    other = intake.form_of(record)
+    other.address = "别处"
+    with pytest.raises(UserError, match="已被其他人修改过"):
+        intake.update(record.id, other, version=record.version)
+    assert Record.get_by_id(record.id).phone == "13987654321"
+    bad = intake.form_of(updated)
+    bad.phone = "123"
+    with pytest.raises(ValidationError, match="联系电话"):
+        intake.update(record.id, bad, version=updated.version)

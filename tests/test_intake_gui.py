@@ -144,3 +144,21 @@ def test_draft_comes_back_after_a_crash(qtbot, app, demo_db, monkeypatch):
     assert second.w["complainant_name"].text() == "钱多多"
     assert second.w["facts"].toPlainText() == "预付卡余额无法使用。"
     assert intake.load_draft() is not None
+
+
+def test_correct_a_registration_from_the_case(qtbot, app, demo_db):
+    from weiquan_desktop.ui.case_detail import CaseDetailDialog
+
+    record = Record.select().where(Record.kind == "投诉", Record.state == "调解中").first()
+    detail = CaseDetailDialog(record.id)
+    qtbot.addWidget(detail)
+    dialog = detail.edit_case()
+    assert dialog.w["complainant_name"].text() == record.complainant_name
+    assert not dialog.w["kind"].isEnabled()
+    dialog.w["phone"].clear()
+    type_text(qtbot, dialog.w["phone"], "13700001111")
+    assert dialog.submit(keep_open=False) is not None, dialog.errors_label.text()
+    assert Record.get_by_id(record.id).phone == "13700001111"
+    assert "137****1111" in detail.details.toPlainText()
+    assert detail.history.item(detail.history.rowCount() - 1, 2).text() == "修改登记"
+    assert Draft.select().count() == 0

@@ -105,7 +105,13 @@ def test_station_pages_through_the_widgets(qtbot, app, demo_db, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     from weiquan_desktop.ui.pages import ActivityPage
-    from weiquan_desktop.ui.station_pages import ActivityDialog, AuditDialog, RetentionPage, RosterPage, WuyouPage
+    from weiquan_desktop.ui.station_pages import (
+        ActivityDialog,
+        AuditDialog,
+        RetentionPage,
+        RosterPage,
+        WuyouPage,
+    )
 
     roster = RosterPage()
     qtbot.addWidget(roster)

@@ -247,6 +247,54 @@ def save_changed(record: Record) -> None:
     record.save()
 
 
+EDITABLE = ("source", "received_at", "complainant_name", "phone", "id_type", "id_number", "address", "anonymous",
+            "agent_name", "agent_id_number", "agent_authorisation", "respondent", "respondent_name", "category",
+            "category_group", "item", "nature", "purchase_date", "amount", "place", "facts", "demands", "clues",
+            "external_no", "is_group", "handler", "remark")
+
+
+def form_of(record: Record) -> IntakeForm:
+    """The intake form as the record holds it, for correcting a registration."""
+    return IntakeForm(
+        kind=record.kind, source=record.source, received_at=record.received_at,
+        complainant_name=record.complainant_name or "", phone=record.phone or "", id_type=record.id_type or "居民身份证",
+        id_number=record.id_number or "", address=record.address or "", anonymous=record.anonymous,
+        agent_name=record.agent_name or "", agent_id_number=record.agent_id_number or "",
+        agent_authorisation=record.agent_authorisation or "", respondent_id=record.respondent_id,
+        respondent_name=record.respondent_name or "", category=record.category or "", item=record.item or "",
+        nature=record.nature or "", purchase_date=record.purchase_date,
+        amount="" if record.amount is None else str(record.amount), place=record.place or "", facts=record.facts or "",
+        demands=[d for d in (record.demands or "").split(domain.DEMAND_SEPARATOR) if d], clues=record.clues or "",
+        external_no=record.external_no or "", is_group=record.is_group, answer=record.answer or "",
+        reply_due=record.reply_due, handler_id=record.handler_id, remark=record.remark or "")
+
+
+def update(record_id: int, form: IntakeForm, *, actor: Staff | None = None, version: int | None = None) -> Record:
+    """Correct a registration: the same checks as registering, each change recorded old -> new. A record
+    someone else saved since it was opened is refused (the version), so no desk overwrites another."""
+    clean = validate(form)
+    with write_transaction():
+        record = load_for_change(record_id, version)
+        if record.kind != clean["kind"]:
+            raise UserError("登记后不能更改类型；如登记错了，请删除后重新登记。")
+        changes: dict[str, list[str | None]] = {}
+        for name in EDITABLE:
+            if name not in clean:
+                continue
+            old = getattr(record, f"{name}_id") if name in ("respondent", "handler") else getattr(record, name)
+            new = clean[name]
+            if old != new:
+                changes[name] = [None if old is None else str(old), None if new is None else str(new)]
+                setattr(record, name, new)
+        if not changes:
+            return record
+        save_changed(record)
+        add_event(record, "修改登记", actor, detail={"修改项": "、".join(changes)})
+        audit.append("record.update", actor=actor_name(actor), entity="record", entity_id=record.case_no,
+                     detail=changes)
+    return record
+
+
 def decide(record_id: int, decision: str, *, ground: str | None = None, actor: Staff | None = None,
            version: int | None = None, at: datetime | None = None) -> Record:
     """受理 (the case goes to mediation) or 不予受理 with a ground (the case is closed)."""

@@ -92,9 +92,13 @@ def _styles() -> dict:
 def intake_record(case_no: str, dest: Path, *, masked: bool | None = None, actor: Staff | None = None,
                   keep: bool = True) -> Path:
     """投诉登记表 / 举报登记表 (and the consultation and suggestion forms) with signature lines."""
+    from weiquan_desktop.services import auth
+
     record = find_record(case_no)
     if masked is None:
         masked = station.setting("mask_on_print") == "1"
+    if not masked and not auth.can(actor, "reveal"):
+        masked = True  # full personal data on paper only for those with the right
     profile = station.load_profile()
     st = _styles()
     title = DOC_TITLES[record.kind]

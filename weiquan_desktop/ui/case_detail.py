@@ -39,6 +39,7 @@ from weiquan_desktop.services import (
     retention,
 )
 from weiquan_desktop.ui.forms import child, load_form
+from weiquan_desktop.ui.intake_dialog import IntakeDialog
 from weiquan_desktop.ui.mediation_dialog import MediationDialog, ReferralDialog
 
 
@@ -71,7 +72,7 @@ class CaseDetailDialog(QDialog):
         self.files = child(self, QTableWidget, "files")
         self.buttons = {name: child(self, QPushButton, name) for name in (
             "accept", "rejectCase", "answer", "mediate", "referCase", "closeSuggestion", "referralFeedback",
-            "transferFeedback", "visit", "printDoc", "deleteCase", "addFile", "openFile", "close")}
+            "transferFeedback", "visit", "printDoc", "editCase", "deleteCase", "addFile", "openFile", "close")}
         self.print_menu = QMenu(self)
         self.buttons["printDoc"].setMenu(self.print_menu)
         self.reveal.toggled.connect(self._reveal)
@@ -87,6 +88,7 @@ class CaseDetailDialog(QDialog):
         self.buttons["transferFeedback"].clicked.connect(self.transfer_feedback)
         self.buttons["visit"].clicked.connect(self.visit)
         self.buttons["deleteCase"].clicked.connect(self.delete_case)
+        self.buttons["editCase"].clicked.connect(self.edit_case)
         self.buttons["addFile"].clicked.connect(self.add_file)
         self.buttons["openFile"].clicked.connect(self.open_file)
         self.buttons["close"].clicked.connect(self.close)
@@ -243,6 +245,12 @@ class CaseDetailDialog(QDialog):
         if ok:
             self._run(lambda: mediation.transfer_feedback(self.record_id, process=process, method=method, result=result,
                                                           actor=self.actor))
+
+    def edit_case(self) -> IntakeDialog:
+        dialog = IntakeDialog(self.actor, self, record_id=self.record_id)
+        dialog.saved.connect(lambda _id: (self.reload(), self.changed.emit(self.record_id)))
+        dialog.show()
+        return dialog
 
     def delete_case(self) -> None:
         reason, ok = QInputDialog.getText(self, "删除记录", f"删除 {self.record.case_no} 的原因（如：重复登记）：")

@@ -47,9 +47,11 @@ class IntakeDialog(QDialog):
     saved = Signal(int)  # record id
     mediate_now = Signal(int)  # a complaint to settle on the spot: accepted, mediation opens at once
 
-    def __init__(self, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, actor: Staff | None = None, parent: QWidget | None = None, *,
+                 record_id: int | None = None) -> None:
         super().__init__(parent)
         self.actor = actor
+        self.record_id = record_id  # set: correcting a registered record instead of registering
         self._attempted = False
         self._loading = False
         load_form("intake_dialog.ui", self)
@@ -92,7 +94,16 @@ class IntakeDialog(QDialog):
         self.w["anonymous"].toggled.connect(self._kind_changed)
         self.w["reply_later"].toggled.connect(self._kind_changed)
         self.reset()
-        self._offer_draft()
+        if record_id is None:
+            self._offer_draft()
+        else:
+            record = Record.get_by_id(record_id)
+            self._version = record.version
+            self.setWindowTitle(f"修改登记 - {record.case_no}")
+            self.set_form(intake.form_of(record))
+            self.w["kind"].setEnabled(False)
+            for button in (child(self, QPushButton, "save_new"), self.on_the_spot):
+                button.setVisible(False)
 
     # --- set-up -----------------------------------------------------------------------------------------
 
@@ -263,7 +274,7 @@ class IntakeDialog(QDialog):
         child(self, QGroupBox, "personGroup").setTitle({"举报": "举报人", "咨询": "咨询人", "建议": "建议人"}.get(kind, "消费者"))
         child(self, QGroupBox, "respondentGroup").setTitle("被举报方" if report else "被投诉方与商品服务")
         self.w["anonymous"].setVisible(report)
-        self.on_the_spot.setVisible(complaint)
+        self.on_the_spot.setVisible(complaint and getattr(self, "record_id", None) is None)
         anonymous = report and self.w["anonymous"].isChecked()
         for name in ("complainant_name", "phone", "id_type", "id_number", "address"):
             self.w[name].setEnabled(not anonymous)
@@ -284,7 +295,8 @@ class IntakeDialog(QDialog):
     def _changed(self) -> None:
         if self._loading:
             return
-        self._autosave.start()
+        if self.record_id is None:  # drafts are for new registrations
+            self._autosave.start()
         if self._attempted:  # after a first save attempt, show problems as they are fixed
             self.show_errors(intake.check(self.form())[1])
 
@@ -318,7 +330,10 @@ class IntakeDialog(QDialog):
                 self.w[first].setFocus()
             return None
         try:
-            record = intake.register(form, self.actor, drop_draft=True)
+            if self.record_id is not None:
+                record = intake.update(self.record_id, form, actor=self.actor, version=self._version)
+            else:
+                record = intake.register(form, self.actor, drop_draft=True)
         except (UserError, ValidationError) as exc:
             self.errors_label.setText(f"· {exc}")
             return None
@@ -373,7 +388,8 @@ class IntakeDialog(QDialog):
                 QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
             return
         self._autosave.stop()
-        intake.discard_draft(self.actor)
+        if self.record_id is None:
+            intake.discard_draft(self.actor)
         super().reject()
 
     def new_business(self) -> None:
