@@ -156,3 +156,26 @@ def test_station_pages_through_the_widgets(qtbot, app, demo_db, monkeypatch):
     audit_dialog = AuditDialog()
     qtbot.addWidget(audit_dialog)
     assert audit_dialog.table.rowCount() > 0 and audit_dialog.verify()
+
+
+def test_bodies_and_preferences(qtbot, app, demo_db):
+    from weiquan_desktop.services import station
+    from weiquan_desktop.ui.station_pages import BodiesPage, PreferencesPage
+
+    page = BodiesPage()
+    qtbot.addWidget(page)
+    row = next(i for i, b in enumerate(page.rows) if b.kind == "12315")
+    page.table.setCurrentCell(row, 0)
+    page.contact.setText("李科长")
+    page.phone.setText("12345")
+    page.save()
+    assert station.body_for("12315").contact == "李科长"
+    page.phone.setText("abc")
+    page.save()
+    assert "电话" in page.status.text()
+    prefs = PreferencesPage()
+    qtbot.addWidget(prefs)
+    prefs.spins["idle_lock_minutes"].setValue(30)
+    prefs.save()
+    assert station.setting("idle_lock_minutes") == "30"
+    assert AuditLog.select().where(AuditLog.action == "settings.change").count() == 1

@@ -151,3 +151,48 @@ def save_wuyou(items: dict[str, dict], actor: str | None = None) -> None:
         changes = {k: [before[k], v] for k, v in clean.items() if before[k] != v}
         if changes:
             audit.append("station.wuyou", actor=actor, entity="station", entity_id=row.id, detail=changes)
+
+
+def bodies() -> list[Body]:
+    return list(Body.select().where(Body.active).order_by(Body.kind, Body.id))
+
+
+def save_body(kind: str, name: str, contact: str = "", phone: str = "", address: str = "", *,
+              body_id: int | None = None, actor: str | None = None) -> Body:
+    """A jurisdiction body with its contact person and phone (shown on referral slips and the notice board)."""
+    name = validation.required(name, "机构名称")
+    if kind not in (*domain.BODY_KINDS, "其他"):
+        raise ValidationError(f"机构类别应为：{'、'.join(domain.BODY_KINDS)}、其他。", "机构类别")
+    if phone.strip():
+        phone = validation.phone(phone, "机构电话", allow_service=True)
+    with write_transaction():
+        body = Body.get_by_id(body_id) if body_id else Body(kind=kind)
+        before = {"名称": body.name, "联系人": body.contact, "电话": body.phone, "地址": body.address}
+        body.kind, body.name = kind, name
+        body.contact, body.phone, body.address = contact.strip() or None, phone.strip() or None, address.strip() or None
+        body.save()
+        after = {"名称": body.name, "联系人": body.contact, "电话": body.phone, "地址": body.address}
+        audit.append("station.body", actor=actor, entity="body", entity_id=body.id,
+                     detail={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+    return body
+
+
+# preferences a head may change: key -> (label, lowest, highest)
+PREFERENCES = {"idle_lock_minutes": ("无操作自动锁定（分钟）", 1, 240), "attachment_max_mb": ("附件大小上限（MB）", 1, 500),
+               "retention_years": ("案件保存期限（年）", 1, 30), "mask_on_print": ("打印登记表时隐去个人信息（1是 0否）", 0, 1)}
+
+
+def save_preferences(values: dict[str, int], actor: object | None = None) -> None:
+    from weiquan_desktop.services import auth
+
+    auth.require(actor, "edit_rules")
+    with write_transaction():
+        for key, value in values.items():
+            label, low, high = PREFERENCES[key]
+            if not low <= int(value) <= high:
+                raise ValidationError(f"“{label}”应在 {low} 至 {high} 之间。", label)
+            old = setting(key)
+            if old != str(int(value)):
+                Setting.insert(key=key, value=str(int(value))).on_conflict_replace().execute()
+                audit.append("settings.change", actor=getattr(actor, "name", None), entity="setting", entity_id=key,
+                             detail={"before": old, "after": str(int(value))})

@@ -133,16 +133,26 @@ class SettingsPage(QWidget):
         self.holidays = HolidayPage(actor=user)
         self.rules = RulesPage(actor=user)
         self.tabs.addTab(profile_page, "站点信息")
-        from weiquan_desktop.ui.station_pages import RetentionPage, RosterPage, WuyouPage
+        from weiquan_desktop.ui.station_pages import (
+            BodiesPage,
+            PreferencesPage,
+            RetentionPage,
+            RosterPage,
+            WuyouPage,
+        )
 
         self.roster = RosterPage(actor=user)
         self.wuyou = WuyouPage(actor=user)
         self.retention = RetentionPage(actor=user)
+        self.bodies = BodiesPage(actor=user)
+        self.preferences = PreferencesPage(actor=user)
+        self.tabs.addTab(self.bodies, "辖区机构")
         self.tabs.addTab(self.roster, "工作人员")
         self.tabs.addTab(self.wuyou, "五有")
         self.tabs.addTab(self.holidays, "节假日与调休")
         self.tabs.addTab(self.rules, "办理时限")
         self.tabs.addTab(self.retention, "保存期限")
+        self.tabs.addTab(self.preferences, "其他设置")
         self.reload()
 
     def reload(self) -> None:

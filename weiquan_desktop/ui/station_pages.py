@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
@@ -69,7 +70,7 @@ class RosterPage(QWidget):
         super().__init__(parent)
         self.actor = actor
         layout = QVBoxLayout(self)
-        self.table = _table(["姓名", "职务", "电话", "文化程度", "登录名"])
+        self.table = _table(["姓名", "职务", "电话", "文化程度", "登录名", "培训次数"])
         layout.addWidget(self.table)
         form = QHBoxLayout()
         self.name = QLineEdit(placeholderText="姓名")
@@ -86,10 +87,11 @@ class RosterPage(QWidget):
         actions = QHBoxLayout()
         self.account_button = QPushButton("设置登录账号…")
         self.deactivate_button = QPushButton("停用")
+        self.training_button = QPushButton("登记培训…")
         self.board_a4 = QPushButton("打印公示栏（A4）…")
         self.board_a3 = QPushButton("打印公示栏（A3）…")
         self.filing_button = QPushButton("打印协调员变更备案表…")
-        for widget in (self.account_button, self.deactivate_button, self.board_a4, self.board_a3, self.filing_button):
+        for widget in (self.account_button, self.training_button, self.deactivate_button, self.board_a4, self.board_a3, self.filing_button):
             actions.addWidget(widget)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -100,6 +102,7 @@ class RosterPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.account_button.clicked.connect(self.make_account)
         self.deactivate_button.clicked.connect(self.deactivate)
+        self.training_button.clicked.connect(self.add_training)
         self.board_a4.clicked.connect(lambda: _save_pdf(self, "公示栏", lambda p: printing.notice_board(p, size="A4")))
         self.board_a3.clicked.connect(lambda: _save_pdf(self, "公示栏", lambda p: printing.notice_board(p, size="A3")))
         self.filing_button.clicked.connect(self.print_filing)
@@ -110,7 +113,8 @@ class RosterPage(QWidget):
         self.people = staff.roster()
         self.table.setRowCount(len(self.people))
         for r, s in enumerate(self.people):
-            for c, text in enumerate([s.name, s.role, s.phone or "", s.education or "", s.username or ""]):
+            for c, text in enumerate([s.name, s.role, s.phone or "", s.education or "", s.username or "",
+                                      str(s.trainings.count())]):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.filing_button.setEnabled(CoordinatorFiling.select().exists())
 
@@ -159,6 +163,24 @@ class RosterPage(QWidget):
             self.status.setText(str(exc))
             return
         self.status.setText(f"已为 {person.name} 设置登录账号 {username}。")
+        self.reload()
+
+    def add_training(self) -> None:
+        if self.selected is None:
+            self.status.setText("请先在表中选择一名工作人员。")
+            return
+        topic, ok = QInputDialog.getText(self, "登记培训", "培训内容（如：消费者权益保护法培训）：")
+        if not ok:
+            return
+        hours, ok = QInputDialog.getInt(self, "登记培训", "学时：", 2, 1, 200)
+        if not ok:
+            return
+        try:
+            staff.add_training(self.selected, date.today(), topic, hours, actor=self.actor)
+        except ValidationError as exc:
+            self.status.setText(str(exc))
+            return
+        self.status.setText("培训记录已保存。")
         self.reload()
 
     def deactivate(self) -> None:
@@ -358,3 +380,86 @@ class AuditDialog(QDialog):
             self.result.setText(f"<span style='color:#b3261e'>哈希链断裂：{report.reason}。</span>")
         return report.ok
 
+
+
+class BodiesPage(QWidget):
+    """辖区机构: the 12315 body, the market-regulation office and the consumer association, with contacts."""
+
+    def __init__(self, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.actor = actor
+        layout = QVBoxLayout(self)
+        self.table = _table(["类别", "名称", "联系人", "电话", "地址"])
+        layout.addWidget(self.table)
+        form = QHBoxLayout()
+        self.kind = QComboBox()
+        self.kind.addItems([*domain.BODY_KINDS, "其他"])
+        self.name, self.contact, self.phone, self.address = (QLineEdit(placeholderText=p) for p in ("名称", "联系人", "电话", "地址"))
+        self.new_button, self.save_button = QPushButton("新增"), QPushButton("保存")
+        for widget in (self.kind, self.name, self.contact, self.phone, self.address, self.new_button, self.save_button):
+            form.addWidget(widget)
+        layout.addLayout(form)
+        self.status = QLabel(wordWrap=True)
+        layout.addWidget(self.status)
+        self.selected: int | None = None
+        self.table.currentCellChanged.connect(lambda *_: self._pick())
+        self.new_button.clicked.connect(self._new)
+        self.save_button.clicked.connect(self.save)
+        self.reload()
+
+    def reload(self) -> None:
+        self.rows = station.bodies()
+        self.table.setRowCount(len(self.rows))
+        for r, b in enumerate(self.rows):
+            for c, text in enumerate([b.kind, b.name, b.contact or "", b.phone or "", b.address or ""]):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+
+    def _pick(self) -> None:
+        row = self.table.currentRow()
+        if 0 <= row < len(self.rows):
+            b = self.rows[row]
+            self.selected = b.id
+            self.kind.setCurrentText(b.kind)
+            for edit, value in ((self.name, b.name), (self.contact, b.contact), (self.phone, b.phone), (self.address, b.address)):
+                edit.setText(value or "")
+
+    def _new(self) -> None:
+        self.selected = None
+        for edit in (self.name, self.contact, self.phone, self.address):
+            edit.clear()
+
+    def save(self) -> None:
+        try:
+            station.save_body(self.kind.currentText(), self.name.text(), self.contact.text(), self.phone.text(),
+                              self.address.text(), body_id=self.selected, actor=getattr(self.actor, "name", None))
+        except ValidationError as exc:
+            self.status.setText(str(exc))
+            return
+        self.status.setText("已保存。")
+        self.reload()
+
+
+class PreferencesPage(QWidget):
+    """其他设置: idle lock, attachment limit, retention period, masking on print (heads only)."""
+
+    def __init__(self, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.actor = actor
+        layout = QFormLayout(self)
+        self.spins: dict[str, QSpinBox] = {}
+        for key, (label, low, high) in station.PREFERENCES.items():
+            spin = QSpinBox(minimum=low, maximum=high, value=int(station.setting(key) or low))
+            self.spins[key] = spin
+            layout.addRow(label, spin)
+        self.save_button = QPushButton("保存")
+        self.status = QLabel(wordWrap=True)
+        layout.addRow(self.save_button, self.status)
+        self.save_button.clicked.connect(self.save)
+
+    def save(self) -> None:
+        try:
+            station.save_preferences({k: s.value() for k, s in self.spins.items()}, actor=self.actor)
+        except (UserError, ValidationError) as exc:
+            self.status.setText(str(exc))
+            return
+        self.status.setText("已保存（自动锁定时间下次登录起生效）。")
