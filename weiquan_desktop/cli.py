@@ -80,6 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
     doc.add_argument("--out", required=True, metavar="FILE.pdf")
     doc.set_defaults(handler=cmd_print)
 
+    bak = sub.add_parser("backup", help="备份全部数据（数据库和附件）到文件夹或 .zip 文件，并校验")
+    _common(bak, suppress=True)
+    bak.add_argument("dest", metavar="DEST")
+    bak.set_defaults(handler=cmd_backup)
+
+    res = sub.add_parser("restore", help="从备份恢复（先自动保存当前数据的安全备份）")
+    _common(res, suppress=True)
+    res.add_argument("src", metavar="SRC")
+    res.set_defaults(handler=cmd_restore)
+
     user = sub.add_parser("user", help="工作人员账号")
     _common(user, suppress=True)
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
@@ -217,6 +227,33 @@ def cmd_print(args: argparse.Namespace) -> int:
     _open(args)
     out = printing.print_document(args.doc, args.case_no, Path(args.out), actor=args.staff)
     print(f"已生成 {out}。")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from weiquan_desktop.services import backup
+
+    data_dir = _open(args)
+    info = backup.create_archive(data_dir, Path(args.dest), actor=args.staff.name if args.staff else None)
+    print(f"已备份到 {info.path}：{info.records} 条记录、{info.attachments} 个附件，校验通过。")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from weiquan_desktop.models import close_database, open_database
+    from weiquan_desktop.services import audit, backup
+
+    data_dir = _open(args)
+    if args.staff is not None:
+        from weiquan_desktop.services import auth
+
+        auth.require(args.staff, "manage_staff")
+    close_database()
+    info, safety = backup.restore(Path(args.src), data_dir)
+    open_database(data_dir, args.database)  # migrates a backup from an older version
+    audit.log("restore", actor=args.staff.name if args.staff else None, detail={"文件": Path(args.src).name})
+    kept = f"；原数据已另存为 {safety}" if safety else ""
+    print(f"已从 {info.path.name}（{info.created_at:%Y-%m-%d %H:%M}，{info.records} 条记录）恢复{kept}。")
     return 0
 
 
