@@ -150,3 +150,55 @@ def test_backup_and_restore_commands(tmp_path):
     assert sqlite3.connect(other / "weiquan.sqlite3").execute("SELECT COUNT(*) FROM record").fetchone()[0] == 40
     bad = run_cli("restore", str(tmp_path / "nope.zip"), "--data-dir", str(other))
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def _corrupt(path):
+    size = path.stat().st_size
+    with open(path, "r+b") as fh:  # leave the header, smash the middle pages
+        fh.seek(size // 2)
+        fh.write(b"\x13" * 8192)
+
+
+def test_unclean_shutdown_with_a_damaged_database_offers_the_newest_good_backup(demo_db, data_dir, tmp_path):
+    from weiquan_desktop.services import health
+
+    auto = backup.auto_backup(data_dir)
+    health.mark_running(data_dir)
+    close_database()
+    assert health.startup_check(data_dir).ok  # an unclean stop alone is fine when the database checks out
+    _corrupt(data_dir.database)
+    check = health.startup_check(data_dir)
+    assert check.unclean and not check.ok and check.problem
+    assert check.backup is not None and check.backup.path == auto.path
+    damaged = data_dir.database.read_bytes()
+    _info, safety = backup.restore(check.backup.path, data_dir)
+    assert safety.read_bytes() == damaged  # the damaged file is kept, not overwritten
+    open_database(data_dir)
+    assert Record.select().count() == 300
+    health.mark_stopped(data_dir)
+    assert not health.startup_check(data_dir).unclean
+
+
+def test_gui_restore_and_backup_on_exit(qtbot, app, demo_db, data_dir, tmp_path):
+    from weiquan_desktop.services import intake
+    from weiquan_desktop.ui import backup_ui
+    from weiquan_desktop.ui.main_window import MainWindow
+
+    info = backup.create_archive(data_dir, tmp_path)
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    intake.register(intake.IntakeForm(kind="建议", source="来访", facts="增加座椅"))
+    assert window.auto_backup.changed()
+    window.close()  # something changed: a backup is made on exit
+    made = list((data_dir.backups / "auto").glob("weiquan-backup-*.zip"))
+    assert len(made) == 1 and backup.verify_archive(made[0]).records == 301
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    original = QMessageBox.information
+    QMessageBox.information = lambda *a, **k: shown.append(a[2])
+    try:
+        assert backup_ui.restore_file(window, data_dir, info.path, confirm=False)
+    finally:
+        QMessageBox.information = original
+    assert Record.select().count() == 300 and "已恢复 300 条记录" in shown[0]

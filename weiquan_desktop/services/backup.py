@@ -179,23 +179,31 @@ def restore(src: Path, data_dir: DataDir, *, actor: str | None = None) -> tuple[
 
 
 def _safety_copy(data_dir: DataDir) -> Path:
-    """Before a restore: the current database as it is, made with the backup API on a private connection."""
-    dest = data_dir.backups / f"before-restore-{datetime.now():%Y%m%d-%H%M%S}.sqlite3"
-    source = sqlite3.connect(data_dir.database)
+    """Before a restore: the current data as it is. A healthy database is copied with the backup API; a
+    damaged one byte for byte with its WAL file (the database is closed here), so nothing is lost to a
+    restore that turns out to be the wrong one."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     try:
-        target = sqlite3.connect(dest)
+        conn = sqlite3.connect(data_dir.database)
         try:
-            source.backup(target)
+            healthy = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            if healthy:
+                dest = data_dir.backups / f"before-restore-{stamp}.sqlite3"
+                target = sqlite3.connect(dest)
+                try:
+                    conn.backup(target)
+                finally:
+                    target.close()
+                return dest
         finally:
-            target.close()
+            conn.close()
     except sqlite3.DatabaseError:
-        # a damaged current database is kept byte for byte instead: nothing is ever silently overwritten
-        source.close()
-        shutil.copyfile(data_dir.database, dest.with_suffix(".damaged"))
-        return dest.with_suffix(".damaged")
-    finally:
-        with contextlib.suppress(Exception):
-            source.close()
+        pass
+    dest = data_dir.backups / f"before-restore-{stamp}.damaged"
+    shutil.copyfile(data_dir.database, dest)
+    wal = Path(str(data_dir.database) + "-wal")
+    if wal.exists():
+        shutil.copyfile(wal, Path(str(dest) + "-wal"))
     return dest
 
 

@@ -72,3 +72,48 @@ def check(data_dir: DataDir, *, full: bool = True) -> HealthReport:
     else:
         report.bad(f"审计日志哈希链断裂：{chain.reason}")
     return report
+
+
+RUNNING_MARKER = ".running"
+
+
+@dataclass
+class StartupCheck:
+    unclean: bool  # the last session did not close normally
+    ok: bool
+    problem: str | None
+    backup: object | None  # backup.BackupInfo of the newest good backup, when the database is damaged
+
+
+def startup_check(data_dir: DataDir) -> StartupCheck:
+    """After an unclean shutdown: quick_check, and integrity_check when that fails. A damaged database is
+    reported with the newest backup that still verifies; nothing is replaced here."""
+    from weiquan_desktop.services import backup
+
+    marker = data_dir.root / RUNNING_MARKER
+    unclean = marker.exists()
+    if not unclean or not data_dir.database.exists():
+        return StartupCheck(unclean, True, None, None)
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(data_dir.database)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                result = "；".join(r[0] for r in conn.execute("PRAGMA integrity_check").fetchmany(5))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        result = str(exc)
+    if result == "ok":
+        return StartupCheck(True, True, None, None)
+    return StartupCheck(True, False, result, backup.newest_good_backup(data_dir))
+
+
+def mark_running(data_dir: DataDir) -> None:
+    (data_dir.root / RUNNING_MARKER).write_text("running", encoding="utf-8")
+
+
+def mark_stopped(data_dir: DataDir) -> None:
+    (data_dir.root / RUNNING_MARKER).unlink(missing_ok=True)

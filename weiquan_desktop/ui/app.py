@@ -60,7 +60,7 @@ def setup_translations(app: QApplication) -> None:
 
 def run(data_root: Path, database_url: str | None = None) -> int:
     from weiquan_desktop.models import close_database, open_database
-    from weiquan_desktop.services import auth, station
+    from weiquan_desktop.services import auth, health, station
     from weiquan_desktop.ui.crash import ExceptionHandler
     from weiquan_desktop.ui.login import IdleLock, LoginDialog
     from weiquan_desktop.ui.main_window import MainWindow
@@ -80,12 +80,17 @@ def run(data_root: Path, database_url: str | None = None) -> int:
     handler = ExceptionHandler(log_path, app)
     handler.install()
     log.info("starting %s %s on %s (pid %d)", APP_NAME, __version__, data_root, os.getpid())
+    check = health.startup_check(data_dir)
+    if not check.ok and not offer_recovery(data_dir, check, database_url):
+        instance.release()
+        return 1
     try:
         open_database(data_dir, database_url)
     except UserError as exc:
         QMessageBox.critical(None, APP_TITLE, str(exc))
         instance.release()
         return 1
+    health.mark_running(data_dir)
     try:
         user = None
         if not station.is_configured():
@@ -109,4 +114,31 @@ def run(data_root: Path, database_url: str | None = None) -> int:
         return app.exec()
     finally:
         close_database()
+        health.mark_stopped(data_dir)
         instance.release()
+
+
+def offer_recovery(data_dir: DataDir, check: object, database_url: str | None) -> bool:
+    """The database failed its check after an unclean shutdown: never overwrite it silently. Offer the
+    newest good backup and say what would be lost; the damaged file is kept beside it either way."""
+    from weiquan_desktop.services import backup
+
+    if check.backup is None:
+        QMessageBox.critical(None, APP_TITLE, f"数据库检查未通过（{check.problem}），且数据文件夹中没有可用的备份。\n"
+                             f"请不要删除 {data_dir.root}，联系技术支持协助修复。程序将退出，未作任何改动。")
+        return False
+    info = check.backup
+    answer = QMessageBox.question(
+        None, APP_TITLE,
+        f"上次程序没有正常退出，数据库检查未通过：{check.problem}\n\n"
+        f"最近一次完好的备份：{info.created_at:%Y-%m-%d %H:%M}（{info.records} 条记录）。\n"
+        f"用它恢复后，{info.created_at:%Y-%m-%d %H:%M} 之后登记或修改的内容会丢失（损坏的数据库会另存，不会删除）。\n\n"
+        "现在用这个备份恢复吗？选“否”将退出程序，不作改动。")
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        backup.restore(info.path, data_dir)
+    except UserError as exc:
+        QMessageBox.critical(None, APP_TITLE, f"恢复失败：{exc}")
+        return False
+    return True

@@ -15,7 +15,7 @@ from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.schema import Staff
 from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import auth, health, register, station
-from weiquan_desktop.ui import ledger_dialogs
+from weiquan_desktop.ui import backup_ui, ledger_dialogs
 from weiquan_desktop.ui.case_detail import CaseDetailDialog
 from weiquan_desktop.ui.due_panel import DuePanel
 from weiquan_desktop.ui.followup import FollowUpPage
@@ -58,13 +58,26 @@ class MainWindow(QMainWindow):
             "actionExportLedger": self.export_ledger, "actionImportLedger": self.import_ledger,
             "actionLaws": lambda: LawDialog(self).show(), "actionImportTransfers": self.import_transfers,
             "actionPassword": self.change_password, "actionLock": self.lock, "actionAudit": self.show_audit,
+            "actionBackup": lambda: backup_ui.backup_to_usb(self, self.data_dir, self._actor_name()),
+            "actionRestore": self.restore,
         }
         for name, slot in actions.items():
             child(self, QAction, name).triggered.connect(slot)
         self.settings.save_button.clicked.connect(self.refresh_status)
         self.register_view.new_record.connect(self.new_record)
         self.register_view.open_record.connect(self.open_record)
+        self.auto_backup = backup_ui.AutoBackup(data_dir, self)
         self.refresh_status()
+
+    def _actor_name(self) -> str | None:
+        return self.user.name if self.user else None
+
+    def restore(self) -> None:
+        if not auth.can(self.user, "manage_staff"):
+            QMessageBox.warning(self, "从备份恢复", "只有站长、副站长可以从备份恢复数据。")
+            return
+        if backup_ui.restore_from_backup(self, self.data_dir, actor=self._actor_name()):
+            self.refresh()
 
     def new_record(self) -> IntakeDialog:
         dialog = IntakeDialog(actor=self.user, parent=self)
@@ -195,4 +208,5 @@ class MainWindow(QMainWindow):
                           "内置字体：文泉驿微米黑（Apache-2.0）。")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.auto_backup.run_now()  # on exit, when something changed
         event.accept()
