@@ -30,7 +30,8 @@ def set_day(day: date, workday: bool, name: str = "", *, actor: Staff | None = N
         raise ValidationError("请填写日期。", "日期")
     with write_transaction():
         before = Holiday.get_or_none(Holiday.day == day)
-        Holiday.insert(day=day, workday=workday, name=name.strip() or None).on_conflict_replace().execute()
+        Holiday.insert(day=day, workday=workday, name=name.strip() or None).on_conflict(
+            conflict_target=[Holiday.day], preserve=[Holiday.workday, Holiday.name]).execute()
         audit.append("calendar.set", actor=actor.name if actor else None, entity="holiday", entity_id=day.isoformat(),
                      detail={"before": None if before is None else ("调休上班" if before.workday else "放假"),
                              "after": "调休上班" if workday else "放假", "name": name})

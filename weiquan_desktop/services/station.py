@@ -193,6 +193,7 @@ def save_preferences(values: dict[str, int], actor: object | None = None) -> Non
                 raise ValidationError(f"“{label}”应在 {low} 至 {high} 之间。", label)
             old = setting(key)
             if old != str(int(value)):
-                Setting.insert(key=key, value=str(int(value))).on_conflict_replace().execute()
+                Setting.insert(key=key, value=str(int(value))).on_conflict(
+                    conflict_target=[Setting.key], preserve=[Setting.value]).execute()
                 audit.append("settings.change", actor=getattr(actor, "name", None), entity="setting", entity_id=key,
                              detail={"before": old, "after": str(int(value))})
