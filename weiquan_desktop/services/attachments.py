@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import mimetypes
 import shutil
 from pathlib import Path
 
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.fileio import atomic_write
+from weiquan_desktop.fileio import atomic_write, sha256_file
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.db import current_data_dir
 from weiquan_desktop.models.schema import Attachment, Record, Staff
@@ -24,12 +23,6 @@ def stored_path(sha256: str, data_dir: DataDir | None = None) -> Path:
     return (data_dir or current_data_dir()).attachments / sha256[:2] / sha256
 
 
-def _hash_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _store(source: Path, sha: str) -> Path:
@@ -39,7 +32,7 @@ def _store(source: Path, sha: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(target) as tmp:
         shutil.copyfile(source, tmp)
-    if _hash_file(target) != sha:  # the source changed while it was copied
+    if sha256_file(target) != sha:  # the source changed while it was copied
         target.unlink(missing_ok=True)
         raise UserError(f"复制文件 {source.name} 时内容发生变化，请重试。")
     return target
@@ -60,7 +53,7 @@ def add(record_id: int, source: Path, *, purpose: str = "证据", actor: Staff |
     record = Record.get_or_none(Record.id == record_id)
     if record is None:
         raise UserError("该记录不存在。")
-    sha = _hash_file(source)
+    sha = sha256_file(source)
     _store(source, sha)
     with write_transaction():
         attachment = Attachment.create(

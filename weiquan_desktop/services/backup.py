@@ -24,7 +24,7 @@ from pathlib import Path
 
 from weiquan_desktop import __version__
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.fileio import atomic_write, describe_os_error
+from weiquan_desktop.fileio import atomic_write, describe_os_error, sha256_file
 from weiquan_desktop.models.db import sqlite_backup_verified
 from weiquan_desktop.models.schema import Record, database_proxy
 from weiquan_desktop.paths import DB_FILE, DataDir
@@ -47,12 +47,6 @@ class BackupInfo:
     program: str
 
 
-def _sha(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def backup_name(now: datetime | None = None) -> str:
@@ -79,7 +73,7 @@ def create_archive(data_dir: DataDir, dest: Path, *, actor: str | None = None) -
             "program": f"weiquan-desktop {__version__}", "created_at": datetime.now().replace(microsecond=0).isoformat(),
             "station": profile.name if profile else "", "code": profile.code if profile else "",
             "schema_version": SCHEMA_VERSION, "records": records,
-            "files": {DB_FILE: _sha(copy), **{f"attachments/{p.relative_to(data_dir.attachments).as_posix()}": _sha(p)
+            "files": {DB_FILE: sha256_file(copy), **{f"attachments/{p.relative_to(data_dir.attachments).as_posix()}": sha256_file(p)
                                               for p in files}},
         }
         with atomic_write(dest) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED,

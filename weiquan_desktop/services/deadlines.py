@@ -66,41 +66,29 @@ class WorkCalendar:
 
     def add_working_days(self, start: date, n: int, paused: Iterable[tuple[date, date]] = ()) -> Deadline:
         """The Nth working day strictly after ``start``, not counting paused days."""
-        pauses = list(paused)
-        if not pauses and ("w", start, n) in self._memo:
-            return self._memo[("w", start, n)]
-        day, counted, estimated = start, 0, False
-        for _ in range(MAX_SPAN_DAYS):
-            if counted >= n:
-                break
-            day += timedelta(days=1)
-            estimated = estimated or self.is_estimated_year(day.year)
-            if self.is_workday(day) and not _in_pause(day, pauses):
-                counted += 1
-        result = Deadline(day, estimated)
-        if not pauses:
-            self._memo[("w", start, n)] = result
-        return result
+        return self._count("w", start, n, list(paused))
 
     def add_calendar_days(self, start: date, n: int, paused: Iterable[tuple[date, date]] = ()) -> Deadline:
         """N days after ``start`` (paused days not counted), moved on to a working day if it is a rest day."""
-        pauses = list(paused)
-        if not pauses and ("c", start, n) in self._memo:
-            return self._memo[("c", start, n)]
+        return self._count("c", start, n, list(paused))
+
+    def _count(self, unit: str, start: date, n: int, pauses: list[tuple[date, date]]) -> Deadline:
+        if not pauses and (unit, start, n) in self._memo:
+            return self._memo[(unit, start, n)]
         day, counted, estimated = start, 0, False
         for _ in range(MAX_SPAN_DAYS):
             if counted >= n:
                 break
             day += timedelta(days=1)
             estimated = estimated or self.is_estimated_year(day.year)
-            if not _in_pause(day, pauses):
+            if (unit == "c" or self.is_workday(day)) and not _in_pause(day, pauses):
                 counted += 1
-        while not self.is_workday(day):
+        while unit == "c" and not self.is_workday(day):
             day += timedelta(days=1)
             estimated = estimated or self.is_estimated_year(day.year)
         result = Deadline(day, estimated)
         if not pauses:
-            self._memo[("c", start, n)] = result
+            self._memo[(unit, start, n)] = result
         return result
 
 

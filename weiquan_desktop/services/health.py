@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
+from weiquan_desktop.fileio import sha256_file
 from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.models.migrations import SCHEMA_VERSION
 from weiquan_desktop.models.schema import Attachment, Record, SchemaInfo, database_proxy
@@ -58,7 +58,7 @@ def check(data_dir: DataDir, *, full: bool = True) -> HealthReport:
         path = attachments.stored_path(sha, data_dir)
         if not path.is_file():
             missing.append(name)
-        elif full and hashlib.sha256(path.read_bytes()).hexdigest() != sha:
+        elif full and sha256_file(path) != sha:
             damaged.append(name)
     if missing:
         report.bad(f"{len(missing)} 个附件文件缺失，如：{missing[0]}")

@@ -9,18 +9,15 @@ from pathlib import Path
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QFileDialog,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QMenu,
     QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QTextBrowser,
     QWidget,
 )
@@ -41,20 +38,7 @@ from weiquan_desktop.services import (
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.intake_dialog import IntakeDialog
 from weiquan_desktop.ui.mediation_dialog import MediationDialog, ReferralDialog
-
-
-def _table(widget: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
-    widget.setColumnCount(len(headers))
-    widget.setHorizontalHeaderLabels(headers)
-    widget.setRowCount(len(rows))
-    widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    widget.verticalHeader().setVisible(False)
-    widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    widget.horizontalHeader().setStretchLastSection(True)
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            widget.setItem(r, c, QTableWidgetItem(text))
+from weiquan_desktop.ui.widgets import fill, setup_read_only
 
 
 class CaseDetailDialog(QDialog):
@@ -115,12 +99,12 @@ class CaseDetailDialog(QDialog):
                      for k, v in rows]
             html.append("</table>")
         self.details.setHtml("".join(html))
-        _table(self.history, ["时间", "经办", "操作", "状态变化", "说明"],
-               [[e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action, e.change, e.detail]
+        setup_read_only(self.history, ["时间", "经办", "操作", "状态变化", "说明"])
+        fill(self.history, [[e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action, e.change, e.detail]
                 for e in casefile.events(r.id)])
         self._files = casefile.attachments(r.id)
-        _table(self.files, ["文件", "类别", "大小", "添加时间"],
-               [[a.filename, a.purpose, f"{a.size / 1024:,.0f} KB", a.added_at.strftime("%Y-%m-%d %H:%M")]
+        setup_read_only(self.files, ["文件", "类别", "大小", "添加时间"])
+        fill(self.files, [[a.filename, a.purpose, f"{a.size / 1024:,.0f} KB", a.added_at.strftime("%Y-%m-%d %H:%M")]
                 for a in self._files])
         pending = r.kind == "投诉" and r.state == "待受理"
         self.buttons["accept"].setVisible(pending)

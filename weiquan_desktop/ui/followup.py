@@ -4,28 +4,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from weiquan_desktop.services import mediation
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+from weiquan_desktop.ui.widgets import fill, read_only_table
 
 
 class FollowUpPage(QWidget):
@@ -37,10 +24,10 @@ class FollowUpPage(QWidget):
         layout.addWidget(QLabel("双击一行打开案件。"))
         self.tabs = QTabWidget()
         layout.addWidget(self.tabs)
-        self.visits = _table(["编号", "办结时间", "状态", "消费者", "被投诉方"])
-        self.referrals = _table(["移交单号", "案件编号", "接收单位", "移交时间", "应反馈日期"])
-        self.transfers = _table(["编号", "转办编号", "登记时间", "状态", "反馈期限"])
-        self.groups = _table(["编号", "登记时间", "类别", "状态", "被投诉方"])
+        self.visits = read_only_table(["编号", "办结时间", "状态", "消费者", "被投诉方"])
+        self.referrals = read_only_table(["移交单号", "案件编号", "接收单位", "移交时间", "应反馈日期"])
+        self.transfers = read_only_table(["编号", "转办编号", "登记时间", "状态", "反馈期限"])
+        self.groups = read_only_table(["编号", "登记时间", "类别", "状态", "被投诉方"])
         for title, table in (("待回访", self.visits), ("移交待反馈", self.referrals), ("转办待反馈", self.transfers),
                              ("群体性/重大", self.groups)):
             self.tabs.addTab(table, title)
@@ -50,10 +37,7 @@ class FollowUpPage(QWidget):
 
     def _fill(self, table: QTableWidget, rows: list[tuple[int, list[str]]]) -> None:
         self._ids[id(table)] = [record_id for record_id, _ in rows]
-        table.setRowCount(len(rows))
-        for r, (_id, cells) in enumerate(rows):
-            for c, text in enumerate(cells):
-                table.setItem(r, c, QTableWidgetItem(text))
+        fill(table, [cells for _id, cells in rows])
         index = self.tabs.indexOf(table)
         self.tabs.setTabText(index, f"{self.tabs.tabText(index).split('（')[0]}（{len(rows)}）")
 

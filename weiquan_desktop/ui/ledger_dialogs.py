@@ -7,16 +7,12 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -27,6 +23,7 @@ from weiquan_desktop.services import exchange, ledger_import
 from weiquan_desktop.services.ledger_format import HEADERS
 from weiquan_desktop.services.register import RegisterQuery
 from weiquan_desktop.ui.tasks import Task
+from weiquan_desktop.ui.widgets import fill, read_only_table
 
 PREVIEW_ROWS = 200
 
@@ -47,16 +44,6 @@ def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: o
     return task.start()
 
 
-def _fill(table: QTableWidget, headers: list[str], rows: list[list[str]]) -> None:
-    table.setColumnCount(len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setRowCount(len(rows))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
 
 
 class ImportPreview(QDialog):
@@ -80,12 +67,11 @@ class ImportPreview(QDialog):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.tabs = QTabWidget()
-        self.error_table = QTableWidget()
-        _fill(self.error_table, ["行号", "列", "问题"], [[str(e.row), e.column, e.message] for e in errors])
-        self.preview_table = QTableWidget()
+        self.error_table = read_only_table(["行号", "列", "问题"])
+        fill(self.error_table, [[str(e.row), e.column, e.message] for e in errors])
         shown = list(HEADERS[:31])
-        _fill(self.preview_table, ["行号", *shown], [
-            [str(p.row), *(_cell(p.values.get(h)) for h in shown)] for p in parsed[:PREVIEW_ROWS]])
+        self.preview_table = read_only_table(["行号", *shown])
+        fill(self.preview_table, [[str(p.row), *(_cell(p.values.get(h)) for h in shown)] for p in parsed[:PREVIEW_ROWS]])
         if errors:
             self.tabs.addTab(self.error_table, f"错误（{len(errors)}）")
         self.tabs.addTab(self.preview_table, f"预览（前 {min(len(parsed), PREVIEW_ROWS)} 行）")

@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from weiquan_desktop.services import activities
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
+from weiquan_desktop.ui.widgets import fill, read_only_table
 
 
 class ActivityPage(QWidget):
@@ -49,14 +28,14 @@ class ActivityPage(QWidget):
         self.add_button.clicked.connect(lambda: self.edit(None))
         bar.addWidget(self.add_button)
         layout.addLayout(bar)
-        self.table = _table(self.HEADERS)
+        self.table = read_only_table(self.HEADERS)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.edit(self.rows[row].id))
         layout.addWidget(self.table)
         self.reload()
 
     def reload(self) -> None:
         self.rows = activities.list_activities()
-        _fill(self.table, [[a.held_on.isoformat(), a.type, a.place, "" if a.participants is None else str(a.participants),
+        fill(self.table, [[a.held_on.isoformat(), a.type, a.place, "" if a.participants is None else str(a.participants),
                             a.staff, a.materials] for a in self.rows])
 
     def edit(self, activity_id: int | None) -> None:

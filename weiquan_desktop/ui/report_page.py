@@ -17,21 +17,17 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -40,28 +36,13 @@ from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import report_export, statistics
 from weiquan_desktop.services.statistics import Period
 from weiquan_desktop.ui.tasks import Task
+from weiquan_desktop.ui.widgets import fill, read_only_table
 
 KINDS = ("季度", "半年", "全年", "自定义")
 
 
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            if c:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
 
 
 class ReportPage(QWidget):
@@ -91,8 +72,8 @@ class ReportPage(QWidget):
         self.title = QLabel()
         layout.addWidget(self.title)
         grid = QGridLayout()
-        self.headlines = _table(["指标", "本期", "上期"])
-        self.categories = _table(["商品服务大类", "件数", "占比", "上期占比", "变化（百分点）"])
+        self.headlines = read_only_table(["指标", "本期", "上期"])
+        self.categories = read_only_table(["商品服务大类", "件数", "占比", "上期占比", "变化（百分点）"])
         self.category_chart = QChartView()
         self.trend_chart = QChartView()
         for view in (self.category_chart, self.trend_chart):
@@ -164,9 +145,9 @@ class ReportPage(QWidget):
     def show_figures(self, period: Period, figures: dict, hotspots: str, measures: str) -> None:
         self.period, self.figures = period, figures
         self.title.setText(f"<b>{period.label}</b>　{figures['period']['start']} 至 {figures['period']['end']}")
-        _fill(self.headlines, [list(r) for r in report_export.headline_rows(figures)])
-        _fill(self.categories, [[n, str(c), f"{s:.2%}", f"{p:.2%}", f"{d:+.2f}"]
-                                for n, c, s, p, d in report_export.category_rows(figures)])
+        fill(self.headlines, [list(r) for r in report_export.headline_rows(figures)], right_aligned_from=1)
+        fill(self.categories, [[n, str(c), f"{s:.2%}", f"{p:.2%}", f"{d:+.2f}"]
+                                for n, c, s, p, d in report_export.category_rows(figures)], right_aligned_from=1)
         self.hotspots.setPlainText(hotspots)
         self.measures.setPlainText(measures)
         self._charts(period, figures)
@@ -274,14 +255,14 @@ class EvaluationDialog(QDialog):
         self.setWindowTitle(f"工作人员考核 - {period.label}")
         self.resize(900, 360)
         layout = QVBoxLayout(self)
-        self.table = _table(["姓名", "职务", "经办件数", "受理决定用时中位数（小时）", "调解成功率", "超期件数",
+        self.table = read_only_table(["姓名", "职务", "经办件数", "受理决定用时中位数（小时）", "调解成功率", "超期件数",
                              "回访满意率", "宣传培训活动"])
         scores = statistics.staff_evaluation(period)
 
         def pct(value: float | None) -> str:
             return "—" if value is None else f"{value:.1%}"
 
-        _fill(self.table, [[s.name, s.role, str(s.handled),
+        fill(self.table, [[s.name, s.role, str(s.handled),
                             "—" if s.median_decision_hours is None else f"{s.median_decision_hours:.1f}",
                             pct(s.mediation_success), str(s.overdue), pct(s.satisfaction), str(s.activities)]
                            for s in scores])

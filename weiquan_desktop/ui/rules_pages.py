@@ -6,17 +6,14 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -25,17 +22,7 @@ from PySide6.QtWidgets import (
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import calendar_rules
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+from weiquan_desktop.ui.widgets import read_only_table
 
 
 class HolidayPage(QWidget):
@@ -58,7 +45,7 @@ class HolidayPage(QWidget):
             row.addWidget(widget)
         row.addStretch(1)
         layout.addLayout(row)
-        self.table = _table(["日期", "星期", "安排", "名称"])
+        self.table = read_only_table(["日期", "星期", "安排", "名称"])
         layout.addWidget(self.table)
         self.status = QLabel()
         layout.addWidget(self.status)
@@ -106,7 +93,7 @@ class RulesPage(QWidget):
                       "选中一行可修改；改变生效日期即新增一条自该日起施行的规定。")
         note.setWordWrap(True)
         layout.addWidget(note)
-        self.table = _table(["时限", "生效日期", "期限", "单位", "依据"])
+        self.table = read_only_table(["时限", "生效日期", "期限", "单位", "依据"])
         layout.addWidget(self.table)
         row = QHBoxLayout()
         self.effective = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")

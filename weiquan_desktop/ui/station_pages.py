@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -27,7 +25,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -37,17 +34,7 @@ from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models.schema import AuditLog, CoordinatorFiling, Staff
 from weiquan_desktop.services import activities, audit, auth, printing, retention, staff, station
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+from weiquan_desktop.ui.widgets import read_only_table
 
 
 def _save_pdf(parent: QWidget, title: str, make: object) -> Path | None:
@@ -70,7 +57,7 @@ class RosterPage(QWidget):
         super().__init__(parent)
         self.actor = actor
         layout = QVBoxLayout(self)
-        self.table = _table(["姓名", "职务", "电话", "文化程度", "登录名", "培训次数"])
+        self.table = read_only_table(["姓名", "职务", "电话", "文化程度", "登录名", "培训次数"])
         layout.addWidget(self.table)
         form = QHBoxLayout()
         self.name = QLineEdit(placeholderText="姓名")
@@ -356,7 +343,7 @@ class AuditDialog(QDialog):
         self.setWindowTitle("审计日志")
         self.resize(960, 560)
         layout = QVBoxLayout(self)
-        self.table = _table(["序号", "时间", "操作人", "操作", "对象", "内容"])
+        self.table = read_only_table(["序号", "时间", "操作人", "操作", "对象", "内容"])
         rows = list(AuditLog.select().order_by(AuditLog.id.desc()).limit(1000))
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
@@ -389,7 +376,7 @@ class BodiesPage(QWidget):
         super().__init__(parent)
         self.actor = actor
         layout = QVBoxLayout(self)
-        self.table = _table(["类别", "名称", "联系人", "电话", "地址"])
+        self.table = read_only_table(["类别", "名称", "联系人", "电话", "地址"])
         layout.addWidget(self.table)
         form = QHBoxLayout()
         self.kind = QComboBox()
