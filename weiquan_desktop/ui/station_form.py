@@ -85,6 +85,10 @@ class FirstRunDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
 
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.form.edits["name"].setFocus()  # the form is read top to bottom
+
     def accept(self) -> None:
         """Station profile and the head's account are saved together, or neither."""
         from weiquan_desktop.models import write_transaction
