@@ -17,6 +17,8 @@ from weiquan_desktop.services import attachments, backup, statistics
 
 TODAY = date(2026, 11, 28)
 
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_restore_into_an_empty_folder_reproduces_the_report(demo_db, data_dir, tmp_path):
     evidence = tmp_path / "小票.jpg"

@@ -4,7 +4,10 @@ import os
 import subprocess
 import sys
 
+import pytest
 from helpers import ROOT
+
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_register_benchmark_runs(tmp_path):

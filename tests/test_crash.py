@@ -14,7 +14,7 @@ import time
 import pytest
 from helpers import ROOT
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL"), pytest.mark.sqlite_only]
 
 
 def test_killed_writer_never_loses_an_acknowledged_case(tmp_path):

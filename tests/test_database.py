@@ -15,6 +15,7 @@ from weiquan_desktop.services import demo, numbering, station
 V1_SQL = Path(__file__).parents[1] / "weiquan_desktop" / "models" / "sql" / "v1.sql"
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_file_uses_wal_full_sync_and_foreign_keys(db, data_dir):
     assert data_dir.database.is_file()
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -67,6 +68,7 @@ def _columns(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
             for t in tables if not t.startswith("sqlite_")}
 
 
+@pytest.mark.sqlite_only
 def test_migrates_a_database_created_by_the_oldest_schema(tmp_path):
     from weiquan_desktop.paths import DataDir
 
@@ -107,6 +109,7 @@ def test_migrates_a_database_created_by_the_oldest_schema(tmp_path):
     fresh_conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_refuses_a_database_from_a_newer_program(db, data_dir):
     SchemaInfo.update(version=SCHEMA_VERSION + 1).execute()
     close_database()
@@ -117,6 +120,7 @@ def test_refuses_a_database_from_a_newer_program(db, data_dir):
     assert data_dir.database.read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_refuses_a_foreign_sqlite_file_and_leaves_it_alone(tmp_path):
     from weiquan_desktop.paths import DataDir
 
@@ -133,6 +137,7 @@ def test_refuses_a_foreign_sqlite_file_and_leaves_it_alone(tmp_path):
     conn.close()
 
 
+@pytest.mark.sqlite_only
 def test_a_garbage_file_gives_a_clear_message(tmp_path):
     from weiquan_desktop.paths import DataDir
 

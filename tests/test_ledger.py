@@ -61,6 +61,7 @@ def test_text_never_becomes_a_formula(db, tmp_path):
     assert "<f>" not in sheet
 
 
+@pytest.mark.sqlite_only
 def test_round_trip_into_an_empty_data_folder_reproduces_every_field(demo_db, tmp_path):
     first = exchange.export_ledger(tmp_path / "a.xlsx", masked=False).path
     close_database()

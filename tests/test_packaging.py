@@ -9,7 +9,7 @@ import venv
 import pytest
 from helpers import ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 
 def _run(args, cwd, env=None, timeout=600):

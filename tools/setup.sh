@@ -53,3 +53,34 @@ ensure_venv() {  # $1: the pip extras spec, e.g. ".[test]"
     echo "$want" > "$stamp"
   fi
 }
+
+# A throwaway PostgreSQL server for the tests: its own cluster in a temporary folder, reached only through a
+# Unix socket there (no TCP port), removed when the calling script exits.
+start_postgres() {
+  apt_install postgresql
+  local bindir
+  bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$bindir" ]; then
+    echo "PostgreSQL server binaries not found (apt-get install postgresql)." >&2
+    return 1
+  fi
+  PG_DIR="$(mktemp -d /tmp/weiquan-pg.XXXXXX)"
+  chmod 755 "$PG_DIR"
+  PG_AS=()
+  if [ "$(id -u)" -eq 0 ]; then  # initdb refuses to run as root
+    chown postgres "$PG_DIR"
+    PG_AS=(runuser -u postgres --)
+  fi
+  PG_BIN="$bindir"
+  "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" --auth=trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
+    -o "-k $PG_DIR -p 55432 -c listen_addresses=''" start >/dev/null
+  trap stop_postgres EXIT
+  export WEIQUAN_TEST_PG="postgresql://postgres@/postgres?host=$PG_DIR&port=55432"
+}
+
+stop_postgres() {
+  [ -n "${PG_DIR:-}" ] || return 0
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}

@@ -7,8 +7,9 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
 
-from peewee import Database, SqliteDatabase
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
 from peewee import DatabaseError as PeeweeDatabaseError
 
 from weiquan_desktop.errors import UserError
@@ -40,14 +41,27 @@ def current_data_dir() -> DataDir:
     return _current
 
 
+def postgres_database(url: str) -> PostgresqlDatabase:
+    """postgresql://user:password@host:port/dbname?host=/socket/dir for a site with several desks."""
+    parts = urlparse(url)
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    return PostgresqlDatabase(
+        unquote(parts.path.lstrip("/")) or "weiquan", user=unquote(parts.username or "") or None,
+        password=unquote(parts.password or "") or None, host=query.get("host") or parts.hostname or None,
+        port=int(query.get("port") or parts.port or 5432), prefer_psycopg3=True,
+        connect_timeout=10)
+
+
 def open_database(data_dir: DataDir, url: str | None = None, *, migrate: bool = True) -> Database:
     """Open (creating or migrating as needed) the station database and bind the models to it."""
     global _current
     from weiquan_desktop.models import migrations
 
-    if url and not url.startswith("sqlite"):
-        raise UserError(f"不支持的数据库地址：{url}（目前支持本机 SQLite 数据库文件）")
     data_dir.ensure()
+    if url and url.startswith(("postgresql://", "postgres://")):
+        return _open_postgres(data_dir, url, migrate)
+    if url and not url.startswith("sqlite"):
+        raise UserError(f"不支持的数据库地址：{url}（可用本机 SQLite 文件，或 postgresql://…）")
     path = Path(url.split("://", 1)[1]) if url and "://" in url else data_dir.database
     db = sqlite_database(path)
     damaged = f"数据库文件 {path} 已损坏或不是本程序的数据库，程序没有改动它。"
@@ -65,6 +79,26 @@ def open_database(data_dir: DataDir, url: str | None = None, *, migrate: bool = 
         except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
             db.close()
             raise UserError(f"{damaged}（{exc}）") from exc
+        except UserError:
+            db.close()
+            raise
+    return db
+
+
+def _open_postgres(data_dir: DataDir, url: str, migrate: bool) -> Database:
+    global _current
+    from weiquan_desktop.models import migrations
+
+    db = postgres_database(url)
+    try:
+        db.connect()
+    except Exception as exc:  # server down, wrong password, no such database
+        raise UserError(f"无法连接共享数据库（{url.split('@')[-1]}）：{exc}") from exc
+    database_proxy.initialize(db)
+    _current = data_dir
+    if migrate:
+        try:
+            migrations.ensure_schema(db, None)
         except UserError:
             db.close()
             raise
@@ -98,6 +132,14 @@ def write_transaction() -> Iterator[None]:
     else:
         with db.atomic():
             yield
+
+
+def lock_for_chain(key: int) -> None:
+    """On PostgreSQL, serialise writers of a chain (the audit log) for the rest of the transaction;
+    SQLite's IMMEDIATE transaction already holds the database's one write lock."""
+    db = database_proxy.obj
+    if not is_sqlite(db):
+        db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
 
 
 def sqlite_backup_verified(db: Database, dest: Path) -> Path:

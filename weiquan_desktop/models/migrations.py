@@ -60,7 +60,7 @@ def _v2_search_and_deadlines(db: Database) -> None:
     # v1's single-column indexes made the planner look rows up one by one; v2 has partial covering ones
     for column in ("kind", "source", "received_at", "state", "respondent_name", "category", "closed_at"):
         db.execute_sql(f'DROP INDEX IF EXISTS "record_{column}"')
-    Record._schema.create_indexes(safe=True)  # the register's partial indexes (IF NOT EXISTS)
+    _create_indexes(db)  # the register's partial indexes
     rows = (Record.select(Record.id, Record.case_no, Record.complainant_name, Record.phone,
                           Record.respondent_name, Record.item, Record.facts, Record.external_no)
             .tuples().iterator())
@@ -71,6 +71,33 @@ def _v2_search_and_deadlines(db: Database) -> None:
     from weiquan_desktop.services import deadlines  # the services' rules, applied once to old records
 
     deadlines.refresh_open_records()
+
+
+AUDIT_TRIGGERS_POSTGRES = (
+    "CREATE OR REPLACE FUNCTION weiquan_append_only() RETURNS trigger AS $$ BEGIN "
+    "RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION weiquan_append_only()",
+    "CREATE TRIGGER record_event_no_update BEFORE UPDATE ON record_event "
+    "FOR EACH ROW EXECUTE FUNCTION weiquan_append_only()",
+)
+# The register's search walks (received_at, id, search_text) on SQLite. PostgreSQL caps a b-tree entry at
+# about 2.7 kB, which a long 事实与理由 exceeds; there the search is a plain scan.
+SQLITE_ONLY_INDEXES = ("record_alive_received_at_id_search_text",)
+SEARCH_INDEX_SQL = ('CREATE INDEX IF NOT EXISTS "record_alive_received_at_id_search_text" ON "record" '
+                    '("received_at", "id", "search_text") WHERE ("deleted_at" IS NULL)')
+
+
+def _create_indexes(db: Database) -> None:
+    """Every model's indexes (IF NOT EXISTS: a no-op when all are there), the SQLite-only one there."""
+    from weiquan_desktop.models.db import is_sqlite
+
+    for model in ALL_MODELS:
+        for index in model._meta.fields_to_index():
+            if getattr(index, "_name", None) not in SQLITE_ONLY_INDEXES:
+                db.execute(model._schema._create_index(index, safe=True))
+    if is_sqlite(db):
+        db.execute_sql(SEARCH_INDEX_SQL)
 
 
 # STEPS[n] brings a database from version n-1 to n.
@@ -99,16 +126,18 @@ def ensure_schema(db: Database, data_dir: DataDir | None) -> int:
                 STEPS[target](db)
                 SchemaInfo.update(version=target).execute()
             log.info("database migrated to schema v%d", target)
-    with db.atomic():  # an index lost or never built (IF NOT EXISTS: a no-op when all are there)
-        for model in ALL_MODELS:
-            model._schema.create_indexes(safe=True)
+    with db.atomic():  # an index lost or never built
+        _create_indexes(db)
     return version
 
 
 def create_fresh(db: Database) -> None:
+    from weiquan_desktop.models.db import is_sqlite
+
     with db.atomic():
         db.create_tables(ALL_MODELS)
-        for sql in AUDIT_TRIGGERS_SQLITE:
+        _create_indexes(db)
+        for sql in AUDIT_TRIGGERS_SQLITE if is_sqlite(db) else AUDIT_TRIGGERS_POSTGRES:
             db.execute_sql(sql)
         seed(db)
         SchemaInfo.create(version=SCHEMA_VERSION)

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from weiquan_desktop.models.db import lock_for_chain
 from weiquan_desktop.models.schema import AuditLog
 
 GENESIS = "0" * 64
+CHAIN_LOCK = 1231500  # advisory lock key for the audit chain on PostgreSQL
 
 
 def _digest(prev_hash: str, at: str, actor: str | None, action: str, entity: str | None,
@@ -38,6 +40,7 @@ def append(action: str, *, actor: str | None = None, entity: str | None = None,
     at_text = at.isoformat(sep=" ")
     detail_text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else None
     eid = None if entity_id is None else str(entity_id)
+    lock_for_chain(CHAIN_LOCK)  # two desks on a shared database never chain onto the same head
     prev = head()
     return AuditLog.create(
         at=at, actor=actor, action=action, entity=entity, entity_id=eid, detail=detail_text,

@@ -57,6 +57,10 @@ def backup_name(now: datetime | None = None) -> str:
 
 def create_archive(data_dir: DataDir, dest: Path, *, actor: str | None = None) -> BackupInfo:
     """Write a verified backup archive to ``dest`` (a .zip path, or a folder to put one in)."""
+    from weiquan_desktop.models.db import is_sqlite
+
+    if not is_sqlite():
+        raise UserError("共享数据库（PostgreSQL）请在数据库服务器上用 pg_dump 备份；本机备份只用于本机数据库文件。")
     dest = Path(dest)
     if dest.is_dir() or not dest.suffix:
         dest = dest / backup_name()

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from peewee import Case, fn
+from peewee import SQL, Case, fn
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
@@ -176,13 +176,20 @@ def report(period: Period | str, today: date | None = None) -> dict:
     return current
 
 
+def _month(column: object) -> object:
+    from weiquan_desktop.models.db import is_sqlite
+
+    # the format is a literal, not a parameter: PostgreSQL matches GROUP BY to SELECT by the expression text
+    return fn.STRFTIME("%Y-%m", column) if is_sqlite() else fn.TO_CHAR(column, SQL("'YYYY-MM'"))
+
+
 def monthly_trend(period: Period) -> list[tuple[str, int, int]]:
     """Per month of the period: records received, and complaints resolved (已和解 by closing time)."""
     start = datetime.combine(period.start, datetime.min.time())
     end = datetime.combine(period.end + timedelta(days=1), datetime.min.time())
     alive = Record.deleted_at.is_null()
-    month_received = fn.STRFTIME("%Y-%m", Record.received_at)
-    month_closed = fn.STRFTIME("%Y-%m", Record.closed_at)
+    month_received = _month(Record.received_at)
+    month_closed = _month(Record.closed_at)
     received = dict(Record.select(month_received, fn.COUNT(Record.id)).where(
         alive, Record.received_at >= start, Record.received_at < end).group_by(month_received).tuples())
     resolved = dict(Record.select(month_closed, fn.COUNT(Record.id)).where(

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import close_database, open_database
+from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import audit, backup
 from weiquan_desktop.ui.tasks import Task
@@ -30,7 +31,8 @@ class AutoBackup(QObject):
         self.task: Task | None = None
 
     def changed(self) -> bool:
-        return backup.changed_since(self.last_head)
+        # a shared PostgreSQL database is backed up on its server (pg_dump), not from each desk
+        return is_sqlite() and backup.changed_since(self.last_head)
 
     def run_in_background(self) -> Task | None:
         if not self.changed() or (self.task is not None and self.task.dialog.isVisible()):
