@@ -228,3 +228,34 @@ def test_cli_export_and_import(tmp_path):
     again = run_cli("import-ledger", str(out), "--data-dir", str(dst))
     assert again.returncode == 1 and "已存在" in again.stderr and "Traceback" not in again.stderr
     assert run_cli("export-ledger", str(out), "--from", "2025-13-01", "--data-dir", str(dst)).returncode == 2
+
+
+def test_export_write_failures_leave_the_old_file(demo_db, tmp_path, monkeypatch):
+    import errno
+
+    from openpyxl.workbook import workbook as wb_module
+
+    target = tmp_path / "ledger.xlsx"
+    target.write_bytes(b"last quarter's good file")
+    real_save = wb_module.Workbook.save
+
+    def full_disk(self, filename):
+        real_save(self, filename)  # most of the file is written, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(wb_module.Workbook, "save", full_disk)
+    with pytest.raises(UserError, match="磁盘空间不足"):
+        exchange.export_ledger(target)
+    monkeypatch.undo()
+
+    def read_only(self, filename):
+        raise OSError(errno.EROFS, "Read-only file system", str(filename))
+
+    monkeypatch.setattr(wb_module.Workbook, "save", read_only)
+    with pytest.raises(UserError, match="没有写入权限"):
+        exchange.export_ledger(target)
+    monkeypatch.undo()
+    with pytest.raises(UserError, match="U盘"):
+        exchange.export_ledger(tmp_path / "stick-pulled" / "ledger.xlsx")
+    assert target.read_bytes() == b"last quarter's good file"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == ["ledger.xlsx"]
