@@ -171,13 +171,13 @@ def export_ledger(dest: Path, start: date | None = None, end: date | None = None
                 estimated += is_estimated
                 if progress is not None and rows % 2000 == 0 and not progress(rows, total):
                     raise Cancelled()
+            ws.auto_filter.ref = f"A1:{_letter(len(COLUMNS))}{rows + 1}"
+            _notes_sheet(wb, profile, start, end, masked, rows, estimated)
+            wb.save(tmp)
         except BaseException:
             with contextlib.suppress(Exception):  # end openpyxl's XML stream cleanly; the file is discarded
                 ws.close()
             raise
-        ws.auto_filter.ref = f"A1:{_letter(len(COLUMNS))}{rows + 1}"
-        _notes_sheet(wb, profile, start, end, masked, rows, estimated)
-        wb.save(tmp)
     audit.log("ledger.export", actor=actor.name if actor else None, detail={"文件": dest.name, "条数": rows, "去标识化": masked,
                                                     "起": start, "止": end})
     if progress is not None:
