@@ -17,7 +17,7 @@ from playhouse.migrate import SchemaMigrator, migrate
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.models.db import sqlite_backup_verified
+from weiquan_desktop.models.db import is_sqlite, sqlite_backup_verified
 from weiquan_desktop.models.schema import (
     ALL_MODELS,
     GroundOption,
@@ -42,7 +42,14 @@ AUDIT_TRIGGERS_SQLITE = (
     "CREATE TRIGGER IF NOT EXISTS record_event_no_update BEFORE UPDATE ON record_event "
     "BEGIN SELECT RAISE(ABORT, 'record_event is append-only'); END",
 )
-
+AUDIT_TRIGGERS_POSTGRES = (
+    "CREATE OR REPLACE FUNCTION weiquan_append_only() RETURNS trigger AS $$ BEGIN "
+    "RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION weiquan_append_only()",
+    "CREATE TRIGGER record_event_no_update BEFORE UPDATE ON record_event "
+    "FOR EACH ROW EXECUTE FUNCTION weiquan_append_only()",
+)
 
 
 def _v2_search_and_deadlines(db: Database) -> None:
@@ -73,14 +80,6 @@ def _v2_search_and_deadlines(db: Database) -> None:
     deadlines.refresh_open_records()
 
 
-AUDIT_TRIGGERS_POSTGRES = (
-    "CREATE OR REPLACE FUNCTION weiquan_append_only() RETURNS trigger AS $$ BEGIN "
-    "RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$ LANGUAGE plpgsql",
-    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
-    "FOR EACH ROW EXECUTE FUNCTION weiquan_append_only()",
-    "CREATE TRIGGER record_event_no_update BEFORE UPDATE ON record_event "
-    "FOR EACH ROW EXECUTE FUNCTION weiquan_append_only()",
-)
 # The register's search walks (received_at, id, search_text) on SQLite. PostgreSQL caps a b-tree entry at
 # about 2.7 kB, which a long 事实与理由 exceeds; there the search is a plain scan.
 SQLITE_ONLY_INDEXES = ("record_alive_received_at_id_search_text",)
@@ -90,8 +89,6 @@ SEARCH_INDEX_SQL = ('CREATE INDEX IF NOT EXISTS "record_alive_received_at_id_sea
 
 def _create_indexes(db: Database) -> None:
     """Every model's indexes (IF NOT EXISTS: a no-op when all are there), the SQLite-only one there."""
-    from weiquan_desktop.models.db import is_sqlite
-
     for model in ALL_MODELS:
         for index in model._meta.fields_to_index():
             if getattr(index, "_name", None) not in SQLITE_ONLY_INDEXES:
@@ -132,8 +129,6 @@ def ensure_schema(db: Database, data_dir: DataDir | None) -> int:
 
 
 def create_fresh(db: Database) -> None:
-    from weiquan_desktop.models.db import is_sqlite
-
     with db.atomic():
         db.create_tables(ALL_MODELS)
         _create_indexes(db)
