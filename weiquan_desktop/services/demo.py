@@ -23,6 +23,7 @@ from weiquan_desktop.models.schema import (
     ReturnVisit,
     SettlementTerm,
     Staff,
+    TransferFeedback,
     database_proxy,
 )
 from weiquan_desktop.services import audit, deadlines, numbering, station
@@ -313,6 +314,8 @@ def _complaint_progress(rng: random.Random, row: dict, when: datetime, now: date
         row["termination_ground"] = rng.choice(domain.TERMINATION_GROUNDS[1:3])
     elif outcome == "已移交":
         extra["referral"] = {"reason": rng.choice(("和解不成", "重大复杂")), "at": closed}
+    if row.get("source") in domain.TRANSFER_SOURCES:
+        extra["feedback"] = closed
     if row["satisfaction"] != "未回访":
         extra["visit"] = {"at": min(closed + timedelta(days=3), now), "satisfaction": row["satisfaction"],
                           "staff": handler.id}
@@ -324,7 +327,7 @@ def _session_times(decided: datetime, now: datetime, count: int) -> list[datetim
 
 def _insert_extras(rng: random.Random, ids: list[int], extras: list[tuple[int, dict]], staff: list[Staff]) -> None:
     body = station.body_for("12315")
-    sessions, terms, referrals, visits = [], [], [], []
+    sessions, terms, referrals, visits, feedbacks = [], [], [], [], []
     for index, extra in extras:
         record_id = ids[index]
         for n, held_at in enumerate(extra.get("sessions", ()), 1):
@@ -341,12 +344,15 @@ def _insert_extras(rng: random.Random, ids: list[int], extras: list[tuple[int, d
                               "body": body.id if body else None, "body_name": body.name if body else "辖区12315机构",
                               "reason": extra["referral"]["reason"], "referred_at": at,
                               "feedback_due": (at + timedelta(days=14)).date()})
+        if "feedback" in extra:
+            feedbacks.append({"record": record_id, "handled_at": extra["feedback"], "process": "组织双方调解。",
+                              "method": "现场调解", "result": "已按和解协议处理。", "sent_at": extra["feedback"]})
         if "visit" in extra:
             visits.append({"record": record_id, "visited_at": extra["visit"]["at"],
                            "satisfaction": extra["visit"]["satisfaction"], "staff": extra["visit"]["staff"],
                            "comment": "电话回访。"})
     for model, rows in ((MediationSession, sessions), (SettlementTerm, terms), (Referral, referrals),
-                        (ReturnVisit, visits)):
+                        (ReturnVisit, visits), (TransferFeedback, feedbacks)):
         for chunk in _chunks(_uniform(model, rows), 500):
             model.insert_many(chunk).execute()
 

@@ -341,11 +341,14 @@ LAWS = (
 
 # --- lists ----------------------------------------------------------------------------------------------
 
-def awaiting_feedback() -> list[Referral]:
-    return list(Referral.select().where(Referral.feedback_at.is_null()).order_by(Referral.feedback_due))
+FOLLOW_UP_LIMIT = 500  # a list to work through, not an archive: the oldest first, at most this many
 
 
-def awaiting_visit(limit: int = 500) -> list[Record]:
+def awaiting_feedback(limit: int = FOLLOW_UP_LIMIT) -> list[Referral]:
+    return list(Referral.select().where(Referral.feedback_at.is_null()).order_by(Referral.feedback_due).limit(limit))
+
+
+def awaiting_visit(limit: int = FOLLOW_UP_LIMIT) -> list[Record]:
     """Closed complaints nobody has called back yet."""
     visited = ReturnVisit.select(ReturnVisit.record)
     return list(Record.select().where(
@@ -355,13 +358,13 @@ def awaiting_visit(limit: int = 500) -> list[Record]:
     ).order_by(Record.closed_at.desc()).limit(limit))
 
 
-def group_cases() -> list[Record]:
+def group_cases(limit: int = FOLLOW_UP_LIMIT) -> list[Record]:
     return list(Record.select().where(Record.deleted_at.is_null(), Record.is_group | Record.is_major)
-                .order_by(Record.received_at.desc()))
+                .order_by(Record.received_at.desc()).limit(limit))
 
 
-def transfers_awaiting_feedback() -> list[Record]:
+def transfers_awaiting_feedback(limit: int = FOLLOW_UP_LIMIT) -> list[Record]:
     fed = TransferFeedback.select(TransferFeedback.record)
     return list(Record.select().where(Record.deleted_at.is_null(), Record.source.in_(domain.TRANSFER_SOURCES),
-                                      Record.id.not_in(fed)).order_by(Record.received_at))
+                                      Record.id.not_in(fed)).order_by(Record.received_at).limit(limit))
 
