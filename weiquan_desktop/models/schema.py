@@ -220,6 +220,9 @@ REGISTER_INDEXES = (
 for _columns in REGISTER_INDEXES:
     Record.add_index(*(getattr(Record, c) for c in _columns), where=Record.deleted_at.is_null(),
                      name="record_alive_" + "_".join(_columns))
+# the follow-up list of group and major cases
+Record.add_index(Record.received_at, where=(Record.deleted_at.is_null() & (Record.is_group | Record.is_major)),
+                 name="record_alive_group_received_at")
 
 
 class RecordEvent(BaseModel):
@@ -280,6 +283,9 @@ class Referral(BaseModel):
     feedback_due = DateField(null=True)
     feedback_at = DateTimeField(null=True)
     feedback = TextField(null=True)
+
+    class Meta:
+        indexes = ((("feedback_at", "feedback_due"), False),)  # referrals still awaiting feedback
 
 
 class TransferFeedback(BaseModel):

@@ -345,7 +345,9 @@ FOLLOW_UP_LIMIT = 500  # a list to work through, not an archive: the oldest firs
 
 
 def awaiting_feedback(limit: int = FOLLOW_UP_LIMIT) -> list[Referral]:
-    return list(Referral.select().where(Referral.feedback_at.is_null()).order_by(Referral.feedback_due).limit(limit))
+    # with their records in the same query: the list shows each case number (no query per row)
+    return list(Referral.select(Referral, Record).join(Record).where(Referral.feedback_at.is_null())
+                .order_by(Referral.feedback_due).limit(limit))
 
 
 def awaiting_visit(limit: int = FOLLOW_UP_LIMIT) -> list[Record]:

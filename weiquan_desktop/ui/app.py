@@ -25,6 +25,11 @@ PREFERRED_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "N
 
 def application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    from weiquan_desktop.ui import pyside_fixes
+
+    fixed = pyside_fixes.apply()
+    if fixed:
+        log.info("worked around PySide6's None reference leak in %s", ", ".join(fixed))
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
