@@ -51,3 +51,25 @@ def test_import_preview_lists_every_error_and_offers_no_import(qtbot, app, demo_
     ledger_import.write_issues(errors, saved)
     listed = list(openpyxl.load_workbook(saved)["导入错误"].iter_rows(min_row=2, values_only=True))
     assert len(listed) == len(errors)
+
+
+def test_import_checks_and_writes_off_the_gui_thread(qtbot, app, demo_db, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from weiquan_desktop.services import exchange
+    from weiquan_desktop.ui import ledger_dialogs
+
+    source = exchange.export_ledger(tmp_path / "out.xlsx", masked=False).path
+    Record.delete().where(Record.id > 0).execute()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(source), ""))
+    monkeypatch.setattr(ledger_dialogs.ImportPreview, "exec", lambda self: QDialog.DialogCode.Accepted)
+    shown, refreshed = [], []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    reading = ledger_dialogs.import_ledger(window, lambda: refreshed.append(True))
+    qtbot.waitUntil(lambda: bool(refreshed), timeout=30000)
+    assert reading is not None and "已导入 300 条" in shown[0]
+    assert Record.select().count() == 300

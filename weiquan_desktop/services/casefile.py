@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from weiquan_desktop.models.schema import Attachment, Record, RecordEvent, Staff
 from weiquan_desktop.privacy import mask_address, mask_id, mask_name, mask_phone
-from weiquan_desktop.services import deadlines
 
 Section = tuple[str, list[tuple[str, str]]]
 
@@ -117,8 +116,3 @@ def events(record_id: int) -> list[EventRow]:
 def attachments(record_id: int) -> list[Attachment]:
     return list(Attachment.select().where(Attachment.record == record_id).order_by(Attachment.added_at, Attachment.id))
 
-
-def all_deadlines(record: Record) -> dict[str, deadlines.Deadline]:
-    book = deadlines.RuleBook()
-    return book.record_deadlines(record.kind, record.source, record.received_at, record.decision,
-                                 record.decided_at, record.reply_due, deadlines.pauses_of(record.id))

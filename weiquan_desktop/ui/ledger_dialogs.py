@@ -106,23 +106,25 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def import_ledger(parent: QWidget, on_imported: Callable[[], None]) -> None:
+def import_ledger(parent: QWidget, on_imported: Callable[[], None]) -> Task | None:
+    """Check the workbook, then (after the preview) import it; both steps run off the GUI thread."""
     source, _ = QFileDialog.getOpenFileName(parent, "选择要导入的台账", str(Path.home()), "Excel 工作簿 (*.xlsx)")
     if not source:
-        return
+        return None
     path = Path(source)
-    try:
-        parsed, errors, warnings = ledger_import.read(path)
-    except UserError as exc:
-        QMessageBox.warning(parent, "无法导入", str(exc))
-        return
-    preview = ImportPreview(path, parsed, errors, warnings, parent)
-    if preview.exec() != QDialog.DialogCode.Accepted:
-        return
-    try:
-        created = ledger_import.apply(parsed, source_name=path.name)
-    except UserError as exc:
-        QMessageBox.warning(parent, "导入失败", f"{exc}\n未导入任何记录。")
-        return
-    QMessageBox.information(parent, "导入完成", f"已导入 {created:,} 条记录。")
-    on_imported()
+
+    def checked(result: tuple) -> None:
+        parsed, errors, warnings = result
+        preview = ImportPreview(path, parsed, errors, warnings, parent)
+        if preview.exec() != QDialog.DialogCode.Accepted:
+            return
+        writing = Task(parent, "正在导入台账", lambda _progress: ledger_import.apply(parsed, source_name=path.name))
+        writing.finished.connect(lambda created: (
+            QMessageBox.information(parent, "导入完成", f"已导入 {created:,} 条记录。"), on_imported()))
+        writing.failed.connect(lambda message: QMessageBox.warning(parent, "导入失败", f"{message}\n未导入任何记录。"))
+        reading.next_task = writing.start()  # kept alive with the first task while it runs
+
+    reading = Task(parent, "正在检查台账", lambda _progress: ledger_import.read(path))
+    reading.finished.connect(checked)
+    reading.failed.connect(lambda message: QMessageBox.warning(parent, "无法导入", message))
+    return reading.start()

@@ -1,4 +1,4 @@
-"""Printing the station's PDF documents through Qt: preview, the system print dialog, any printer.
+"""Printing the station's PDF documents through Qt: the print preview, whose print button reaches any printer.
 
 QtPdf renders each page at the printer's resolution; the PDF stays the single source of what is printed,
 so paper and the copy kept with the case are the same document.
@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QWidget
 
 from weiquan_desktop.errors import UserError
 
@@ -57,12 +57,3 @@ def preview(path: Path, parent: QWidget | None = None) -> None:
     dialog.paintRequested.connect(lambda printer: paint(printer, document))
     dialog.exec()
 
-
-def print_with_dialog(path: Path, parent: QWidget | None = None) -> bool:
-    document = _document(path)
-    printer = _printer()
-    dialog = QPrintDialog(printer, parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return False
-    paint(printer, document)
-    return True

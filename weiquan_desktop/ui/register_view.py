@@ -78,9 +78,6 @@ class RegisterModel(QAbstractTableModel):
     def record_id(self, row: int) -> int:
         return self._ids[row]
 
-    def row_of(self, record_id: int) -> int:
-        return self._ids.index(record_id)
-
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
