@@ -43,7 +43,7 @@ def cases(db):
     mediation.settle(settled.id, [
         TermInput("退款", "乙方退还甲方餐费", "56.00", due_on=date(2026, 9, 29)),
         TermInput("赔偿", "乙方依照食品安全法第一百四十八条赔偿甲方", "1000.00", due_on=date(2026, 9, 30)),
-        TermInput("道歉", "乙方向堃先生当面赔礼道歉")], at=datetime(2026, 9, 28, 11, 0), third_party="万象汇运营部")
+        TermInput("道歉", "乙方向堃先生当面赔礼道歉。")], at=datetime(2026, 9, 28, 11, 0), third_party="万象汇运营部")
     mediation.transfer_feedback(settled.id, process="组织双方现场调解。", method="现场调解", result="达成和解，乙方退款并赔偿。")
     failed = intake.register(intake.IntakeForm(
         kind="投诉", source="电话", received_at=datetime(2026, 10, 9, 10, 30), complainant_name="王堃",
@@ -86,6 +86,7 @@ def test_each_document(cases, tmp_path, doc, must):
     fonts = _fonts(out)
     assert fonts and all(line.split()[-5:-3] == ["yes", "yes"] for line in fonts), fonts
     assert any("WenQuanYiMicroHei" in line for line in fonts)
+    assert "。，" not in flat  # a term typed with its own full stop still reads as one sentence
     if "𠮷" in flat:
         assert any("HanaMinB" in line or "SimSun" in line for line in fonts)  # the rare character is drawn
     # long texts flow onto further pages, with the heading repeated on each

@@ -39,7 +39,8 @@ def test_money():
     assert validation.money("¥1,234.5", "金额") == Decimal("1234.50")
     assert validation.money(12.3, "金额") == Decimal("12.30")
     assert validation.money("", "金额") is None
-    for bad, why in (("-1", "负数"), ("1.234", "两位小数"), ("abc", "有效金额"), ("NaN", "有效金额")):
+    for bad, why in (("-1", "负数"), ("1.234", "两位小数"), ("abc", "有效金额"), ("NaN", "有效金额"),
+                     ("1e12", "金额过大"), (1e26, "金额过大"), ("1e26", "金额过大")):  # found by fuzzing
         with pytest.raises(ValidationError, match=why):
             validation.money(bad, "涉及金额")
 

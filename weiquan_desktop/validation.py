@@ -72,10 +72,10 @@ def money(value: object, field: str) -> Decimal | None:
         raise ValidationError(f"“{field}”不是有效金额：{value}", field)
     if amount < 0:
         raise ValidationError(f"“{field}”不能为负数：{value}", field)
+    if amount >= Decimal("1e12"):  # first: quantizing 1e26 to fen exceeds Decimal's 28 digits
+        raise ValidationError(f"“{field}”金额过大：{value}", field)
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(f"“{field}”最多保留两位小数：{value}", field)
-    if amount >= Decimal("1e12"):
-        raise ValidationError(f"“{field}”金额过大：{value}", field)
     return amount.quantize(Decimal("0.01"))
 
 

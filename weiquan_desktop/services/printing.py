@@ -259,7 +259,7 @@ def agreement(case_no: str, dest: Path, *, actor: Staff | None = None, keep: boo
               st["indent"]),
     ]
     for term in terms:
-        parts = [term.action]
+        parts = [term.action.rstrip("。；;，,. ")]  # staff often end the action with a full stop
         if term.amount is not None:
             parts.append(f"金额{term.amount:,.2f}元")
         when = f"于{_cn_date(term.due_on)}前" if term.due_on else "于本协议签订当日"
