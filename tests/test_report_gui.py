@@ -23,6 +23,8 @@ def test_quarter_report_snapshot_is_frozen(qtbot, app, demo_db, data_dir):
     page.year.setValue(2026)
     page.part.setCurrentIndex(2)  # 第三季度
     qtbot.mouseClick(page.make, Qt.MouseButton.LeftButton)
+    assert not page.make.isEnabled()  # computed in the background; the button waits for it
+    qtbot.waitUntil(lambda: page.period is not None and page.make.isEnabled(), timeout=10_000)
     figures = statistics.report("2026Q3")
     assert page.period.label == "2026年第三季度"
     assert _cell(page.headlines, "受理投诉件数") == str(figures["complaints_accepted"])

@@ -35,6 +35,8 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=APP_NAME, description="12315消费维权服务站工作台")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--quit-after-start", action="store_true",
+                        help="启动图形界面，主窗口显示后立即退出（用于检查安装是否完好）")
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -282,7 +284,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 def run_gui(args: argparse.Namespace) -> int:
     from weiquan_desktop.ui.app import run
 
-    return run(resolve_data_dir(args.data_dir), args.database)
+    return run(resolve_data_dir(args.data_dir), args.database, quit_after_start=args.quit_after_start)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -298,6 +300,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("已中断，未作改动。", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - the contract is one paragraph and no traceback
+        if not logsetup.is_configured():  # failed before the data folder was opened: its log still gets it
+            try:
+                logsetup.configure(DataDir(resolve_data_dir(getattr(args, "data_dir", None))).logs)
+            except OSError:
+                logging.getLogger().addHandler(logging.NullHandler())  # never a traceback on stderr
         log.exception("command failed")
         print(f"错误：程序内部错误（{type(exc).__name__}: {exc}），未作改动。详情已写入日志文件。", file=sys.stderr)
         return 1

@@ -23,3 +23,7 @@ def configure(log_dir: Path, *, level: int = logging.INFO) -> Path:
     root.addHandler(handler)
     root.setLevel(level)
     return path
+
+
+def is_configured() -> bool:
+    return any(getattr(handler, "_weiquan", False) for handler in logging.getLogger().handlers)

@@ -41,8 +41,27 @@ def current_data_dir() -> DataDir:
     return _current
 
 
+def _hand_psycopg_to_peewee() -> None:
+    """peewee was imported without psycopg (see weiquan_desktop/__init__.py): give it the names its
+    psycopg 3 adapter would have taken at import."""
+    import peewee
+
+    if peewee.psycopg is not None:
+        return
+    import psycopg
+    from psycopg.pq import TransactionStatus
+    from psycopg.types.json import Json, Jsonb
+
+    peewee.psycopg, peewee.TransactionStatus, peewee.Json_pg3, peewee.Jsonb_pg3 = psycopg, TransactionStatus, Json, Jsonb
+    adapter = peewee.Psycopg3Adapter
+    adapter.txn_idle = TransactionStatus.IDLE
+    adapter.txn_inerror = TransactionStatus.INERROR
+    adapter.txn_unknown = TransactionStatus.UNKNOWN
+
+
 def postgres_database(url: str) -> PostgresqlDatabase:
     """postgresql://user:password@host:port/dbname?host=/socket/dir for a site with several desks."""
+    _hand_psycopg_to_peewee()
     parts = urlparse(url)
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return PostgresqlDatabase(

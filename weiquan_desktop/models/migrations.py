@@ -13,7 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from peewee import BooleanField, CharField, Database, DateField, TextField
-from playhouse.migrate import SchemaMigrator, migrate
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
@@ -56,6 +55,9 @@ def _v2_search_and_deadlines(db: Database) -> None:
     """v2: a lower-cased search column per record (with pinyin initials of respondent and item) and the
     next deadline of open records, so the register searches, filters and sorts on them in SQL; the third
     party of a settlement agreement."""
+    # imported here: playhouse.migrate loads psycopg, which only a database being migrated needs
+    from playhouse.migrate import SchemaMigrator, migrate
+
     migrator = SchemaMigrator.from_database(db)
     migrate(
         migrator.add_column("record", "search_text", TextField(default="")),

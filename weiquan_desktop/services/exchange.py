@@ -46,13 +46,6 @@ class Cancelled(UserError):
         super().__init__("已取消，未写入任何文件。")
 
 
-def as_text(cell: object) -> None:
-    """Keep a cell whose text looks like a formula as plain text (ordinary, not write-only, sheets)."""
-    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-
-
 def _text_cell(ws: Worksheet, value: str) -> object:
     """Text that Excel would read as a formula (=, +, -, @, tab, CR) is written as plain text."""
     if value.startswith(FORMULA_STARTS):
@@ -136,6 +129,46 @@ def _row_cells(ws: Worksheet, values: list[object]) -> list[object]:
     return out
 
 
+def write_ledger_sheet(wb: Workbook, title: str, rows: Iterator[tuple[list[object], bool]],
+                       progress: Progress | None = None, total: int = 0) -> tuple[int, int]:
+    """Stream ledger rows into a new sheet of a write-only workbook: styled header, frozen first column and
+    header, filter, amounts as money, formula-like text kept as text. Returns (rows, estimated)."""
+    ws = wb.create_sheet(title)
+    ws.freeze_panes = "B2"
+    for index, column in enumerate(COLUMNS, 1):
+        ws.column_dimensions[_letter(index)].width = column.width
+    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
+    header = []
+    for heading in HEADERS:
+        cell = WriteOnlyCell(ws, value=heading)
+        cell.font, cell.fill = header_font, header_fill
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        header.append(cell)
+    ws.append(header)
+    count = estimated = 0
+    for values, is_estimated in rows:
+        ws.append(_row_cells(ws, values))
+        count += 1
+        estimated += is_estimated
+        if progress is not None and count % 2000 == 0 and not progress(count, total):
+            raise Cancelled()
+    ws.auto_filter.ref = f"A1:{_letter(len(COLUMNS))}{count + 1}"
+    return count, estimated
+
+
+@contextlib.contextmanager
+def closing_streams(wb: Workbook) -> Iterator[Workbook]:
+    """On failure, end each write-only sheet's XML stream so openpyxl drops its temporary files; the
+    half-written workbook itself is discarded by atomic_write."""
+    try:
+        yield wb
+    except BaseException:
+        for ws in wb.worksheets:
+            with contextlib.suppress(Exception):
+                ws.close()
+        raise
+
+
 def export_ledger(dest: Path, start: date | None = None, end: date | None = None, *, masked: bool = True,
                   selection: RegisterQuery | None = None, actor: Staff | None = None,
                   progress: Progress | None = None) -> ExportResult:
@@ -149,35 +182,11 @@ def export_ledger(dest: Path, start: date | None = None, end: date | None = None
         raise UserError(f"台账文件应以 .xlsx 结尾：{dest.name}")
     total = Record.select().where(*_conditions(start, end, selection)).count()
     profile = station.load_profile()
-    rows = estimated = 0
-    with atomic_write(dest) as tmp:
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(SHEET)
-        ws.freeze_panes = "B2"
-        for index, column in enumerate(COLUMNS, 1):
-            ws.column_dimensions[_letter(index)].width = column.width
-        header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
-        header = []
-        for title in HEADERS:
-            cell = WriteOnlyCell(ws, value=title)
-            cell.font, cell.fill = header_font, header_fill
-            cell.alignment = Alignment(horizontal="center", vertical="center")
-            header.append(cell)
-        ws.append(header)
-        try:
-            for values, is_estimated in ledger_rows(start, end, masked=masked, selection=selection):
-                ws.append(_row_cells(ws, values))
-                rows += 1
-                estimated += is_estimated
-                if progress is not None and rows % 2000 == 0 and not progress(rows, total):
-                    raise Cancelled()
-            ws.auto_filter.ref = f"A1:{_letter(len(COLUMNS))}{rows + 1}"
-            _notes_sheet(wb, profile, start, end, masked, rows, estimated)
-            wb.save(tmp)
-        except BaseException:
-            with contextlib.suppress(Exception):  # end openpyxl's XML stream cleanly; the file is discarded
-                ws.close()
-            raise
+    with atomic_write(dest) as tmp, closing_streams(Workbook(write_only=True)) as wb:
+        rows, estimated = write_ledger_sheet(
+            wb, SHEET, ledger_rows(start, end, masked=masked, selection=selection), progress, total)
+        _notes_sheet(wb, profile, start, end, masked, rows, estimated)
+        wb.save(tmp)
     audit.log("ledger.export", actor=actor.name if actor else None, detail={"文件": dest.name, "条数": rows, "去标识化": masked,
                                                     "起": start, "止": end})
     if progress is not None:

@@ -137,8 +137,12 @@ def _has_index(db: object, name: str) -> bool:
     return name in _indexes[key]
 
 
-def _ids(select: object, index: str | None = None) -> list[int]:
+def _ids(select: object, index: str | None = None, limit: int | None = None) -> list[int]:
     """Plain cursor rows: building peewee row objects for 200,000 ids would cost more than the query."""
+    if limit is not None:
+        if limit <= 0:
+            return []
+        select = select.limit(limit)
     db = database_proxy.obj
     sql, params = select.sql()
     if index and is_sqlite(db) and _has_index(db, index):
@@ -146,7 +150,8 @@ def _ids(select: object, index: str | None = None) -> list[int]:
     return [row[0] for row in db.execute_sql(sql, params).fetchall()]
 
 
-def ordered_ids(query: RegisterQuery) -> list[int]:
+def ordered_ids(query: RegisterQuery, limit: int | None = None) -> list[int]:
+    """The ids of the records the query selects, in its order (only the first ``limit`` when given)."""
     columns = SORT_FIELDS.get(query.sort, (Record.received_at,))
     direction = "desc" if query.descending else "asc"
     order = [getattr(c, direction)() for c in (*columns, Record.id)]
@@ -157,8 +162,9 @@ def ordered_ids(query: RegisterQuery) -> list[int]:
         dated = Record.select(Record.id).where(*conditions, Record.next_due.is_null(False)).order_by(*order)
         undated = (Record.select(Record.id).where(*conditions, Record.next_due.is_null())
                    .order_by(Record.received_at.desc(), Record.id.desc()))
-        return _ids(dated, BY_DUE if index == BY_DATE else index) + _ids(undated, index)
-    return _ids(Record.select(Record.id).where(*conditions).order_by(*order), index)
+        first = _ids(dated, BY_DUE if index == BY_DATE else index, limit)
+        return first + _ids(undated, index, None if limit is None else limit - len(first))
+    return _ids(Record.select(Record.id).where(*conditions).order_by(*order), index, limit)
 
 
 def fetch_rows(ids: list[int], *, masked: bool = True) -> list[RegisterRow]:

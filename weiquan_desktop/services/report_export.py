@@ -6,8 +6,11 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.worksheet import Worksheet
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
@@ -19,39 +22,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from weiquan_desktop import pdf
 from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.services import audit, exchange, station, statistics
-from weiquan_desktop.services.ledger_format import COLUMNS
 from weiquan_desktop.services.statistics import Period
-
-HEADLINES = (
-    ("受理投诉件数", "complaints_accepted"), ("解决件数", "resolved"), ("投诉解决率", "resolution_rate"),
-    ("为消费者挽回经济损失（元）", "recovered_amount"), ("加倍赔偿件数", "punitive_cases"),
-    ("加倍赔偿金额（元）", "punitive_amount"), ("接待咨询人次", None), ("不予受理", "complaints_rejected"),
-    ("待受理", "complaints_pending"), ("群体性投诉", "group_cases"), ("未按时作出受理决定", "overdue_decisions"),
-)
-
-
-def _headline(figures: dict, key: str | None) -> object:
-    if key is None:
-        return figures["received"]["咨询"]
-    return figures[key]
-
-
-def _fmt(value: object, key: str | None) -> str:
-    if key == "resolution_rate":
-        return "—" if value is None else f"{value:.2%}"
-    return str(value)
-
-
-def headline_rows(figures: dict) -> list[tuple[str, str, str]]:
-    previous = figures["previous"]
-    return [(label, _fmt(_headline(figures, key), key), _fmt(_headline(previous, key), key)) for label, key in HEADLINES]
-
-
-def category_rows(figures: dict) -> list[tuple[str, int, float, float, float]]:
-    previous = figures["previous"]["by_category"]
-    return [(name, v["count"], v["share"], previous.get(name, {}).get("share", 0.0), figures["share_change"][name])
-            for name, v in figures["by_category"].items()]
-
 
 # --- Excel --------------------------------------------------------------------------------------------
 
@@ -60,14 +31,40 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEAD_FILL = PatternFill("solid", fgColor="DDE5F0")
 
 
-def _table(ws: object, row: int, headers: list[str], rows: list[list[object]], formats: dict[int, str]) -> int:
+class _Grid:
+    """The summary sheet's cells by (row, column), written in order into a write-only sheet at the end:
+    the workbook streams, so the ledger sheet of a whole year never sits in memory."""
+
+    def __init__(self, ws: object) -> None:
+        self.ws = ws
+        self.cells: dict[tuple[int, int], WriteOnlyCell] = {}
+
+    def cell(self, row: int, col: int, value: object = None) -> WriteOnlyCell:
+        cell = self.cells.get((row, col))
+        if cell is None:
+            cell = self.cells[(row, col)] = WriteOnlyCell(self.ws)
+        if value is not None:
+            cell.value = value
+        return cell
+
+    def merge(self, row: int, first: int, last: int) -> None:
+        self.ws.merged_cells.add(CellRange(min_row=row, max_row=row, min_col=first, max_col=last))
+
+    def write(self) -> None:
+        rows = max(r for r, _c in self.cells)
+        columns = max(c for _r, c in self.cells)
+        for r in range(1, rows + 1):
+            self.ws.append([self.cells.get((r, c)) for c in range(1, columns + 1)])
+
+
+def _table(grid: _Grid, row: int, headers: list[str], rows: list[list[object]], formats: dict[int, str]) -> int:
     for col, title in enumerate(headers, 1):
-        cell = ws.cell(row, col, title)
+        cell = grid.cell(row, col, title)
         cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BOX
         cell.alignment = Alignment(horizontal="center")
     for r, values in enumerate(rows, row + 1):
         for col, value in enumerate(values, 1):
-            cell = ws.cell(r, col, value)
+            cell = grid.cell(r, col, value)
             cell.border = BOX
             if col in formats:
                 cell.number_format = formats[col]
@@ -76,69 +73,62 @@ def _table(ws: object, row: int, headers: list[str], rows: list[list[object]], f
 
 def to_xlsx(figures: dict, period: Period, dest: Path, *, hotspots: str | None = None, measures: str = "",
             made_by: str | None = None, masked: bool = True) -> Path:
+    """The report sheet (tables, two native charts, hotspots, measures; A4 landscape) and the period's
+    ledger, written to a temporary file and renamed into place when complete."""
     profile = station.load_profile()
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "统计报表"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.column_dimensions["A"].width = 28
-    for letter in "BCDEF":
-        ws.column_dimensions[letter].width = 16
-    ws["A1"] = f"{profile.name if profile else ''} 投诉统计报表（{period.label or period.start.isoformat() + '至' + period.end.isoformat()}）"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = (f"站点编码：{profile.code if profile else ''}　统计期间：{figures['period']['start']} 至 "
-                f"{figures['period']['end']}　制表：{made_by or ''}　制表时间：{datetime.now():%Y-%m-%d %H:%M}")
-    ws["A3"] = f"审计日志链头：{audit.head()}"
-    ws.freeze_panes = "A5"
-    row = _table(ws, 5, ["指标", "本期", "上期"], [list(r) for r in headline_rows(figures)], {})
-    cat_start = row
-    row = _table(ws, row, ["商品服务大类", "件数", "占比", "上期占比", "占比变化（百分点）"],
-                 [list(r) for r in category_rows(figures)], {3: "0.00%", 4: "0.00%", 5: "0.00"})
-    categories = len(figures["by_category"])
-    row = _table(ws, row, ["问题性质", "件数", "占比"],
-                 [[k, v["count"], v["share"]] for k, v in figures["by_nature"].items()], {3: "0.00%"})
-    row = _table(ws, row, ["来源", "件数"], [[k, v] for k, v in figures["received_by_source"].items()], {})
-    row = _table(ws, row, ["被投诉较多的经营者", "件数"], [[t["name"], t["count"]] for t in figures["top_respondents"]], {})
-    trend = statistics.monthly_trend(period)
-    trend_start = row
-    row = _table(ws, row, ["月份", "登记", "解决"], [list(t) for t in trend], {})
-    ws.cell(row, 1, "热点分析").font = Font(bold=True)
-    ws.cell(row + 1, 1, hotspots if hotspots is not None else statistics.draft_hotspots(figures))
-    ws.cell(row + 1, 1).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=6)
-    ws.row_dimensions[row + 1].height = 90
-    ws.cell(row + 3, 1, "整改措施").font = Font(bold=True)
-    ws.cell(row + 4, 1, measures or "")
-    ws.cell(row + 4, 1).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells(start_row=row + 4, start_column=1, end_row=row + 4, end_column=6)
-    ws.row_dimensions[row + 4].height = 60
-    if categories:
-        chart = BarChart()
-        chart.title, chart.y_axis.title = "投诉按商品服务大类", "件数"
-        chart.add_data(Reference(ws, min_col=2, min_row=cat_start, max_row=cat_start + categories), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=cat_start + 1, max_row=cat_start + categories))
-        chart.width, chart.height = 18, 9
-        ws.add_chart(chart, "H5")
-    line = LineChart()
-    line.title, line.y_axis.title = "月度登记与解决", "件数"
-    line.add_data(Reference(ws, min_col=2, max_col=3, min_row=trend_start, max_row=trend_start + len(trend)),
-                  titles_from_data=True)
-    line.set_categories(Reference(ws, min_col=1, min_row=trend_start + 1, max_row=trend_start + len(trend)))
-    line.width, line.height = 18, 9
-    ws.add_chart(line, "H25")
-
-    ledger = wb.create_sheet("台账")
-    ledger.append([c.header for c in COLUMNS])
-    for values, _estimated in exchange.ledger_rows(period.start, period.end, masked=masked):
-        ledger.append(values)
-        for cell in ledger[ledger.max_row]:
-            exchange.as_text(cell)
-    ledger.freeze_panes = "B2"
-    for index, column in enumerate(COLUMNS, 1):
-        ledger.column_dimensions[ledger.cell(1, index).column_letter].width = column.width
-    with atomic_write(Path(dest)) as tmp:
+    with atomic_write(Path(dest)) as tmp, exchange.closing_streams(Workbook(write_only=True)) as wb:
+        ws = wb.create_sheet("统计报表")
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.column_dimensions["A"].width = 28
+        for letter in "BCDEF":
+            ws.column_dimensions[letter].width = 16
+        grid = _Grid(ws)
+        grid.cell(1, 1, f"{profile.name if profile else ''} 投诉统计报表"
+                        f"（{period.label or period.start.isoformat() + '至' + period.end.isoformat()}）"
+                  ).font = Font(bold=True, size=14)
+        grid.cell(2, 1, f"站点编码：{profile.code if profile else ''}　统计期间：{figures['period']['start']} 至 "
+                        f"{figures['period']['end']}　制表：{made_by or ''}　制表时间：{datetime.now():%Y-%m-%d %H:%M}")
+        grid.cell(3, 1, f"审计日志链头：{audit.head()}")
+        ws.freeze_panes = "A5"
+        row = _table(grid, 5, ["指标", "本期", "上期"], [list(r) for r in statistics.headline_rows(figures)], {})
+        cat_start = row
+        row = _table(grid, row, ["商品服务大类", "件数", "占比", "上期占比", "占比变化（百分点）"],
+                     [list(r) for r in statistics.category_rows(figures)], {3: "0.00%", 4: "0.00%", 5: "0.00"})
+        categories = len(figures["by_category"])
+        row = _table(grid, row, ["问题性质", "件数", "占比"],
+                     [[k, v["count"], v["share"]] for k, v in figures["by_nature"].items()], {3: "0.00%"})
+        row = _table(grid, row, ["来源", "件数"], [[k, v] for k, v in figures["received_by_source"].items()], {})
+        row = _table(grid, row, ["被投诉较多的经营者", "件数"],
+                     [[t["name"], t["count"]] for t in figures["top_respondents"]], {})
+        trend = statistics.monthly_trend(period)
+        trend_start = row
+        row = _table(grid, row, ["月份", "登记", "解决"], [list(t) for t in trend], {})
+        for offset, title, text, height in ((0, "热点分析", hotspots if hotspots is not None
+                                             else statistics.draft_hotspots(figures), 90),
+                                            (3, "整改措施", measures or "", 60)):
+            grid.cell(row + offset, 1, title).font = Font(bold=True)
+            grid.cell(row + offset + 1, 1, text).alignment = Alignment(wrap_text=True, vertical="top")
+            grid.merge(row + offset + 1, 1, 6)
+            ws.row_dimensions[row + offset + 1].height = height
+        if categories:
+            chart = BarChart()
+            chart.title, chart.y_axis.title = "投诉按商品服务大类", "件数"
+            chart.add_data(Reference(ws, min_col=2, min_row=cat_start, max_row=cat_start + categories),
+                           titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=1, min_row=cat_start + 1, max_row=cat_start + categories))
+            chart.width, chart.height = 18, 9
+            ws.add_chart(chart, "H5")
+        line = LineChart()
+        line.title, line.y_axis.title = "月度登记与解决", "件数"
+        line.add_data(Reference(ws, min_col=2, max_col=3, min_row=trend_start, max_row=trend_start + len(trend)),
+                      titles_from_data=True)
+        line.set_categories(Reference(ws, min_col=1, min_row=trend_start + 1, max_row=trend_start + len(trend)))
+        line.width, line.height = 18, 9
+        ws.add_chart(line, "H25")
+        grid.write()
+        exchange.write_ledger_sheet(wb, "台账", exchange.ledger_rows(period.start, period.end, masked=masked))
         wb.save(tmp)
     audit.log("report.export", actor=made_by, detail={"期间": figures["period"], "格式": "xlsx", "去标识化": masked})
     return Path(dest)
@@ -201,12 +191,12 @@ def to_pdf(figures: dict, period: Period, dest: Path, *, hotspots: str | None = 
                              f"站点编码：{profile.code if profile else ''}　制表：{made_by or ''}　"
                              f"制表时间：{datetime.now():%Y-%m-%d %H:%M}"), st["body"]),
         Spacer(1, 4 * mm),
-        _grid([["指标", "本期", "上期"], *[list(r) for r in headline_rows(figures)]], [70 * mm, 40 * mm, 40 * mm]),
+        _grid([["指标", "本期", "上期"], *[list(r) for r in statistics.headline_rows(figures)]], [70 * mm, 40 * mm, 40 * mm]),
         Spacer(1, 4 * mm),
         KeepTogether(_bar_chart("投诉按商品服务大类（件）", list(figures["by_category"]),
                                 [v["count"] for v in figures["by_category"].values()])),
         _grid([["商品服务大类", "件数", "占比", "上期占比", "变化（百分点）"],
-               *[[n, str(c), f"{s:.2%}", f"{p:.2%}", f"{d:+.2f}"] for n, c, s, p, d in category_rows(figures)]],
+               *[[n, str(c), f"{s:.2%}", f"{p:.2%}", f"{d:+.2f}"] for n, c, s, p, d in statistics.category_rows(figures)]],
               [70 * mm, 30 * mm, 30 * mm, 30 * mm, 35 * mm]),
         Spacer(1, 4 * mm),
         KeepTogether(_bar_chart("投诉按问题性质（件）", list(figures["by_nature"]),

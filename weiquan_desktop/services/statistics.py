@@ -363,3 +363,36 @@ def staff_evaluation_xlsx(period: Period, dest: object) -> object:
     with atomic_write(Path(dest)) as tmp:
         wb.save(tmp)
     return Path(dest)
+
+
+# --- the report as table rows: the 报表 tab and both exports show the same ----------------------------
+
+HEADLINES = (
+    ("受理投诉件数", "complaints_accepted"), ("解决件数", "resolved"), ("投诉解决率", "resolution_rate"),
+    ("为消费者挽回经济损失（元）", "recovered_amount"), ("加倍赔偿件数", "punitive_cases"),
+    ("加倍赔偿金额（元）", "punitive_amount"), ("接待咨询人次", None), ("不予受理", "complaints_rejected"),
+    ("待受理", "complaints_pending"), ("群体性投诉", "group_cases"), ("未按时作出受理决定", "overdue_decisions"),
+)
+
+
+def _headline(figures: dict, key: str | None) -> object:
+    if key is None:
+        return figures["received"]["咨询"]
+    return figures[key]
+
+
+def _fmt(value: object, key: str | None) -> str:
+    if key == "resolution_rate":
+        return "—" if value is None else f"{value:.2%}"
+    return str(value)
+
+
+def headline_rows(figures: dict) -> list[tuple[str, str, str]]:
+    previous = figures["previous"]
+    return [(label, _fmt(_headline(figures, key), key), _fmt(_headline(previous, key), key)) for label, key in HEADLINES]
+
+
+def category_rows(figures: dict) -> list[tuple[str, int, float, float, float]]:
+    previous = figures["previous"]["by_category"]
+    return [(name, v["count"], v["share"], previous.get(name, {}).get("share", 0.0), figures["share_change"][name])
+            for name, v in figures["by_category"].items()]

@@ -7,9 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from weiquan_desktop import APP_NAME, APP_TITLE, __version__, logsetup
 from weiquan_desktop.assets import FONT_FAMILY, font_file, resource_path
@@ -52,25 +52,28 @@ def setup_fonts(app: QApplication) -> None:
     app.setFont(font)
 
 
-def setup_translations(app: QApplication) -> None:
-    """Qt's own Chinese strings for standard buttons and dialogs (确定/取消/打开)."""
+def setup_translations(app: QApplication) -> bool:
+    """Qt's own Chinese strings for standard buttons and dialogs (确定/取消/打开); False if not found."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name in ("qtbase_zh_CN", "qt_zh_CN"):
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)
-            break
+            app.setProperty("weiquan_qt_translated", True)
+            return True
+    log.warning("Qt's Chinese translations were not found in %s", folder)
+    return False
 
 
-def run(data_root: Path, database_url: str | None = None) -> int:
+def run(data_root: Path, database_url: str | None = None, *, quit_after_start: bool = False) -> int:
+    """Start the GUI. ``quit_after_start`` (``--quit-after-start``) checks an installation: it quits with
+    status 0 as soon as the main window has been painted and the event loop is idle."""
     from weiquan_desktop.models import close_database, open_database
     from weiquan_desktop.services import auth, health, station
     from weiquan_desktop.ui.crash import ExceptionHandler
-    from weiquan_desktop.ui.login import IdleLock, LoginDialog
     from weiquan_desktop.ui.main_window import MainWindow
     from weiquan_desktop.ui.single_instance import SingleInstance
-    from weiquan_desktop.ui.station_form import FirstRunDialog
 
     app = application()
     instance = SingleInstance(data_root)
@@ -99,28 +102,45 @@ def run(data_root: Path, database_url: str | None = None) -> int:
     try:
         user = None
         if not station.is_configured():
+            from weiquan_desktop.ui.station_form import FirstRunDialog
+
             first = FirstRunDialog()
             if first.exec() != QDialog.DialogCode.Accepted:
                 return 0
             user = first.user
         elif auth.accounts_exist():
+            from weiquan_desktop.ui.login import LoginDialog
+
             login = LoginDialog()
             if login.exec() != QDialog.DialogCode.Accepted:
                 return 0
             user = login.user
         window = MainWindow(data_dir, user)
         if user is not None:
+            from weiquan_desktop.ui.login import IdleLock
+
             idle = IdleLock(int(station.setting("idle_lock_minutes") or 15), window)
             idle.timed_out.connect(lambda: window.lock() and idle.timer.start())
             app.installEventFilter(idle)
         instance.activated.connect(window.bring_to_front)
         window.show()
-        window.show_due_panel_if_needed()
+        if quit_after_start:
+            app.processEvents()  # the first frame, and what was queued for just after it
+            QTimer.singleShot(0, lambda: _started(window, app))
+        else:
+            window.show_due_panel_if_needed()
         return app.exec()
     finally:
         close_database()
         health.mark_stopped(data_dir)
         instance.release()
+
+
+def _started(window: QWidget, app: QApplication) -> None:
+    if not app.property("weiquan_qt_translated"):
+        print("警告：未找到 Qt 的中文翻译，标准按钮将显示英文。", file=sys.stderr, flush=True)
+    print(f"{APP_TITLE} 已启动，台账 {window.register_view.model.rowCount():,} 条。", flush=True)
+    app.quit()
 
 
 def offer_recovery(data_dir: DataDir, check: object, database_url: str | None) -> bool:

@@ -20,11 +20,11 @@ AUTO_MINUTES = 30
 class AutoBackup(QObject):
     """Every half hour, and on exit, when something changed since the last backup (the audit head moved)."""
 
-    def __init__(self, data_dir: DataDir, parent: QWidget) -> None:
+    def __init__(self, data_dir: DataDir, parent: QWidget, last_head: str | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
         self.parent_widget = parent
-        self.last_head = audit.head()
+        self.last_head = last_head if last_head is not None else audit.head()
         self.timer = QTimer(self, interval=AUTO_MINUTES * 60_000)
         self.timer.timeout.connect(self.run_in_background)
         self.timer.start()

@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.services import exchange, ledger_import
 from weiquan_desktop.services.ledger_format import HEADERS
 from weiquan_desktop.services.register import RegisterQuery
 from weiquan_desktop.ui.tasks import Task
 from weiquan_desktop.ui.widgets import fill, read_only_table
 
 PREVIEW_ROWS = 200
+# services.exchange and services.ledger_import (openpyxl, about 0.1 s to import) are imported inside the
+# background tasks, so the first export or import of a session does not stall the window either.
 
 
 def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: object | None = None) -> Task | None:
@@ -35,8 +36,12 @@ def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: o
         return None
     if not target.lower().endswith(".xlsx"):
         target += ".xlsx"
-    task = Task(parent, "正在导出台账", lambda progress: exchange.export_ledger(
-        Path(target), selection=selection, progress=progress, actor=user))
+    def export(progress: Callable[[int, int], bool]) -> object:
+        from weiquan_desktop.services import exchange
+
+        return exchange.export_ledger(Path(target), selection=selection, progress=progress, actor=user)
+
+    task = Task(parent, "正在导出台账", export)
     task.finished.connect(lambda result: QMessageBox.information(
         parent, "导出完成", f"已导出 {result.rows:,} 条记录到\n{result.path}\n（个人信息已去标识化）"
         + (f"\n其中 {result.estimated} 条记录的期限为估算。" if result.estimated else "")))
@@ -93,6 +98,8 @@ class ImportPreview(QDialog):
         target, _ = QFileDialog.getSaveFileName(self, "保存错误清单", default, "Excel 工作簿 (*.xlsx)")
         if target:
             try:
+                from weiquan_desktop.services import ledger_import
+
                 ledger_import.write_issues(self.errors, Path(target))
             except UserError as exc:
                 QMessageBox.warning(self, "无法保存", str(exc))
@@ -118,13 +125,24 @@ def import_ledger(parent: QWidget, on_imported: Callable[[], None]) -> Task | No
         preview = ImportPreview(path, parsed, errors, warnings, parent)
         if preview.exec() != QDialog.DialogCode.Accepted:
             return
-        writing = Task(parent, "正在导入台账", lambda _progress: ledger_import.apply(parsed, source_name=path.name))
+
+        def write(_progress: object) -> object:
+            from weiquan_desktop.services import ledger_import
+
+            return ledger_import.apply(parsed, source_name=path.name)
+
+        writing = Task(parent, "正在导入台账", write)
         writing.finished.connect(lambda created: (
             QMessageBox.information(parent, "导入完成", f"已导入 {created:,} 条记录。"), on_imported()))
         writing.failed.connect(lambda message: QMessageBox.warning(parent, "导入失败", f"{message}\n未导入任何记录。"))
         reading.next_task = writing.start()  # kept alive with the first task while it runs
 
-    reading = Task(parent, "正在检查台账", lambda _progress: ledger_import.read(path))
+    def read(_progress: object) -> object:
+        from weiquan_desktop.services import ledger_import
+
+        return ledger_import.read(path)
+
+    reading = Task(parent, "正在检查台账", read)
     reading.finished.connect(checked)
     reading.failed.connect(lambda message: QMessageBox.warning(parent, "无法导入", message))
     return reading.start()

@@ -1,33 +1,42 @@
-"""The main window: tabs 台账, 报表, 活动, 站点设置; menus; a status bar with what needs attention."""
+"""The main window: tabs 台账, 跟进, 报表, 活动, 站点设置; menus; a status bar with what needs attention.
+
+Start-up shows the register as soon as it can: the other tabs are built when first opened (or first used by
+code), their modules imported then, and the status bar's due counts and the automatic backup's timer start
+just after the first paint.
+"""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from weiquan_desktop import APP_TITLE, __version__, pdf
+from weiquan_desktop import APP_TITLE, __version__
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.schema import Staff
 from weiquan_desktop.paths import DataDir
-from weiquan_desktop.services import auth, health, register, station
-from weiquan_desktop.ui import backup_ui, ledger_dialogs
-from weiquan_desktop.ui.case_detail import CaseDetailDialog
-from weiquan_desktop.ui.due_panel import DuePanel
-from weiquan_desktop.ui.followup import FollowUpPage
+from weiquan_desktop.services import audit, auth, register, station
 from weiquan_desktop.ui.forms import child, load_form
-from weiquan_desktop.ui.intake_dialog import IntakeDialog
-from weiquan_desktop.ui.login import LoginDialog, PasswordDialog
-from weiquan_desktop.ui.mediation_dialog import LawDialog
-from weiquan_desktop.ui.pages import ActivityPage
 from weiquan_desktop.ui.register_view import RegisterView
-from weiquan_desktop.ui.report_page import ReportPage
-from weiquan_desktop.ui.station_form import SettingsPage
 from weiquan_desktop.ui.tasks import Task
+
+if TYPE_CHECKING:
+    from weiquan_desktop.ui.backup_ui import AutoBackup
+    from weiquan_desktop.ui.case_detail import CaseDetailDialog
+    from weiquan_desktop.ui.due_panel import DuePanel
+    from weiquan_desktop.ui.followup import FollowUpPage
+    from weiquan_desktop.ui.intake_dialog import IntakeDialog
+    from weiquan_desktop.ui.pages import ActivityPage
+    from weiquan_desktop.ui.report_page import ReportPage
+    from weiquan_desktop.ui.station_form import SettingsPage
+
+FIRST_ROWS = 500  # the register's first screenful at start-up; the rest follows after the first paint
 
 
 class MainWindow(QMainWindow):
@@ -37,16 +46,14 @@ class MainWindow(QMainWindow):
         self.user = user
         load_form("main_window.ui", self)
         self.tabs = child(self, QTabWidget, "tabs")
-        self.register_view = RegisterView()
-        self.report_page = ReportPage()
-        self.activities = ActivityPage(actor=user)
-        self.settings = SettingsPage(user=user)
-        for name, page in (("registerTab", self.register_view), ("reportTab", self.report_page),
-                           ("activityTab", self.activities), ("settingsTab", self.settings)):
-            child(self, QWidget, name).layout().addWidget(page)
-        self.followup = FollowUpPage()
-        self.tabs.insertTab(1, self.followup, "跟进")
-        self.followup.open_record.connect(self.open_record)
+        self.register_view = RegisterView(first_rows=FIRST_ROWS)
+        child(self, QWidget, "registerTab").layout().addWidget(self.register_view)
+        self._pages: dict[str, QWidget] = {}
+        self._factories: dict[str, Callable[[], QWidget]] = {
+            "followupTab": self._make_followup, "reportTab": self._make_report,
+            "activityTab": self._make_activities, "settingsTab": self._make_settings,
+        }
+        self.tabs.currentChanged.connect(lambda index: self._page(self.tabs.widget(index).objectName()))
         self.station_label = QLabel()
         self.attention_label = QLabel()
         self.statusBar().addWidget(self.station_label, 1)
@@ -56,30 +63,107 @@ class MainWindow(QMainWindow):
             "actionRefresh": self.refresh, "actionCheck": self.run_check, "actionTestPage": self.test_page,
             "actionAbout": self.about, "actionNewRecord": self.new_record, "actionDuePanel": self.show_due_panel,
             "actionExportLedger": self.export_ledger, "actionImportLedger": self.import_ledger,
-            "actionLaws": lambda: LawDialog(self).show(), "actionImportTransfers": self.import_transfers,
+            "actionLaws": self.show_laws, "actionImportTransfers": self.import_transfers,
             "actionPassword": self.change_password, "actionLock": self.lock, "actionAudit": self.show_audit,
-            "actionBackup": lambda: backup_ui.backup_to_usb(self, self.data_dir, self._actor_name()),
-            "actionRestore": self.restore,
+            "actionBackup": self.backup_to_usb, "actionRestore": self.restore,
         }
         for name, slot in actions.items():
             child(self, QAction, name).triggered.connect(slot)
-        self.settings.save_button.clicked.connect(self.refresh_status)
         self.register_view.new_record.connect(self.new_record)
         self.register_view.open_record.connect(self.open_record)
-        self.auto_backup = backup_ui.AutoBackup(data_dir, self)
+        self._backup_head = audit.head()  # what the automatic backup compares against
+        self._auto_backup: AutoBackup | None = None
+        self.refresh_title()
+        QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
         self.refresh_status()
+        _ = self.auto_backup  # starts its half-hourly timer
+
+    # --- pages built on first use ---------------------------------------------------------------------
+
+    def _page(self, name: str) -> QWidget | None:
+        if name not in self._factories:
+            return None
+        page = self._pages.get(name)
+        if page is None:
+            page = self._pages[name] = self._factories[name]()
+            child(self, QWidget, name).layout().addWidget(page)
+        return page
+
+    def _make_followup(self) -> QWidget:
+        from weiquan_desktop.ui.followup import FollowUpPage
+
+        page = FollowUpPage()
+        page.open_record.connect(self.open_record)
+        return page
+
+    def _make_report(self) -> QWidget:
+        from weiquan_desktop.ui.report_page import ReportPage
+
+        return ReportPage()
+
+    def _make_activities(self) -> QWidget:
+        from weiquan_desktop.ui.pages import ActivityPage
+
+        return ActivityPage(actor=self.user)
+
+    def _make_settings(self) -> QWidget:
+        from weiquan_desktop.ui.station_form import SettingsPage
+
+        page = SettingsPage(user=self.user)
+        page.save_button.clicked.connect(self.refresh_status)
+        return page
+
+    @property
+    def followup(self) -> FollowUpPage:
+        return self._page("followupTab")
+
+    @property
+    def report_page(self) -> ReportPage:
+        return self._page("reportTab")
+
+    @property
+    def activities(self) -> ActivityPage:
+        return self._page("activityTab")
+
+    @property
+    def settings(self) -> SettingsPage:
+        return self._page("settingsTab")
+
+    @property
+    def auto_backup(self) -> AutoBackup:
+        if self._auto_backup is None:
+            from weiquan_desktop.ui.backup_ui import AutoBackup
+
+            self._auto_backup = AutoBackup(self.data_dir, self, last_head=self._backup_head)
+        return self._auto_backup
 
     def _actor_name(self) -> str | None:
         return self.user.name if self.user else None
 
     def restore(self) -> None:
+        from weiquan_desktop.ui import backup_ui
+
         if not auth.can(self.user, "manage_staff"):
             QMessageBox.warning(self, "从备份恢复", "只有站长、副站长可以从备份恢复数据。")
             return
         if backup_ui.restore_from_backup(self, self.data_dir, actor=self._actor_name()):
             self.refresh()
 
+    def backup_to_usb(self) -> Task | None:
+        from weiquan_desktop.ui import backup_ui
+
+        return backup_ui.backup_to_usb(self, self.data_dir, self._actor_name())
+
+    def show_laws(self) -> None:
+        from weiquan_desktop.ui.mediation_dialog import LawDialog
+
+        LawDialog(self).show()
+
     def new_record(self) -> IntakeDialog:
+        from weiquan_desktop.ui.intake_dialog import IntakeDialog
+
         dialog = IntakeDialog(actor=self.user, parent=self)
         dialog.setModal(True)
         dialog.saved.connect(lambda _id: self.refresh_records())
@@ -88,6 +172,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_record(self, record_id: int) -> CaseDetailDialog:
+        from weiquan_desktop.ui.case_detail import CaseDetailDialog
+
         dialog = CaseDetailDialog(record_id, self.user, parent=self)
         dialog.changed.connect(lambda _id: self.refresh_records())
         dialog.show()
@@ -102,6 +188,8 @@ class MainWindow(QMainWindow):
         AuditDialog(self).show()
 
     def change_password(self) -> None:
+        from weiquan_desktop.ui.login import PasswordDialog
+
         if self.user is None:
             QMessageBox.information(self, "修改密码", "本站尚未设置工作人员账号。")
             return
@@ -110,6 +198,8 @@ class MainWindow(QMainWindow):
 
     def lock(self) -> bool:
         """The idle lock (or Ctrl+L): the same user's password opens the desk again; cancel quits."""
+        from weiquan_desktop.ui.login import LoginDialog
+
         if self.user is None:
             return True
         dialog = LoginDialog(self, locked_user=self.user)
@@ -119,20 +209,28 @@ class MainWindow(QMainWindow):
         return False
 
     def show_due_panel_if_needed(self) -> None:
+        from weiquan_desktop.ui.due_panel import DuePanel
+
         if DuePanel.worth_showing():
             self.show_due_panel()
 
     def show_due_panel(self) -> DuePanel:
+        from weiquan_desktop.ui.due_panel import DuePanel
+
         panel = DuePanel(self)
         panel.open_record.connect(self.open_record)
         panel.show()
         return panel
 
     def export_ledger(self) -> Task | None:
+        from weiquan_desktop.ui import ledger_dialogs
+
         model = self.register_view.model
         return ledger_dialogs.export_ledger(self, copy.deepcopy(model.query), model.rowCount(), self.user)
 
     def import_ledger(self) -> None:
+        from weiquan_desktop.ui import ledger_dialogs
+
         ledger_dialogs.import_ledger(self, self.refresh)
 
     def import_transfers(self) -> None:
@@ -152,23 +250,27 @@ class MainWindow(QMainWindow):
 
     def refresh_records(self) -> None:
         self.register_view.apply_filters()
-        self.followup.reload()
+        if "followupTab" in self._pages:
+            self.followup.reload()
         self.refresh_status()
 
     def refresh(self) -> None:
+        """F5, and after an import or a restore: every page built so far reads the database again."""
+        self.register_view.reload_handlers()
         self.register_view.apply_filters()
-        self.followup.reload()
-        self.report_page.reload_snapshots()
-        self.activities.reload()
-        self.settings.reload()
+        for name, page in self._pages.items():
+            getattr(page, "reload_snapshots" if name == "reportTab" else "reload")()
         self.refresh_status()
 
-    def refresh_status(self) -> None:
+    def refresh_title(self) -> None:
         profile = station.load_profile()
         name = profile.name if profile else "（尚未填写站点信息）"
         self.setWindowTitle(f"{name} - {APP_TITLE}")
         who = f"　当前用户：{self.user.name}（{self.user.role}）" if self.user else ""
         self.station_label.setText(f"{name}　数据文件夹：{self.data_dir.root}{who}")
+
+    def refresh_status(self) -> None:
+        self.refresh_title()
         due = register.due_summary()
         overdue = f"<span style='color:#b3261e'>已逾期 {due.overdue} 件</span>　" if due.overdue else ""
         self.attention_label.setText(f"{overdue}今日到期 {due.today} 件　明日到期 {due.tomorrow} 件　"
@@ -183,6 +285,8 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.data_dir.root)))
 
     def run_check(self) -> None:
+        from weiquan_desktop.services import health
+
         report = health.check(self.data_dir)
         text = "\n".join(report.lines)
         if report.ok:
@@ -195,6 +299,8 @@ class MainWindow(QMainWindow):
         target, _ = QFileDialog.getSaveFileName(self, "保存打印测试页", default, "PDF 文件 (*.pdf)")
         if not target:
             return
+        from weiquan_desktop import pdf
+
         try:
             pdf.test_page(Path(target), station.load_profile().name if station.is_configured() else None)
         except UserError as exc:

@@ -48,19 +48,46 @@ class RegisterModel(QAbstractTableModel):
 
     counted = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, first_rows: int | None = None) -> None:
         super().__init__(parent)
         self.query = RegisterQuery()
         self._ids: list[int] = []
         self._pages: dict[int, list[RegisterRow]] = {}
         self.today = date.today()
+        self._first_rows = first_rows
+        self._generation = 0  # a refresh makes any pending completion stale
 
     def refresh(self) -> None:
+        self._generation += 1
+        limit, self._first_rows = self._first_rows, None
         self.beginResetModel()
         self.today = date.today()
-        self._ids = register.ordered_ids(self.query)
+        self._ids = register.ordered_ids(self.query, limit)
         self._pages.clear()
         self.endResetModel()
+        if limit is not None and len(self._ids) == limit:
+            # the first screen now, the rest once the window has been painted
+            generation = self._generation
+            QTimer.singleShot(0, lambda: self._complete(generation))
+            return
+        self.counted.emit(len(self._ids))
+
+    def _complete(self, generation: int) -> None:
+        if generation != self._generation:
+            return
+        ids = register.ordered_ids(self.query)
+        shown = len(self._ids)
+        if len(ids) == shown and ids == self._ids:
+            pass
+        elif ids[:shown] == self._ids:
+            self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+        else:  # something changed in between: show the new list as it is
+            self.beginResetModel()
+            self._ids = ids
+            self._pages.clear()
+            self.endResetModel()
         self.counted.emit(len(self._ids))
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
@@ -129,7 +156,9 @@ class RegisterView(QWidget):
     open_record = Signal(int)
     new_record = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, first_rows: int | None = None) -> None:
+        """``first_rows``: the first query shows only that many rows and reads the rest just after
+        (the main window at start-up, so it is painted without waiting for 200,000 ids)."""
         super().__init__(parent)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -161,9 +190,12 @@ class RegisterView(QWidget):
         layout.addLayout(filters)
         self.reload_handlers()
 
-        self.model = RegisterModel(self)
+        self.model = RegisterModel(self, first_rows=first_rows)
+        self.model.counted.connect(lambda n: self.count_label.setText(f"共 {n:,} 条"))
         self.table = QTableView()
         self.table.setModel(self.model)
+        # indicator first: enabling sorting then runs the first query once, newest first
+        self.table.horizontalHeader().setSortIndicator(COLUMN_INDEX["received_at"], Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
@@ -187,8 +219,6 @@ class RegisterView(QWidget):
         self.clear_button.clicked.connect(self.clear_filters)
         # activated: Enter on the selected row, or a double click (keyboard first)
         self.table.activated.connect(lambda index: self.open_record.emit(self.model.record_id(index.row())))
-        self.model.counted.connect(lambda n: self.count_label.setText(f"共 {n:,} 条"))
-        self.table.horizontalHeader().setSortIndicator(COLUMN_INDEX["received_at"], Qt.SortOrder.DescendingOrder)
         for column, width in enumerate((150, 50, 70, 130, 80, 180, 130, 90, 70, 170)):
             self.table.setColumnWidth(column, width)
 

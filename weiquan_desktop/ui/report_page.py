@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.services import report_export, statistics
+from weiquan_desktop.services import statistics
 from weiquan_desktop.services.statistics import Period
 from weiquan_desktop.ui.tasks import Task
 from weiquan_desktop.ui.widgets import fill, read_only_table
@@ -138,23 +138,42 @@ class ReportPage(QWidget):
         except UserError as exc:
             QMessageBox.warning(self, "报表", str(exc))
             return
-        self.show_figures(period, statistics.report(period), statistics.draft_hotspots(statistics.report(period)), "")
+        def compute(_progress: object) -> tuple[dict, str, list]:
+            figures = statistics.report(period)
+            return figures, statistics.draft_hotspots(figures), statistics.monthly_trend(period)
+
+        # a year on 200,000 records takes most of a second: off the GUI thread
+        self.make.setEnabled(False)
+        self.task = Task(self, "正在生成报表", compute)
+        self.task.finished.connect(lambda result: self._generated(period, *result))
+        self.task.failed.connect(self._generate_failed)
+        self.task.start()
+
+    def _generated(self, period: Period, figures: dict, hotspots: str, trend: list) -> None:
+        self.make.setEnabled(True)
+        self.show_figures(period, figures, hotspots, "", trend)
         self.viewing_snapshot = False
         self.status.setText("")
 
-    def show_figures(self, period: Period, figures: dict, hotspots: str, measures: str) -> None:
+    def _generate_failed(self, message: str) -> None:
+        self.make.setEnabled(True)
+        QMessageBox.warning(self, "报表", message)
+
+    def show_figures(self, period: Period, figures: dict, hotspots: str, measures: str,
+                     trend: list | None = None) -> None:
+        """``trend``: the monthly counts for the chart, read now when not given."""
         self.period, self.figures = period, figures
         self.title.setText(f"<b>{period.label}</b>　{figures['period']['start']} 至 {figures['period']['end']}")
-        fill(self.headlines, [list(r) for r in report_export.headline_rows(figures)], right_aligned_from=1)
+        fill(self.headlines, [list(r) for r in statistics.headline_rows(figures)], right_aligned_from=1)
         fill(self.categories, [[n, str(c), f"{s:.2%}", f"{p:.2%}", f"{d:+.2f}"]
-                                for n, c, s, p, d in report_export.category_rows(figures)], right_aligned_from=1)
+                                for n, c, s, p, d in statistics.category_rows(figures)], right_aligned_from=1)
         self.hotspots.setPlainText(hotspots)
         self.measures.setPlainText(measures)
-        self._charts(period, figures)
+        self._charts(figures, trend if trend is not None else statistics.monthly_trend(period))
         for button in (self.save_snapshot, self.export_xlsx, self.export_pdf):
             button.setEnabled(True)
 
-    def _charts(self, period: Period, figures: dict) -> None:
+    def _charts(self, figures: dict, trend: list) -> None:
         chart = QChart()
         chart.setTitle("投诉按商品服务大类")
         bars = QBarSet("件数")
@@ -174,7 +193,6 @@ class ReportPage(QWidget):
         series.attachAxis(values)
         chart.legend().setVisible(False)
         self.category_chart.setChart(chart)
-        trend = statistics.monthly_trend(period)
         line_chart = QChart()
         line_chart.setTitle("月度登记与解决")
         months = QBarCategoryAxis()
@@ -238,9 +256,15 @@ class ReportPage(QWidget):
             return None
         figures, period = self.figures, self.period
         hotspots, measures = self.hotspots.toPlainText(), self.measures.toPlainText()
-        maker = report_export.to_xlsx if kind == "xlsx" else report_export.to_pdf
-        task = Task(self, "正在导出报表", lambda _progress: maker(figures, period, Path(target), hotspots=hotspots,
-                                                              measures=measures))
+
+        def export(_progress: object) -> Path:
+            # openpyxl and ReportLab load here, off the GUI thread
+            from weiquan_desktop.services import report_export
+
+            maker = report_export.to_xlsx if kind == "xlsx" else report_export.to_pdf
+            return maker(figures, period, Path(target), hotspots=hotspots, measures=measures)
+
+        task = Task(self, "正在导出报表", export)
         task.finished.connect(lambda path: self.status.setText(f"已导出 {path}"))
         task.failed.connect(lambda message: QMessageBox.warning(self, "导出未完成", message))
         return task.start()
