@@ -156,10 +156,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from weiquan_desktop import worker
     from weiquan_desktop.services import health
 
     data_dir = _open(args)
     report = health.check(data_dir)
+    failure = worker.probe(data_dir.root, args.database)  # exports and imports run in such a process
+    if failure is None:
+        report.good("后台工作进程可以启动（导出、导入在其中进行）")
+    else:
+        report.bad(f"后台工作进程无法启动：{failure}；导出和导入将不能使用，请检查安全软件是否拦截了本程序")
     for line in report.lines:
         print(line)
     if not report.ok:

@@ -34,6 +34,14 @@ def sqlite_database(path: Path) -> SqliteDatabase:
 _current: DataDir | None = None
 
 
+_current_url: str | None = None
+
+
+def current_database_url() -> str | None:
+    """The ``--database`` URL of the open database (None: the SQLite file in the data folder)."""
+    return _current_url
+
+
 def current_data_dir() -> DataDir:
     """The data folder of the open database (attachments, backups and logs live there)."""
     if _current is None:
@@ -73,10 +81,11 @@ def postgres_database(url: str) -> PostgresqlDatabase:
 
 def open_database(data_dir: DataDir, url: str | None = None, *, migrate: bool = True) -> Database:
     """Open (creating or migrating as needed) the station database and bind the models to it."""
-    global _current
+    global _current, _current_url
     from weiquan_desktop.models import migrations
 
     data_dir.ensure()
+    _current_url = url
     if url and url.startswith(("postgresql://", "postgres://")):
         return _open_postgres(data_dir, url, migrate)
     if url and not url.startswith("sqlite"):

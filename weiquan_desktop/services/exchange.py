@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,21 +23,20 @@ from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.models.schema import Record, Referral, Staff
 from weiquan_desktop.privacy import mask_address, mask_id, mask_name, mask_phone
 from weiquan_desktop.services import audit, auth, deadlines, station
-from weiquan_desktop.services.ledger_format import COLUMNS, FORMULA_STARTS, HEADERS, NOTES_SHEET, SHEET
+from weiquan_desktop.services.ledger_format import (
+    COLUMNS,
+    FORMULA_STARTS,
+    HEADERS,
+    NOTES_SHEET,
+    SHEET,
+    ExportResult,
+)
 from weiquan_desktop.services.register import RegisterQuery
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
 MONEY_FORMAT = "#,##0.00"
 # dates and times need no styled cell: openpyxl gives date and datetime values a date format of their own
-
-
-@dataclass
-class ExportResult:
-    path: Path
-    rows: int
-    masked: bool
-    estimated: int  # rows with a deadline counted on Monday-Friday only
 
 
 class Cancelled(UserError):

@@ -3,6 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+# What the exporter and the importer hand back. They live here, with no openpyxl, because they cross from a
+# worker process to the window (ui/tasks.py ProcessTask) and unpickling them imports their module.
+
+@dataclass
+class ExportResult:
+    path: Path
+    rows: int
+    masked: bool
+    estimated: int  # rows with a deadline counted on Monday-Friday only
+
+
+@dataclass
+class Issue:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行" + (f"“{self.column}”列" if self.column else "")
+        return f"{where}：{self.message}"
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict[str, object]
 
 
 @dataclass(frozen=True)

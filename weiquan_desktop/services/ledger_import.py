@@ -23,7 +23,7 @@ from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Business, Record, RecordEvent, Referral, Staff
 from weiquan_desktop.services import audit, deadlines, numbering, station
-from weiquan_desktop.services.ledger_format import COLUMNS, INDEX, SHEET
+from weiquan_desktop.services.ledger_format import COLUMNS, INDEX, SHEET, Issue, ParsedRow
 from weiquan_desktop.text import initials, search_text
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -33,17 +33,6 @@ MAX_ROWS = 500_000
 REQUIRED_HEADERS = ("类型", "来源", "登记时间", "办理状态")
 DATETIME_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 CASE_NO_RE = re.compile(r"^(?P<code>[A-Za-z0-9]+)-(?P<year>\d{4})-(?P<seq>\d{5})$")
-
-
-@dataclass
-class Issue:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"第 {self.row} 行" + (f"“{self.column}”列" if self.column else "")
-        return f"{where}：{self.message}"
 
 
 @dataclass
@@ -115,12 +104,6 @@ def parse_datetime(value: object) -> datetime | None:
         raise ValueError
     y, mo, d, h, mi, s = (int(g) if g else 0 for g in match.groups())
     return datetime(y, mo, d, h, mi, s)
-
-
-@dataclass
-class ParsedRow:
-    row: int
-    values: dict[str, object]
 
 
 def _parse_cell(header: str, cell: object, row: int, issues: list[Issue]) -> object:

@@ -125,7 +125,6 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
         instance.activated.connect(window.bring_to_front)
         window.show()
         if quit_after_start:
-            app.processEvents()  # the first frame, and what was queued for just after it
             QTimer.singleShot(0, lambda: _started(window, app))
         else:
             window.show_due_panel_if_needed()
@@ -137,6 +136,9 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
 
 
 def _started(window: QWidget, app: QApplication) -> None:
+    if not window.started:  # not painted yet, or the register's other rows still to read
+        QTimer.singleShot(5, lambda: _started(window, app))
+        return
     if not app.property("weiquan_qt_translated"):
         print("警告：未找到 Qt 的中文翻译，标准按钮将显示英文。", file=sys.stderr, flush=True)
     print(f"{APP_TITLE} 已启动，台账 {window.register_view.model.rowCount():,} 条。", flush=True)

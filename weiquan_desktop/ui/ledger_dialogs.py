@@ -21,12 +21,11 @@ from PySide6.QtWidgets import (
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.services.ledger_format import HEADERS
 from weiquan_desktop.services.register import RegisterQuery
-from weiquan_desktop.ui.tasks import Task
+from weiquan_desktop.ui.tasks import ProcessTask, Task
 from weiquan_desktop.ui.widgets import fill, read_only_table
 
 PREVIEW_ROWS = 200
-# services.exchange and services.ledger_import (openpyxl, about 0.1 s to import) are imported inside the
-# background tasks, so the first export or import of a session does not stall the window either.
+# Export, check and import run in a worker process (ui/tasks.py ProcessTask): openpyxl is pure Python.
 
 
 def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: object | None = None) -> Task | None:
@@ -36,12 +35,8 @@ def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: o
         return None
     if not target.lower().endswith(".xlsx"):
         target += ".xlsx"
-    def export(progress: Callable[[int, int], bool]) -> object:
-        from weiquan_desktop.services import exchange
-
-        return exchange.export_ledger(Path(target), selection=selection, progress=progress, actor=user)
-
-    task = Task(parent, "正在导出台账", export)
+    task = ProcessTask(parent, "正在导出台账", "weiquan_desktop.services.exchange:export_ledger", dest=Path(target),
+                       selection=selection, actor_id=getattr(user, "id", None))
     task.finished.connect(lambda result: QMessageBox.information(
         parent, "导出完成", f"已导出 {result.rows:,} 条记录到\n{result.path}\n（个人信息已去标识化）"
         + (f"\n其中 {result.estimated} 条记录的期限为估算。" if result.estimated else "")))
@@ -126,23 +121,14 @@ def import_ledger(parent: QWidget, on_imported: Callable[[], None]) -> Task | No
         if preview.exec() != QDialog.DialogCode.Accepted:
             return
 
-        def write(_progress: object) -> object:
-            from weiquan_desktop.services import ledger_import
-
-            return ledger_import.apply(parsed, source_name=path.name)
-
-        writing = Task(parent, "正在导入台账", write)
+        writing = ProcessTask(parent, "正在导入台账", "weiquan_desktop.services.ledger_import:apply", parsed=parsed,
+                              source_name=path.name)
         writing.finished.connect(lambda created: (
             QMessageBox.information(parent, "导入完成", f"已导入 {created:,} 条记录。"), on_imported()))
         writing.failed.connect(lambda message: QMessageBox.warning(parent, "导入失败", f"{message}\n未导入任何记录。"))
         reading.next_task = writing.start()  # kept alive with the first task while it runs
 
-    def read(_progress: object) -> object:
-        from weiquan_desktop.services import ledger_import
-
-        return ledger_import.read(path)
-
-    reading = Task(parent, "正在检查台账", read)
+    reading = ProcessTask(parent, "正在检查台账", "weiquan_desktop.services.ledger_import:read", path=path)
     reading.finished.connect(checked)
     reading.failed.connect(lambda message: QMessageBox.warning(parent, "无法导入", message))
     return reading.start()

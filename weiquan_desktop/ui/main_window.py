@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
+from PySide6.QtCore import QEvent, QObject, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from weiquan_desktop import APP_TITLE, __version__
@@ -74,11 +74,27 @@ class MainWindow(QMainWindow):
         self._backup_head = audit.head()  # what the automatic backup compares against
         self._auto_backup: AutoBackup | None = None
         self.refresh_title()
-        QTimer.singleShot(0, self._after_first_paint)
+        self._painted = False
+        self.started = False  # painted once, and what waited for that has run
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._painted:
+            self.windowHandle().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # the window's first expose paints it; what is queued from here runs after that first frame
+        if watched is self.windowHandle() and event.type() == QEvent.Type.Expose and not self._painted:
+            self._painted = True
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._after_first_paint)
+        return super().eventFilter(watched, event)
 
     def _after_first_paint(self) -> None:
+        self.register_view.model.load_rest()
         self.refresh_status()
         _ = self.auto_backup  # starts its half-hourly timer
+        self.started = True
 
     # --- pages built on first use ---------------------------------------------------------------------
 

@@ -55,26 +55,24 @@ class RegisterModel(QAbstractTableModel):
         self._pages: dict[int, list[RegisterRow]] = {}
         self.today = date.today()
         self._first_rows = first_rows
-        self._generation = 0  # a refresh makes any pending completion stale
+        self._rest_pending = False
 
     def refresh(self) -> None:
-        self._generation += 1
         limit, self._first_rows = self._first_rows, None
         self.beginResetModel()
         self.today = date.today()
         self._ids = register.ordered_ids(self.query, limit)
         self._pages.clear()
         self.endResetModel()
-        if limit is not None and len(self._ids) == limit:
-            # the first screen now, the rest once the window has been painted
-            generation = self._generation
-            QTimer.singleShot(0, lambda: self._complete(generation))
-            return
-        self.counted.emit(len(self._ids))
+        self._rest_pending = limit is not None and len(self._ids) == limit
+        if not self._rest_pending:
+            self.counted.emit(len(self._ids))
 
-    def _complete(self, generation: int) -> None:
-        if generation != self._generation:
-            return
+    def load_rest(self) -> None:
+        """After a first load of only ``first_rows``: the other ids, appended below the rows shown."""
+        if not self._rest_pending:
+            return  # everything is there, or a later query replaced the first screen
+        self._rest_pending = False
         ids = register.ordered_ids(self.query)
         shown = len(self._ids)
         if len(ids) == shown and ids == self._ids:
@@ -157,8 +155,8 @@ class RegisterView(QWidget):
     new_record = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, first_rows: int | None = None) -> None:
-        """``first_rows``: the first query shows only that many rows and reads the rest just after
-        (the main window at start-up, so it is painted without waiting for 200,000 ids)."""
+        """``first_rows``: the first query shows only that many rows; ``model.load_rest()`` reads the others
+        (the main window calls it after its first paint, which so does not wait for 200,000 ids)."""
         super().__init__(parent)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import statistics
 from weiquan_desktop.services.statistics import Period
-from weiquan_desktop.ui.tasks import Task
+from weiquan_desktop.ui.tasks import ProcessTask, Task
 from weiquan_desktop.ui.widgets import fill, read_only_table
 
 KINDS = ("季度", "半年", "全年", "自定义")
@@ -257,14 +257,9 @@ class ReportPage(QWidget):
         figures, period = self.figures, self.period
         hotspots, measures = self.hotspots.toPlainText(), self.measures.toPlainText()
 
-        def export(_progress: object) -> Path:
-            # openpyxl and ReportLab load here, off the GUI thread
-            from weiquan_desktop.services import report_export
-
-            maker = report_export.to_xlsx if kind == "xlsx" else report_export.to_pdf
-            return maker(figures, period, Path(target), hotspots=hotspots, measures=measures)
-
-        task = Task(self, "正在导出报表", export)
+        # openpyxl and ReportLab are pure Python: a worker process, so the window stays responsive
+        task = ProcessTask(self, "正在导出报表", f"weiquan_desktop.services.report_export:to_{kind}", figures=figures,
+                           period=period, dest=Path(target), hotspots=hotspots, measures=measures)
         task.finished.connect(lambda path: self.status.setText(f"已导出 {path}"))
         task.failed.connect(lambda message: QMessageBox.warning(self, "导出未完成", message))
         return task.start()

@@ -1,7 +1,11 @@
-"""Long work (exports, imports) off the GUI thread, with a progress dialog and a cancel button.
+"""Long work off the GUI thread, with a progress dialog and a cancel button.
 
-The service function receives a ``progress(done, total) -> bool`` callback; returning False asks it to stop.
-Peewee gives each thread its own SQLite connection, and WAL lets the GUI keep reading meanwhile.
+``Task`` runs a function on the thread pool: for work that waits on SQLite, zlib or the disk (reports,
+backups), which release the interpreter lock. ``ProcessTask`` runs a service function in a child process
+(weiquan_desktop/worker.py): for pure-Python work such as openpyxl and ReportLab, which would hold the lock
+and stall every repaint of the window. The service function receives a ``progress(done, total) -> bool``
+callback; returning False asks it to stop. Peewee gives each thread its own connection, a process has its
+own too, and WAL lets the GUI keep reading meanwhile.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from weiquan_desktop.errors import UserError
@@ -68,9 +72,10 @@ class Task(QObject):
         self.signals.progress.connect(self._progress)
         self.signals.done.connect(self._done)
         self.signals.failed.connect(self._failed)
-        self._runnable = _Runnable(fn, self.signals, self.cancelled)
+        self._fn = fn
 
     def start(self) -> Task:
+        self._runnable = _Runnable(self._fn, self.signals, self.cancelled)
         QThreadPool.globalInstance().start(self._runnable)
         return self
 
@@ -91,3 +96,60 @@ class Task(QObject):
             logging.getLogger(__name__).error("background task failed\n%s", message)
             message = "后台任务出错，未作改动。详细信息已写入日志。\n\n" + message.strip().splitlines()[-1]
         self.failed.emit(message)
+
+
+class ProcessTask(Task):
+    """Runs ``target`` ("package.module:function") with ``kwargs`` in a child process on the same database;
+    the same dialog, signals and cancel button as ``Task``."""
+
+    POLL_MS = 50
+
+    def __init__(self, parent: QWidget, title: str, target: str, **kwargs: Any) -> None:
+        super().__init__(parent, title, lambda _progress: None)
+        self.target, self.kwargs = target, kwargs
+        self._process: Any = None
+        self._answered = False
+        self._poll = QTimer(self, interval=self.POLL_MS)
+        self._poll.timeout.connect(self._read_events)
+
+    def start(self) -> ProcessTask:
+        from weiquan_desktop import worker
+        from weiquan_desktop.models.db import current_data_dir, current_database_url
+
+        context = worker.context()
+        self._events = context.Queue()
+        self._cancel = context.Event()
+        self.dialog.canceled.connect(self._cancel.set)  # the child's progress callback then says stop
+        self._process = context.Process(
+            target=worker.run, daemon=True,
+            args=(str(current_data_dir().root), current_database_url(), self.target, self.kwargs,
+                  self._events, self._cancel))
+        self._process.start()
+        self._poll.start()
+        return self
+
+    def _read_events(self) -> None:
+        import queue
+
+        if self._answered:  # only reaping the child now: it closes its database and exits on its own
+            if not self._process.is_alive():
+                self._poll.stop()
+                self._process.join(0)
+            return
+        while True:
+            try:
+                event = self._events.get_nowait()
+            except queue.Empty:
+                break
+            if event[0] == "progress":
+                self.signals.progress.emit(event[1], event[2])
+                continue
+            self._answered = True  # never join here: the GUI would wait for the child's exit
+            if event[0] == "done":
+                self.signals.done.emit(event[1])
+            else:
+                self.signals.failed.emit(event[1], event[2])
+            return
+        if not self._process.is_alive() and self._events.empty():
+            self._answered = True  # ended without a word: killed, or out of memory
+            self.signals.failed.emit(f"后台进程意外退出（退出码 {self._process.exitcode}），未作改动。", True)
