@@ -1,16 +1,17 @@
 """Register (台账) interactions on N demo records, driven through the real widgets offscreen.
 
-Usage: python bench/register.py [RECORDS]   (default 200000; target: each interaction under 100 ms)
+Usage: python bench/register.py [RECORDS] [--json]   (default 200000; target: each interaction under 100 ms)
 """
 
 from __future__ import annotations
 
 import sys
 
-from common import demo_dir, measure, report
+from common import Board, demo_dir, measure, peak_mb, records_arg
 
 
-def main(records: int) -> None:
+def main(argv: list[str]) -> None:
+    records = records_arg(argv)
     folder = demo_dir(records)
     from PySide6.QtCore import Qt
 
@@ -40,28 +41,31 @@ def main(records: int) -> None:
         view.apply_filters()
         settle()
 
-    print(f"register on {records:,} records")
+    board = Board(f"register on {records:,} records")
     target = 100
-    report("open register (query + first paint)", measure(open_register), target)
+    board.add("register: all records, query + paint", measure(open_register), under=target)
     for text in ("13", "苏宁", "mdl", "WXH01-2026-0"):
-        report(f"search keystroke: {text!r}", measure(lambda t=text: search(t)), target)
+        board.add(f"register: search keystroke {text!r}", measure(lambda t=text: search(t)), under=target)
     search("")
-    for label, box, value in (("filter kind 投诉", view.kind, "投诉"), ("filter state 调解中", view.state, "调解中"),
-                              ("filter due 已逾期", view.due, "已逾期")):
+    for label, box, value in (("kind 投诉", view.kind, "投诉"), ("state 调解中", view.state, "调解中"),
+                              ("due 已逾期", view.due, "已逾期")):
         def change(box=box, value=value) -> None:
             box.setCurrentText(value)
             settle()
             box.setCurrentIndex(0)
             settle()
-        report(f"{label} (on and off, per change)", measure(change) / 2, target)
+        board.add(f"register: filter {label} (per change)", measure(change) / 2, under=target)
     for column, name in ((7, "amount"), (5, "respondent"), (8, "handler"), (9, "next deadline")):
         def sort(column: int = column) -> None:
             view.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
             settle()
-        report(f"sort by {name}", measure(sort), target)
+        board.add(f"register: sort by {name}", measure(sort), under=target)
     view.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
-    report("scroll to the end (fetch + paint last page)", measure(lambda: (view.table.scrollToBottom(), settle())), target)
+    board.add("register: scroll to the end (fetch + paint)", measure(lambda: (view.table.scrollToBottom(), settle())),
+              under=target)
+    board.add("peak memory, register process", peak_mb(), "MB", under=400)
+    board.finish(argv)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200_000)
+    main(sys.argv)

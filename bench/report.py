@@ -1,7 +1,8 @@
-"""The quarterly report on N records, and a ledger export against a bare openpyxl write-only floor.
+"""The quarterly report, and ledger exports of 10,000 and 100,000 rows against a bare openpyxl floor.
 
-Usage: python bench/report.py [RECORDS] [EXPORT_ROWS]   (defaults 200000 and 100000)
-Targets: the report for one quarter under 300 ms; the export at most 1.3x the floor.
+Usage: python bench/report.py [RECORDS] [--json]   (default 200000)
+Targets: the report for one quarter under 300 ms; each export at most 1.3x the floor; memory under 400 MB.
+The floor writes the same cells, already computed, with openpyxl's write-only mode and no formatting.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import demo_dir, measure, report
+from common import Board, demo_dir, measure, peak_mb, records_arg
 
 
-def main(records: int, export_rows: int) -> None:
+def main(argv: list[str]) -> None:
+    records = records_arg(argv)
     folder = demo_dir(records)
     from openpyxl import Workbook
 
@@ -24,33 +26,41 @@ def main(records: int, export_rows: int) -> None:
     from weiquan_desktop.services import exchange, statistics
 
     open_database(DataDir(folder))
-    print(f"report and export on {records:,} records")
-    report("report 2026Q3 (with previous quarter)", measure(lambda: statistics.report("2026Q3"), repeat=3), 300)
-    report("report 2026 (year)", measure(lambda: statistics.report("2026"), repeat=3))
+    board = Board(f"report and ledger export on {records:,} records")
+    board.add("quarterly report 2026Q3 (with previous quarter)", measure(lambda: statistics.report("2026Q3"), 3),
+              under=300)
+    board.add("yearly report 2026", measure(lambda: statistics.report("2026"), 3))
 
-    # choose the period holding about export_rows records, newest first
-    newest = Record.select(Record.received_at).order_by(Record.received_at.desc()).offset(export_rows - 1).limit(1).scalar()
-    start = newest.date() if newest else None
-    rows = list(exchange.ledger_rows(start, None))
-    print(f"(exporting {len(rows):,} ledger rows received from {start})")
+    def start_for(rows: int) -> object:
+        """The date from which about ``rows`` records were received, newest first."""
+        newest = (Record.select(Record.received_at).order_by(Record.received_at.desc())
+                  .offset(min(rows, records) - 1).limit(1).scalar())
+        return newest.date()
+
+    sizes = [n for n in (10_000, 100_000) if n <= records] or [records]
+    ours: dict[int, tuple[float, int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        started = time.perf_counter()
-        result = exchange.export_ledger(Path(tmp) / "ours.xlsx", start, None)
-        ours = time.perf_counter() - started
-
-        started = time.perf_counter()
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("台账")
-        ws.append([c.header for c in exchange.COLUMNS])
-        for values, _estimated in rows:  # the same cells, already computed, no formatting: the floor
-            ws.append(values)
-        wb.save(Path(tmp) / "floor.xlsx")
-        floor = time.perf_counter() - started
-    print(f"{'ledger export (ours)':<44} {ours * 1000:9.1f} ms  ({result.rows:,} rows)")
-    print(f"{'bare openpyxl write-only, same cells':<44} {floor * 1000:9.1f} ms")
-    ratio = ours / floor
-    print(f"{'ratio ours / floor':<44} {ratio:9.2f}x  {'ok' if ratio <= 1.3 else 'OVER target 1.3x'}")
+        for size in sizes:
+            started = time.perf_counter()
+            result = exchange.export_ledger(Path(tmp) / f"ours-{size}.xlsx", start_for(size), None)
+            ours[size] = ((time.perf_counter() - started) * 1000, result.rows)
+            board.add(f"ledger export, {result.rows:,} rows", ours[size][0])
+        board.add("peak memory, report and export process", peak_mb(), "MB", under=400)
+        for size in sizes:  # the floor afterwards: holding the computed cells would inflate the peak above
+            rows = list(exchange.ledger_rows(start_for(size), None))
+            started = time.perf_counter()
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet("台账")
+            sheet.append([c.header for c in exchange.COLUMNS])
+            for values, _estimated in rows:
+                sheet.append(values)
+            workbook.save(Path(tmp) / f"floor-{size}.xlsx")
+            floor = (time.perf_counter() - started) * 1000
+            board.add(f"bare openpyxl write-only, same {len(rows):,} rows (floor)", floor)
+            board.add(f"export ratio at {ours[size][1]:,} rows: ours / floor", ours[size][0] / floor, "x", under=1.3)
+            del rows
+    board.finish(argv)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200_000, int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)
+    main(sys.argv)
