@@ -87,8 +87,12 @@ def ledger_rows(start: date | None = None, end: date | None = None, *, masked: b
     query = (Record.select(*RECORD_FIELDS).join(Staff, JOIN.LEFT_OUTER, on=(Record.handler == Staff.id))
              .where(*_conditions(start, end, selection)).order_by(Record.received_at, Record.id))
     referrals: dict[int, tuple[str, datetime]] = {}
-    for record_id, body, at in (Referral.select(Referral.record, Referral.body_name, Referral.referred_at)
-                                .order_by(Referral.referred_at).tuples().iterator()):
+    # only the referred records of this export (a small export of a large database reads few)
+    referred = (Referral.select(Referral.record, Referral.body_name, Referral.referred_at)
+                .join(Record, on=(Referral.record == Record.id))
+                .where(*_conditions(start, end, selection), Record.state == "已移交")
+                .order_by(Referral.referred_at))
+    for record_id, body, at in referred.tuples().iterator():
         referrals[record_id] = (body, at)  # the latest referral of a record wins
     for row in query.tuples().iterator():
         (rid, case_no, kind, source, received, name, phone, id_number, address, respondent, category, item,
@@ -113,17 +117,22 @@ def ledger_rows(start: date | None = None, end: date | None = None, *, masked: b
         ], estimated
 
 
+MONEY_INDEXES = tuple(i for i, column in enumerate(COLUMNS) if column.kind == "money")
+FORMULA_FIRST = frozenset(FORMULA_STARTS)  # all one character: a set lookup on the first one
+
+
 def _row_cells(ws: Worksheet, values: list[object]) -> list[object]:
-    out: list[object] = []
-    for column, value in zip(COLUMNS, values, strict=True):
-        if value is None or value == "":
-            out.append(None)
-        elif column.kind == "money":
-            out.append(_styled(ws, value, MONEY_FORMAT))
-        elif isinstance(value, str):
-            out.append(_text_cell(ws, value))
-        else:
-            out.append(value)
+    """The row as openpyxl takes it. Per cell this runs 3.4 million times for 100,000 rows: most values
+    pass through untouched; only amounts and formula-like text become styled cells."""
+    out = [None if value == "" else value for value in values]
+    if len(out) != len(COLUMNS):
+        raise ValueError(f"ledger row has {len(out)} values, expected {len(COLUMNS)}")
+    for i in MONEY_INDEXES:
+        if out[i] is not None:
+            out[i] = _styled(ws, out[i], MONEY_FORMAT)
+    for i, value in enumerate(out):
+        if value.__class__ is str and value[0] in FORMULA_FIRST:
+            out[i] = _text_cell(ws, value)
     return out
 
 
