@@ -159,6 +159,9 @@ def test_xlsx_and_pdf_exports_carry_the_same_numbers(known, tmp_path):
     assert cells["麦当劳"][0] == 2
     assert "加强食品安全巡查。" in cells
     assert len(ws._charts) == 2
+    # prints on A4 landscape, one page wide (tables and charts), the hotspot and measures boxes merged
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert int(ws.page_setup.fitToWidth) == 1 and len(ws.merged_cells.ranges) == 2
     ledger = list(wb["台账"].iter_rows(min_row=2, values_only=True))
     assert len(ledger) == sum(figures["received"].values())
     assert all("*" in (row[4] or "*") for row in ledger)  # personal data masked by default
