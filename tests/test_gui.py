@@ -12,6 +12,27 @@ from weiquan_desktop.models.schema import AuditLog, Body, Station
 from weiquan_desktop.services import demo, station
 
 
+def test_start_up_paints_the_first_rows_then_reads_the_rest(qtbot, app, demo_db, data_dir, monkeypatch):
+    """At start-up the register shows its first screen before reading every id; the rest follow the first
+    paint, appended below the rows already shown, and the count and due summary appear then."""
+    from weiquan_desktop.ui import main_window
+    from weiquan_desktop.ui.main_window import MainWindow
+
+    monkeypatch.setattr(main_window, "FIRST_ROWS", 40)
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    model = window.register_view.model
+    first = [model.record_id(r) for r in range(model.rowCount())]
+    assert len(first) == 40 and not window.started
+    assert window.attention_label.text() == ""  # the due counts wait for the first paint
+    window.show()
+    qtbot.waitUntil(lambda: window.started, timeout=5000)
+    assert model.rowCount() == 300
+    assert [model.record_id(r) for r in range(40)] == first
+    assert window.register_view.count_label.text() == "共 300 条"
+    assert "本周到期" in window.attention_label.text()
+
+
 def test_main_window_on_a_demo_database(qtbot, app, demo_db, data_dir):
     from weiquan_desktop.ui.main_window import MainWindow
 

@@ -73,3 +73,21 @@ def test_import_checks_and_writes_off_the_gui_thread(qtbot, app, demo_db, tmp_pa
     qtbot.waitUntil(lambda: bool(refreshed), timeout=30000)
     assert reading is not None and "已导入 300 条" in shown[0]
     assert Record.select().count() == 300
+
+
+def test_worker_process_reports_a_refusal_and_writes_nothing(qtbot, app, demo_db, tmp_path):
+    """Exports run in a worker process: a refusal there reaches the window as the same Chinese message."""
+    from PySide6.QtWidgets import QWidget
+
+    from weiquan_desktop.ui.tasks import ProcessTask
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    out = tmp_path / "U盘"
+    out.mkdir()
+    task = ProcessTask(parent, "正在导出台账", "weiquan_desktop.services.exchange:export_ledger",
+                       dest=out / "台账.txt")
+    with qtbot.waitSignal(task.failed, timeout=60_000) as failed:
+        task.start()
+    assert "台账文件应以 .xlsx 结尾" in failed.args[0]
+    assert list(out.iterdir()) == []
