@@ -118,7 +118,8 @@ def ledger_rows(start: date | None = None, end: date | None = None, *, masked: b
 
 
 MONEY_INDEXES = tuple(i for i, column in enumerate(COLUMNS) if column.kind == "money")
-FORMULA_FIRST = frozenset(FORMULA_STARTS)  # all one character: a set lookup on the first one
+# a quick look at the first character; _text_cell then checks the whole prefix
+FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
 
 
 def _row_cells(ws: Worksheet, values: list[object]) -> list[object]:
