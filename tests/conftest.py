@@ -37,6 +37,40 @@ def data_dir(tmp_path):
     return DataDir(tmp_path / "data").ensure()
 
 
+def _pg_admin_dsn() -> dict:
+    parts = urlparse(PG)
+    dsn = {"dbname": parts.path.lstrip("/") or "postgres", "user": parts.username}
+    dsn.update({k: v for k, v in (p.split("=", 1) for p in parts.query.split("&") if p)})
+    return dsn
+
+
+@pytest.fixture
+def new_pg():
+    """Makes new, empty PostgreSQL databases and returns their URLs; all are dropped afterwards."""
+    import psycopg
+
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"wq_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(autocommit=True, **_pg_admin_dsn()) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return _pg_url(name)
+
+    yield make
+    close_database()
+    with psycopg.connect(autocommit=True, **_pg_admin_dsn()) as admin:
+        for name in made:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def empty_pg(request):
+    """A new, empty PostgreSQL database's URL; None when this run is on SQLite."""
+    return request.getfixturevalue("new_pg")() if PG else None
+
+
 @pytest.fixture
 def db(data_dir):
     """A fresh database per test: a SQLite file, or a new PostgreSQL database when WEIQUAN_TEST_PG is set."""
@@ -49,9 +83,7 @@ def db(data_dir):
     import psycopg
 
     name = f"wq_{uuid.uuid4().hex[:12]}"
-    parts = urlparse(PG)
-    dsn = {"dbname": parts.path.lstrip("/") or "postgres", "user": parts.username}
-    dsn.update({k: v for k, v in (p.split("=", 1) for p in parts.query.split("&") if p)})
+    dsn = _pg_admin_dsn()
     with psycopg.connect(autocommit=True, **dsn) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     database = open_database(data_dir, _pg_url(name))

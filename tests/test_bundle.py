@@ -34,7 +34,7 @@ def _run(program, *args, cwd, env=None):
 def test_bundle_holds_what_the_program_reads(bundle):
     for name in ("weiquan-desktop", "weiquan-desktop-cli"):
         assert (bundle / name).is_file()
-    for needed in ("main_window.ui", "wqy-microhei.ttc", "app.png", "v1.sql", "qtbase_zh_CN.qm"):
+    for needed in ("main_window.ui", "wqy-microhei.ttc", "app.png", "qtbase_zh_CN.qm"):
         assert list(bundle.rglob(needed)), needed
 
 

@@ -1,7 +1,6 @@
 import sqlite3
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from peewee import IntegrityError, fn
@@ -11,8 +10,6 @@ from weiquan_desktop.models import close_database, open_database, write_transact
 from weiquan_desktop.models.migrations import SCHEMA_VERSION
 from weiquan_desktop.models.schema import AuditLog, Record, SchemaInfo, database_proxy
 from weiquan_desktop.services import demo, numbering, station
-
-V1_SQL = Path(__file__).parents[1] / "weiquan_desktop" / "models" / "sql" / "v1.sql"
 
 
 @pytest.mark.sqlite_only
@@ -60,53 +57,6 @@ def test_money_is_exact(db):
     assert stored == amounts
     total_fen = Record.select(fn.SUM(Record.amount).coerce(False)).scalar()
     assert total_fen == 123456820  # 1,234,568.20 yuan in fen, exact
-
-
-def _columns(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
-    return {t: sorted((c[1], c[2].upper(), c[3], c[5]) for c in conn.execute(f"PRAGMA table_info('{t}')"))
-            for t in tables if not t.startswith("sqlite_")}
-
-
-@pytest.mark.sqlite_only
-def test_migrates_a_database_created_by_the_oldest_schema(tmp_path):
-    from weiquan_desktop.paths import DataDir
-
-    old = DataDir(tmp_path / "old").ensure()
-    conn = sqlite3.connect(old.database)
-    conn.executescript(V1_SQL.read_text(encoding="utf-8"))
-    conn.execute("INSERT INTO record (case_no, kind, source, received_at, state, respondent_name, item, facts,"
-                 " anonymous, consent_publish, consent_mediation, is_group, is_major, version, created_at,"
-                 " updated_at) VALUES ('OLD-2025-00001', '投诉', '来访', '2025-05-01 10:00:00', '待受理',"
-                 " '麦当劳', '汉堡套餐', '汉堡里有异物', 0, 0, 1, 0, 0, 1, '2025-05-01 10:00:00',"
-                 " '2025-05-01 10:00:00')")
-    conn.commit()
-    assert conn.execute("SELECT version FROM schema_info").fetchone()[0] == 1
-    conn.close()
-
-    open_database(old)
-    try:
-        assert SchemaInfo.select(SchemaInfo.version).scalar() == SCHEMA_VERSION
-        record = Record.get(Record.case_no == "OLD-2025-00001")
-        assert record.facts == "汉堡里有异物"
-        assert "mdl" in record.search_text  # v2 backfilled the pinyin initials of the respondent
-    finally:
-        close_database()
-    backups = list(old.backups.glob("pre-migration-v1-*.sqlite3"))
-    assert len(backups) == 1
-    copy = sqlite3.connect(backups[0])
-    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert copy.execute("SELECT version FROM schema_info").fetchone()[0] == 1
-    assert copy.execute("SELECT case_no FROM record").fetchall() == [("OLD-2025-00001",)]
-    copy.close()
-
-    fresh = DataDir(tmp_path / "fresh").ensure()
-    open_database(fresh)
-    close_database()
-    migrated_conn, fresh_conn = sqlite3.connect(old.database), sqlite3.connect(fresh.database)
-    assert _columns(migrated_conn) == _columns(fresh_conn)
-    migrated_conn.close()
-    fresh_conn.close()
 
 
 @pytest.mark.sqlite_only

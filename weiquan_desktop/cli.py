@@ -130,12 +130,12 @@ def _password(prompt: str) -> str:
 
 def _open(args: argparse.Namespace, *, login: bool = True) -> DataDir:
     """Open the data folder; once accounts exist, log the user in (spec/cli.md)."""
-    from weiquan_desktop.models import open_database
     from weiquan_desktop.services import auth
+    from weiquan_desktop.services.session import open_session
 
     data_dir = DataDir(resolve_data_dir(args.data_dir)).ensure()
     logsetup.configure(data_dir.logs)
-    open_database(data_dir, args.database)
+    open_session(data_dir, args.database)
     args.staff = None
     if login and auth.accounts_exist():
         if not getattr(args, "user", None):
@@ -248,17 +248,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from weiquan_desktop.models import close_database, open_database
     from weiquan_desktop.services import audit, backup
+    from weiquan_desktop.services.session import close_session, open_session
 
     data_dir = _open(args)
     if args.staff is not None:
         from weiquan_desktop.services import auth
 
         auth.require(args.staff, "manage_staff")
-    close_database()
+    close_session()
     info, safety = backup.restore(Path(args.src), data_dir)
-    open_database(data_dir, args.database)  # migrates a backup from an older version
+    open_session(data_dir, args.database)  # migrates a backup from an older version
     audit.log("restore", actor=args.staff.name if args.staff else None, detail={"文件": Path(args.src).name})
     kept = f"；原数据已另存为 {safety}" if safety else ""
     print(f"已从 {info.path.name}（{info.created_at:%Y-%m-%d %H:%M}，{info.records} 条记录）恢复{kept}。")

@@ -69,8 +69,8 @@ def setup_translations(app: QApplication) -> bool:
 def run(data_root: Path, database_url: str | None = None, *, quit_after_start: bool = False) -> int:
     """Start the GUI. ``quit_after_start`` (``--quit-after-start``) checks an installation: it quits with
     status 0 as soon as the main window has been painted and the event loop is idle."""
-    from weiquan_desktop.models import close_database, open_database
     from weiquan_desktop.services import auth, health, station
+    from weiquan_desktop.services.session import close_session, open_session
     from weiquan_desktop.ui.crash import ExceptionHandler
     from weiquan_desktop.ui.main_window import MainWindow
     from weiquan_desktop.ui.single_instance import SingleInstance
@@ -93,7 +93,7 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
         instance.release()
         return 1
     try:
-        open_database(data_dir, database_url)
+        open_session(data_dir, database_url)
     except UserError as exc:
         QMessageBox.critical(None, APP_TITLE, str(exc))
         instance.release()
@@ -130,7 +130,7 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
             window.show_due_panel_if_needed()
         return app.exec()
     finally:
-        close_database()
+        close_session()
         health.mark_stopped(data_dir)
         instance.release()
 

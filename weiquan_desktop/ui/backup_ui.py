@@ -8,10 +8,10 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.models import close_database, open_database
 from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import audit, backup
+from weiquan_desktop.services.session import close_session, open_session
 from weiquan_desktop.ui.tasks import Task
 
 AUTO_MINUTES = 30
@@ -87,14 +87,14 @@ def restore_file(parent: QWidget, data_dir: DataDir, source: Path, database_url:
             "（当前数据会先另存为安全备份）。确定恢复吗？")
         if answer != QMessageBox.StandardButton.Yes:
             return False
-    close_database()
+    close_session()
     try:
         _info, safety = backup.restore(source, data_dir)
     except UserError as exc:
-        open_database(data_dir, database_url)
+        open_session(data_dir, database_url)
         QMessageBox.warning(parent, "恢复失败", f"{exc}\n当前数据未改动。")
         return False
-    open_database(data_dir, database_url)
+    open_session(data_dir, database_url)
     audit.log("restore", actor=actor, detail={"文件": source.name})
     QMessageBox.information(parent, "恢复完成", f"已恢复 {info.records} 条记录。"
                             + (f"\n恢复前的数据已另存为：{safety}" if safety else ""))
