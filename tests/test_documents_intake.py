@@ -6,7 +6,7 @@ import pytest
 from helpers import run_cli
 
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.models.schema import Attachment, AuditLog, Setting
+from weiquan_desktop.models.schema import Attachment, AuditLog
 from weiquan_desktop.services import attachments, demo, health, intake, printing, station
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is installed by tools/run-tests")
@@ -26,11 +26,11 @@ def _text(pdf):
 
 
 @needs_poppler
-def test_intake_record_masks_by_default_and_keeps_a_copy(complaint, tmp_path):
+def test_intake_record_is_the_full_original_and_is_kept(complaint, tmp_path):
     out = printing.intake_record(complaint.case_no, tmp_path / "登记表.pdf")
     text = _text(out)
     assert "投诉登记表" in text and complaint.case_no in text
-    assert "欧**" in text and "138****5678" in text and "13812345678" not in text
+    assert "欧阳喆" in text and "13812345678" in text  # the consumer signs the complete record
     assert "投诉人（签名）" in text and "经办人（签名）" in text
     assert "周大福珠宝" in text and "8,888.00" in text
     fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
@@ -41,11 +41,11 @@ def test_intake_record_masks_by_default_and_keeps_a_copy(complaint, tmp_path):
 
 
 @needs_poppler
-def test_intake_record_unmasked_when_the_station_says_so_and_reproducible(complaint, tmp_path):
-    Setting.update(value="0").where(Setting.key == "mask_on_print").execute()
-    first = printing.intake_record(complaint.case_no, tmp_path / "a.pdf", keep=False)
-    second = printing.intake_record(complaint.case_no, tmp_path / "b.pdf", keep=False)
-    assert "13812345678" in _text(first)
+def test_a_masked_copy_and_reproducible_prints(complaint, tmp_path):
+    first = printing.intake_record(complaint.case_no, tmp_path / "a.pdf", keep=False, masked=True)
+    second = printing.intake_record(complaint.case_no, tmp_path / "b.pdf", keep=False, masked=True)
+    text = _text(first)
+    assert "欧**" in text and "138****5678" in text and "13812345678" not in text
     assert first.read_bytes() == second.read_bytes()
 
 

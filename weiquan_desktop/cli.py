@@ -95,13 +95,17 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="工作人员账号")
     _common(user, suppress=True)
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
-    add = user_sub.add_parser("add", help="新增账号（密码从提示输入或 WEIQUAN_PASSWORD）")
+    add = user_sub.add_parser("add", help="新增账号（新账号的密码从提示输入或 WEIQUAN_NEW_PASSWORD）")
     _common(add, suppress=True)
     add.add_argument("name", metavar="NAME", help="登录名")
-    add.add_argument("--role", required=True, choices=["站长", "副站长", "协调员/联络员", "工作人员/和解员"], metavar="ROLE",
-                     help="站长、副站长、协调员/联络员 或 工作人员/和解员")
+    add.add_argument("--role", required=True, type=_role, metavar="ROLE",
+                     help="站长、副站长、协调员/联络员（或 协调员、联络员）、工作人员/和解员（或 工作人员、和解员）")
     add.add_argument("--full-name", metavar="姓名", help="姓名（默认与登录名相同）")
     add.set_defaults(handler=cmd_user_add)
+    passwd = user_sub.add_parser("passwd", help="修改自己的密码（原密码从提示输入或 WEIQUAN_PASSWORD，新密码从提示输入或 "
+                                 "WEIQUAN_NEW_PASSWORD）")
+    _common(passwd, suppress=True)
+    passwd.set_defaults(handler=cmd_user_passwd)
 
     audit_cmd = sub.add_parser("audit", help="审计日志")
     _common(audit_cmd, suppress=True)
@@ -112,6 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+ROLE_ALIASES = {"协调员": "协调员/联络员", "联络员": "协调员/联络员", "工作人员": "工作人员/和解员", "和解员": "工作人员/和解员"}
+
+
+def _role(text: str) -> str:
+    from weiquan_desktop import domain
+
+    role = ROLE_ALIASES.get(text.strip(), text.strip())
+    if role not in domain.STAFF_ROLES:
+        raise argparse.ArgumentTypeError(f"职务应为：{'、'.join(domain.STAFF_ROLES)}（也可写 协调员、联络员、工作人员、和解员）")
+    return role
+
+
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -119,13 +135,16 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text}") from None
 
 
-def _password(prompt: str) -> str:
-    password = os.environ.get("WEIQUAN_PASSWORD")
+def _password(prompt: str, variable: str = "WEIQUAN_PASSWORD", *, twice: bool = False) -> str:
+    password = os.environ.get(variable)
     if password is not None:
         return password
     if not sys.stdin or not sys.stdin.isatty():
-        raise UserError("需要密码：请在提示时输入，或设置环境变量 WEIQUAN_PASSWORD。")
-    return getpass.getpass(prompt)
+        raise UserError(f"需要密码：请在提示时输入，或设置环境变量 {variable}。")
+    typed = getpass.getpass(prompt)
+    if twice and getpass.getpass("再输一次：") != typed:
+        raise UserError("两次输入的密码不一致，未作改动。")
+    return typed
 
 
 def _open(args: argparse.Namespace, *, login: bool = True) -> DataDir:
@@ -141,6 +160,9 @@ def _open(args: argparse.Namespace, *, login: bool = True) -> DataDir:
         if not getattr(args, "user", None):
             raise UserError("本站已设置工作人员账号，请用 --user 指定登录名。")
         args.staff = auth.authenticate(args.user, _password(f"{args.user} 的密码："))
+        if args.staff.must_change_password and getattr(args, "handler", None) is not cmd_user_passwd:
+            raise UserError(f"账号 {args.user} 的初始密码由他人设置，请先修改密码：在程序窗口登录，或运行 "
+                            f"weiquan-desktop user passwd --user {args.user}（新密码从提示输入或 WEIQUAN_NEW_PASSWORD）。")
     return data_dir
 
 
@@ -160,7 +182,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from weiquan_desktop.services import health
 
     data_dir = _open(args)
-    report = health.check(data_dir)
+    report = health.check(data_dir, actor=args.staff)
     failure = worker.probe(data_dir.root, args.database)  # exports and imports run in such a process
     if failure is None:
         report.good("后台工作进程可以启动（导出、导入在其中进行）")
@@ -192,8 +214,7 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     from weiquan_desktop.services import ledger_import
 
     _open(args)
-    report = ledger_import.import_ledger(Path(args.file), dry_run=args.dry_run,
-                                         actor=args.staff.name if args.staff else None)
+    report = ledger_import.import_ledger(Path(args.file), dry_run=args.dry_run, actor=args.staff)
     for warning in report.warnings:
         print(f"提示：{warning}")
     if not report.ok:
@@ -242,7 +263,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from weiquan_desktop.services import backup
 
     data_dir = _open(args)
-    info = backup.create_archive(data_dir, Path(args.dest), actor=args.staff.name if args.staff else None)
+    info = backup.create_archive(data_dir, Path(args.dest), actor=args.staff)
     print(f"已备份到 {info.path}：{info.records} 条记录、{info.attachments} 个附件，校验通过。")
     return 0
 
@@ -269,17 +290,36 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     from weiquan_desktop.services import auth
 
     _open(args)
-    password = _password(f"{args.name} 的新密码：")
-    staff = auth.create_account(args.full_name or args.name, args.role, args.name, password, actor=args.staff)
-    print(f"已新增账号 {staff.username}（{staff.name}，{staff.role}）。")
+    first = not auth.accounts_exist()
+    # the very first account (no one to log in as) may take WEIQUAN_PASSWORD; any later one has a source of
+    # its own, never the creating head's password
+    if first and "WEIQUAN_NEW_PASSWORD" not in os.environ:
+        password = _password(f"{args.name} 的密码：", twice=True)
+    else:
+        password = _password(f"{args.name} 的初始密码：", "WEIQUAN_NEW_PASSWORD", twice=True)
+    account = auth.create_account(args.full_name or args.name, args.role, args.name, password, actor=args.staff)
+    note = "" if first else "；首次登录时须修改此初始密码"
+    print(f"已新增账号 {account.username}（{account.name}，{account.role}）{note}。")
+    return 0
+
+
+def cmd_user_passwd(args: argparse.Namespace) -> int:
+    from weiquan_desktop.services import auth
+
+    _open(args)
+    if args.staff is None:
+        raise UserError("本站尚未设置账号；用 user add 新增站长账号。")
+    new = _password("新密码：", "WEIQUAN_NEW_PASSWORD", twice=True)
+    auth.change_password(args.staff, _password(f"{args.user} 的原密码："), new)
+    print(f"账号 {args.user} 的密码已修改。")
     return 0
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from weiquan_desktop.services import audit
+    from weiquan_desktop.services import health
 
     _open(args)
-    report = audit.verify()
+    report = health.verify_audit(args.staff)
     if not report.ok:
         print(f"审计日志校验失败：{report.reason}。共检查 {report.rows} 条。", file=sys.stderr)
         return 1

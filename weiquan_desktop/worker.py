@@ -36,11 +36,10 @@ def run(data_root: str, database_url: str | None, target: str, kwargs: dict[str,
         open_database(DataDir(Path(data_root)), database_url, migrate=False)
         module, name = target.split(":")
         function = getattr(importlib.import_module(module), name)
-        if "actor_id" in kwargs:  # a model instance does not cross processes; its id does
-            from weiquan_desktop.models.schema import Staff
+        if "actor_id" in kwargs:  # the window's actor, checked again against the database here
+            from weiquan_desktop.services import auth
 
-            actor_id = kwargs.pop("actor_id")
-            kwargs["actor"] = Staff.get_by_id(actor_id) if actor_id is not None else None
+            kwargs["actor"] = auth.actor_by_id(kwargs.pop("actor_id"))
         if "progress" in inspect.signature(function).parameters:
             kwargs["progress"] = progress
         result = function(**kwargs)

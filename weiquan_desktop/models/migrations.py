@@ -30,7 +30,7 @@ from weiquan_desktop.paths import DataDir
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Tables whose rows are never changed or removed once written: the hash-chained audit log, each record's
 # history, and the statistics reports as they were submitted.
@@ -128,6 +128,16 @@ def _v2_search_and_deadlines(db: Database) -> None:
         db.execute_sql(f'DROP INDEX IF EXISTS "record_{column}"')
 
 
+V3_STAFF_COLUMNS = (
+    ("must_change_password", "INTEGER NOT NULL DEFAULT 0", "BOOLEAN NOT NULL DEFAULT false"),
+)
+
+
+def _v3(db: Database) -> None:
+    """v3: an account whose password someone else chose must change it at its first login."""
+    add_columns(db, "staff", V3_STAFF_COLUMNS)
+
+
 # The register's search walks (received_at, id, search_text) on SQLite. PostgreSQL caps a b-tree entry at
 # about 2.7 kB, which a long 事实与理由 exceeds; there the search is a plain scan.
 SQLITE_ONLY_INDEXES = ("record_alive_received_at_id_search_text",)
@@ -146,7 +156,7 @@ def _create_indexes(db: Database) -> None:
 
 
 # STEPS[n] brings a database from version n-1 to n.
-STEPS: dict[int, Callable[[Database], None]] = {2: _v2_search_and_deadlines}
+STEPS: dict[int, Callable[[Database], None]] = {2: _v2_search_and_deadlines, 3: _v3}
 
 
 STALE_DERIVED_KEY = "derived_columns_stale"  # set by the ladder; services.session rebuilds, then removes it

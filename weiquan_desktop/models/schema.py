@@ -106,6 +106,7 @@ class Staff(BaseModel):
     failed_logins = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
     password_changed_at = DateTimeField(null=True)
+    must_change_password = BooleanField(default=False)  # set by someone else: changed at first login (v3)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=_now)
 

@@ -11,6 +11,7 @@ from weiquan_desktop.errors import ValidationError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Activity, ActivityStaff, Staff
 from weiquan_desktop.services import audit
+from weiquan_desktop.services.actor import Actor, name_of
 
 
 @dataclass
@@ -40,7 +41,7 @@ def list_activities(year: int | None = None) -> list[ActivityRow]:
 
 def save_activity(held_on: date, type_: str, place: str, participants: int | None, materials: str,
                   description: str, staff_ids: list[int], *, activity_id: int | None = None,
-                  actor: Staff | None = None) -> Activity:
+                  actor: Actor | None = None) -> Activity:
     if type_ not in domain.ACTIVITY_TYPES:
         raise ValidationError(f"活动类型应为：{'、'.join(domain.ACTIVITY_TYPES)}。", "活动类型")
     validation.not_future(held_on, "活动日期")
@@ -57,6 +58,6 @@ def save_activity(held_on: date, type_: str, place: str, participants: int | Non
         ActivityStaff.delete().where(ActivityStaff.activity == activity).execute()
         for staff_id in dict.fromkeys(staff_ids):
             ActivityStaff.create(activity=activity, staff=staff_id)
-        audit.append("activity.save", actor=getattr(actor, "name", None), entity="activity", entity_id=activity.id,
+        audit.append("activity.save", actor=name_of(actor), entity="activity", entity_id=activity.id,
                      detail={"日期": held_on, "类型": type_})
     return activity

@@ -10,9 +10,10 @@ from weiquan_desktop.errors import UserError
 from weiquan_desktop.fileio import atomic_write, sha256_file
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.db import current_data_dir
-from weiquan_desktop.models.schema import Attachment, Record, Staff
+from weiquan_desktop.models.schema import Attachment, Record
 from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import audit, station
+from weiquan_desktop.services.actor import Actor, id_of, name_of
 
 ALLOWED_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".heic", ".pdf", ".txt", ".doc",
                     ".docx", ".xls", ".xlsx", ".mp3", ".m4a", ".amr", ".wav", ".mp4"}
@@ -38,7 +39,7 @@ def _store(source: Path, sha: str) -> Path:
     return target
 
 
-def add(record_id: int, source: Path, *, purpose: str = "证据", actor: Staff | None = None) -> Attachment:
+def add(record_id: int, source: Path, *, purpose: str = "证据", actor: Actor | None = None) -> Attachment:
     source = Path(source)
     if not source.is_file():
         raise UserError(f"找不到文件：{source}")
@@ -58,8 +59,8 @@ def add(record_id: int, source: Path, *, purpose: str = "证据", actor: Staff |
     with write_transaction():
         attachment = Attachment.create(
             record=record_id, purpose=purpose, sha256=sha, filename=source.name, size=size,
-            mime=mimetypes.guess_type(source.name)[0], added_by=actor)
-        audit.append("attachment.add", actor=actor.name if actor else None, entity="record",
+            mime=mimetypes.guess_type(source.name)[0], added_by=id_of(actor))
+        audit.append("attachment.add", actor=name_of(actor), entity="record",
                      entity_id=record.case_no, detail={"文件": source.name, "sha256": sha, "用途": purpose})
     return attachment
 

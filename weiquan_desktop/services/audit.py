@@ -80,3 +80,78 @@ def log(action: str, **kwargs: Any) -> AuditLog:
 
     with write_transaction():
         return append(action, **kwargs)
+
+
+# --- reading the log, for the heads ------------------------------------------------------------------
+
+ACTION_LABELS = {
+    "activity.save": "保存宣传培训活动", "attachment.add": "添加附件", "backup": "备份", "business.create": "新增商户",
+    "calendar.remove": "删除节假日", "calendar.set": "设置节假日", "calendar.notice": "导入放假通知",
+    "demo.generate": "生成演示数据", "ledger.export": "导出台账", "ledger.import": "导入台账", "login": "登录",
+    "login.failed": "登录失败", "mediation.pause": "暂停调解计时", "mediation.resume": "恢复调解计时",
+    "mediation.session": "记录调解", "print": "打印文书", "record.create": "登记", "record.delete": "删除记录",
+    "record.state": "办理状态变更", "record.update": "修改登记", "record.visit": "回访", "record.event": "记录办理情况",
+    "referral.feedback": "移交反馈", "report.export": "导出报表", "report.snapshot": "报送报表",
+    "restore": "从备份恢复", "retention.anonymise": "去标识化", "reveal": "查看完整个人信息", "rule.save": "修改办理时限",
+    "settings.change": "修改设置", "staff.deactivate": "停用工作人员", "staff.save": "保存工作人员",
+    "staff.training": "登记培训", "station.body": "保存辖区机构", "station.create": "创建站点",
+    "station.update": "修改站点信息", "station.wuyou": "保存五有", "transfer.feedback": "转办反馈",
+    "user.create": "新增账号", "user.password": "修改密码", "document.save": "保存文书",
+}
+ENTITY_LABELS = {"record": "案件", "staff": "工作人员", "station": "站点", "business": "商户", "body": "机构",
+                 "holiday": "节假日", "time_limit_rule": "办理时限", "setting": "设置", "referral": "移交单",
+                 "activity": "活动", "report_snapshot": "报表", "coordinator_filing": "备案"}
+DETAIL_LABELS = {"from": "原状态", "to": "新状态", "before": "原值", "after": "新值", "name": "名称",
+                 "records": "条数", "seed": "随机种子"}
+
+
+@dataclass
+class Entry:
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    detail: str
+
+
+def readable_detail(detail: str | None) -> str:
+    """The JSON detail as a clerk reads it: 键：值, and a change as 原 → 新."""
+    if not detail:
+        return ""
+    try:
+        data = json.loads(detail)
+    except ValueError:
+        return detail
+    if not isinstance(data, dict):
+        return str(data)
+    if "from" in data and "to" in data:
+        rest = {k: v for k, v in data.items() if k not in ("from", "to")}
+        head = f"{data['from']} → {data['to']}"
+        return "；".join([head, *(f"{DETAIL_LABELS.get(k, k)}：{_value(v)}" for k, v in rest.items())])
+    if "before" in data and "after" in data and len(data) <= 3:
+        return f"{_value(data['before'])} → {_value(data['after'])}"
+    return "；".join(f"{DETAIL_LABELS.get(k, k)}：{_value(v)}" for k, v in data.items())
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list) and len(value) == 2:  # [old, new] of a changed field
+        return f"{_value(value[0]) or '（空）'} → {_value(value[1]) or '（空）'}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "，".join(f"{k} {_value(v)}" for k, v in value.items())
+    return "" if value is None else str(value)
+
+
+def entries(actor: Any, limit: int = 1000) -> list[Entry]:
+    """The newest rows, readable; only for those who may read the log."""
+    from weiquan_desktop.services import auth  # auth writes into this log: imported here, not at the top
+
+    auth.require(actor, "audit_view")
+    out = []
+    for row in AuditLog.select().order_by(AuditLog.id.desc()).limit(limit):
+        subject = f"{ENTITY_LABELS.get(row.entity or '', row.entity or '')} {row.entity_id or ''}".strip()
+        out.append(Entry(row.id, row.at, row.actor or "系统", ACTION_LABELS.get(row.action, row.action), subject,
+                         readable_detail(row.detail)))
+    return out

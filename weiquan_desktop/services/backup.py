@@ -28,7 +28,8 @@ from weiquan_desktop.fileio import atomic_write, describe_os_error, sha256_file
 from weiquan_desktop.models.db import sqlite_backup_verified
 from weiquan_desktop.models.schema import Record, database_proxy
 from weiquan_desktop.paths import DB_FILE, DataDir
-from weiquan_desktop.services import audit, station
+from weiquan_desktop.services import audit, auth, station
+from weiquan_desktop.services.actor import AUTOMATIC_BACKUP, Actor, name_of
 
 MANIFEST = "manifest.json"
 PREFIX = "weiquan-backup"
@@ -55,10 +56,12 @@ def backup_name(now: datetime | None = None) -> str:
     return f"{PREFIX}-{code}-{(now or datetime.now()):%Y%m%d-%H%M%S}.zip"
 
 
-def create_archive(data_dir: DataDir, dest: Path, *, actor: str | None = None) -> BackupInfo:
-    """Write a verified backup archive to ``dest`` (a .zip path, or a folder to put one in)."""
+def create_archive(data_dir: DataDir, dest: Path, *, actor: Actor | None = None) -> BackupInfo:
+    """Write a verified backup archive to ``dest`` (a .zip path, or a folder to put one in). The archive
+    holds every ID number and password hash: heads only, and the program's own automatic backup."""
     from weiquan_desktop.models.db import is_sqlite
 
+    auth.require(actor, "backup")
     if not is_sqlite():
         raise UserError("共享数据库（PostgreSQL）请在数据库服务器上用 pg_dump 备份；本机备份只用于本机数据库文件。")
     dest = Path(dest)
@@ -88,7 +91,7 @@ def create_archive(data_dir: DataDir, dest: Path, *, actor: str | None = None) -
                               compress_type=zipfile.ZIP_STORED)  # photos and PDFs are compressed already
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
         info = verify_archive(dest)
-    audit.log("backup", actor=actor, detail={"文件": dest.name, "条数": records, "附件": len(files)})
+    audit.log("backup", actor=name_of(actor), detail={"文件": dest.name, "条数": records, "附件": len(files)})
     return info
 
 
@@ -138,7 +141,7 @@ def _check_sqlite(path: Path, label: str) -> None:
         raise UserError(f"备份 {label} 中的数据库未通过完整性检查（{result}）。")
 
 
-def restore(src: Path, data_dir: DataDir, *, actor: str | None = None) -> tuple[BackupInfo, Path | None]:
+def restore(src: Path, data_dir: DataDir, *, actor: Actor | None = None) -> tuple[BackupInfo, Path | None]:
     """Replace the data folder's database and attachments with a verified backup.
 
     The current data (if any) is first saved as a safety backup in backups/. Call with the database closed;
@@ -210,7 +213,7 @@ def _safety_copy(data_dir: DataDir) -> Path:
 def auto_backup(data_dir: DataDir, *, now: datetime | None = None) -> BackupInfo:
     folder = data_dir.backups / AUTO_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    info = create_archive(data_dir, folder / backup_name(now), actor="自动备份")
+    info = create_archive(data_dir, folder / backup_name(now), actor=AUTOMATIC_BACKUP)
     rotate(folder, now=now)
     return info
 

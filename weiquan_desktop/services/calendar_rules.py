@@ -12,8 +12,9 @@ from datetime import date
 from weiquan_desktop import domain
 from weiquan_desktop.errors import ValidationError
 from weiquan_desktop.models import write_transaction
-from weiquan_desktop.models.schema import Holiday, Staff, TimeLimitRule
+from weiquan_desktop.models.schema import Holiday, TimeLimitRule
 from weiquan_desktop.services import audit, auth, deadlines
+from weiquan_desktop.services.actor import Actor, name_of
 
 
 def holidays(year: int | None = None) -> list[Holiday]:
@@ -23,7 +24,7 @@ def holidays(year: int | None = None) -> list[Holiday]:
     return list(query)
 
 
-def set_day(day: date, workday: bool, name: str = "", *, actor: Staff | None = None) -> int:
+def set_day(day: date, workday: bool, name: str = "", *, actor: Actor | None = None) -> int:
     """Enter a holiday (workday=False) or a make-up working day (True); returns open records re-dated."""
     auth.require(actor, "edit_rules")
     if not isinstance(day, date):
@@ -32,18 +33,18 @@ def set_day(day: date, workday: bool, name: str = "", *, actor: Staff | None = N
         before = Holiday.get_or_none(Holiday.day == day)
         Holiday.insert(day=day, workday=workday, name=name.strip() or None).on_conflict(
             conflict_target=[Holiday.day], preserve=[Holiday.workday, Holiday.name]).execute()
-        audit.append("calendar.set", actor=actor.name if actor else None, entity="holiday", entity_id=day.isoformat(),
+        audit.append("calendar.set", actor=name_of(actor), entity="holiday", entity_id=day.isoformat(),
                      detail={"before": None if before is None else ("调休上班" if before.workday else "放假"),
                              "after": "调休上班" if workday else "放假", "name": name})
         return deadlines.refresh_open_records()
 
 
-def remove_day(day: date, *, actor: Staff | None = None) -> int:
+def remove_day(day: date, *, actor: Actor | None = None) -> int:
     auth.require(actor, "edit_rules")
     with write_transaction():
         deleted = Holiday.delete().where(Holiday.day == day).execute()
         if deleted:
-            audit.append("calendar.remove", actor=actor.name if actor else None, entity="holiday", entity_id=day.isoformat())
+            audit.append("calendar.remove", actor=name_of(actor), entity="holiday", entity_id=day.isoformat())
         return deadlines.refresh_open_records()
 
 
@@ -64,7 +65,7 @@ def rules() -> list[RuleRow]:
 
 
 def save_rule(code: str, effective_from: date, amount: int, unit: str, title: str, basis: str = "", *,
-              actor: Staff | None = None) -> int:
+              actor: Actor | None = None) -> int:
     """Add a rule in force from a date, or change the one with that code and date."""
     auth.require(actor, "edit_rules")
     if unit not in domain.TIME_UNITS:
@@ -81,7 +82,7 @@ def save_rule(code: str, effective_from: date, amount: int, unit: str, title: st
         else:
             TimeLimitRule.update(amount=amount, unit=unit, title=title.strip(), basis=basis.strip() or None).where(
                 TimeLimitRule.id == existing.id).execute()
-        audit.append("rule.save", actor=actor.name if actor else None, entity="time_limit_rule", entity_id=f"{code}@{effective_from}",
+        audit.append("rule.save", actor=name_of(actor), entity="time_limit_rule", entity_id=f"{code}@{effective_from}",
                      detail={"before": None if existing is None else [existing.amount, existing.unit],
                              "after": [amount, unit]})
         return deadlines.refresh_open_records()

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from weiquan_desktop.models.schema import Attachment, Record, RecordEvent, Staff
 from weiquan_desktop.privacy import mask_address, mask_id, mask_name, mask_phone
+from weiquan_desktop.services.actor import Actor, name_of
 
 Section = tuple[str, list[tuple[str, str]]]
 
@@ -87,6 +88,20 @@ def sections(record: Record, masked: bool = True) -> list[Section]:
     if record.remark:
         out.append(("备注", [("备注", record.remark)]))
     return out
+
+
+def sections_for(record_id: int, actor: Actor | None, *, reveal: bool = False,
+                 first_reveal: bool = True) -> list[Section]:
+    """The case's sections as ``actor`` may read them: masked, or in full for those allowed to reveal. The
+    first reveal of a case in a dialog is recorded in the audit log (its refreshes are not)."""
+    from weiquan_desktop.services import audit, auth
+
+    record = Record.get_by_id(record_id)
+    if reveal:
+        auth.require(actor, "reveal")
+        if first_reveal:
+            audit.log("reveal", actor=name_of(actor), entity="record", entity_id=record.case_no)
+    return sections(record, masked=not reveal)
 
 
 @dataclass

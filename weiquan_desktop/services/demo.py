@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from weiquan_desktop import domain
+from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import (
     Activity,
@@ -27,6 +28,7 @@ from weiquan_desktop.models.schema import (
     database_proxy,
 )
 from weiquan_desktop.services import audit, deadlines, numbering, station
+from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.text import initials, search_text
 from weiquan_desktop.validation import ID_CHECK, ID_WEIGHTS
 
@@ -123,9 +125,20 @@ def _working_time(rng: random.Random, day: date) -> datetime:
     return datetime.combine(day, time(rng.randrange(10, 21), rng.randrange(60), rng.randrange(60)))
 
 
+DEMO_ACTOR = Actor(None, "演示数据", None, frozenset())
+
+
 def ensure_station() -> None:
-    if not station.is_configured():
-        station.save_profile(DEMO_PROFILE, actor="演示数据")
+    """A demo station, never a real one: invented cases would take the station's real case numbers and count
+    in its statistics."""
+    profile = station.load_profile()
+    if profile is None:
+        if Record.select().exists():
+            raise UserError("这个数据文件夹已有登记记录，不能在其中生成演示数据。请另选一个空的数据文件夹（--data-dir）。")
+        station.save_profile(DEMO_PROFILE, actor=DEMO_ACTOR)
+    elif profile.code != DEMO_PROFILE.code or profile.name != DEMO_PROFILE.name:
+        raise UserError(f"这是真实站点“{profile.name}”的数据，不能在其中生成演示数据。"
+                        "请另选一个空的数据文件夹（--data-dir）。")
 
 
 def _ensure_tenants_and_staff() -> tuple[list[Business], list[Staff]]:
@@ -183,7 +196,7 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
         _insert_extras(rng, ids, extras, staff)
         _activities(rng, start, end, staff)
         deadlines.refresh_open_records()
-        audit.append("demo.generate", actor="演示数据", detail={"records": records, "seed": seed})
+        audit.append("demo.generate", actor=DEMO_ACTOR.name, detail={"records": records, "seed": seed})
     database_proxy.obj.execute_sql("ANALYZE")  # statistics for the planner after a bulk load
     return records
 

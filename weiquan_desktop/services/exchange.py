@@ -23,6 +23,7 @@ from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.models.schema import Record, Referral, Staff
 from weiquan_desktop.privacy import mask_address, mask_id, mask_name, mask_phone
 from weiquan_desktop.services import audit, auth, deadlines, station
+from weiquan_desktop.services.actor import Actor, name_of
 from weiquan_desktop.services.ledger_format import (
     COLUMNS,
     FORMULA_STARTS,
@@ -178,7 +179,7 @@ def closing_streams(wb: Workbook) -> Iterator[Workbook]:
 
 
 def export_ledger(dest: Path, start: date | None = None, end: date | None = None, *, masked: bool = True,
-                  selection: RegisterQuery | None = None, actor: Staff | None = None,
+                  selection: RegisterQuery | None = None, actor: Actor | None = None,
                   progress: Progress | None = None) -> ExportResult:
     """Write the ledger workbook; nothing is left at ``dest`` unless it is complete.
 
@@ -195,7 +196,7 @@ def export_ledger(dest: Path, start: date | None = None, end: date | None = None
             wb, SHEET, ledger_rows(start, end, masked=masked, selection=selection), progress, total)
         _notes_sheet(wb, profile, start, end, masked, rows, estimated)
         wb.save(tmp)
-    audit.log("ledger.export", actor=actor.name if actor else None, detail={"文件": dest.name, "条数": rows, "去标识化": masked,
+    audit.log("ledger.export", actor=name_of(actor), detail={"文件": dest.name, "条数": rows, "去标识化": masked,
                                                     "起": start, "止": end})
     if progress is not None:
         progress(rows, total)

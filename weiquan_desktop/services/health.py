@@ -9,7 +9,8 @@ from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.models.migrations import SCHEMA_VERSION
 from weiquan_desktop.models.schema import Attachment, Record, SchemaInfo, database_proxy
 from weiquan_desktop.paths import DataDir
-from weiquan_desktop.services import attachments, audit
+from weiquan_desktop.services import attachments, audit, auth
+from weiquan_desktop.services.actor import Actor
 
 
 @dataclass
@@ -29,7 +30,14 @@ class HealthReport:
         self.problems.append(text)
 
 
-def check(data_dir: DataDir, *, full: bool = True) -> HealthReport:
+def verify_audit(actor: Actor | None) -> audit.ChainReport:
+    """The audit chain's own check, for the heads (who read the log)."""
+    auth.require(actor, "audit_view")
+    return audit.verify()
+
+
+def check(data_dir: DataDir, *, full: bool = True, actor: Actor | None = None) -> HealthReport:
+    """Database, files and (for the heads) the audit chain."""
     report = HealthReport()
     db = database_proxy.obj
     version = SchemaInfo.select(SchemaInfo.version).scalar()
@@ -66,6 +74,9 @@ def check(data_dir: DataDir, *, full: bool = True) -> HealthReport:
         report.bad(f"{len(damaged)} 个附件文件内容已损坏，如：{damaged[0]}")
     if not missing and not damaged:
         report.good(f"{count} 个附件文件齐全")
+    if not auth.can(actor, "audit_view"):
+        report.lines.append("未查  审计日志（由站长或副站长校验）")
+        return report
     chain = audit.verify()
     if chain.ok:
         report.good(f"审计日志 {chain.rows} 条，哈希链完整")

@@ -17,6 +17,7 @@ from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Business, Draft, Record, RecordEvent, Staff
 from weiquan_desktop.services import audit, deadlines, numbering, station
+from weiquan_desktop.services.actor import Actor, id_of, name_of
 from weiquan_desktop.text import initials, search_text
 
 T = TypeVar("T")
@@ -180,13 +181,9 @@ def validate(form: IntakeForm, now: datetime | None = None) -> dict:
     return clean
 
 
-def actor_name(actor: Staff | None) -> str | None:
-    return actor.name if actor is not None else None
-
-
-def add_event(record: Record, action: str, actor: Staff | None, *, from_state: str | None = None,
+def add_event(record: Record, action: str, actor: Actor | None, *, from_state: str | None = None,
               to_state: str | None = None, detail: dict | None = None, at: datetime | None = None) -> None:
-    RecordEvent.create(record=record, staff=actor, actor=actor_name(actor), action=action,
+    RecordEvent.create(record=record, staff=id_of(actor), actor=name_of(actor), action=action,
                        from_state=from_state, to_state=to_state, at=at or datetime.now().replace(microsecond=0),
                        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None)
 
@@ -197,7 +194,7 @@ def update_search_text(record: Record) -> None:
         respondent=record.respondent_name, item=record.item, facts=record.facts, external_no=record.external_no)
 
 
-def register(form: IntakeForm, actor: Staff | None = None, *, now: datetime | None = None,
+def register(form: IntakeForm, actor: Actor | None = None, *, now: datetime | None = None,
              drop_draft: bool = False) -> Record:
     """Validate and save a new record; returns it with its case number.
 
@@ -222,7 +219,7 @@ def register(form: IntakeForm, actor: Staff | None = None, *, now: datetime | No
         add_event(record, "登记", actor, to_state=record.state, detail={"来源": record.source})
         if record.state == "已解答":
             add_event(record, "当场答复", actor, from_state=initial, to_state="已解答")
-        audit.append("record.create", actor=actor_name(actor), entity="record", entity_id=case_no,
+        audit.append("record.create", actor=name_of(actor), entity="record", entity_id=case_no,
                      detail={"类型": kind, "来源": record.source})
         if drop_draft:
             discard_draft(actor)
@@ -269,7 +266,7 @@ def form_of(record: Record) -> IntakeForm:
         reply_due=record.reply_due, handler_id=record.handler_id, remark=record.remark or "")
 
 
-def update(record_id: int, form: IntakeForm, *, actor: Staff | None = None, version: int | None = None) -> Record:
+def update(record_id: int, form: IntakeForm, *, actor: Actor | None = None, version: int | None = None) -> Record:
     """Correct a registration: the same checks as registering, each change recorded old -> new. A record
     someone else saved since it was opened is refused (the version), so no desk overwrites another."""
     clean = validate(form)
@@ -290,12 +287,12 @@ def update(record_id: int, form: IntakeForm, *, actor: Staff | None = None, vers
             return record
         save_changed(record)
         add_event(record, "修改登记", actor, detail={"修改项": "、".join(changes)})
-        audit.append("record.update", actor=actor_name(actor), entity="record", entity_id=record.case_no,
+        audit.append("record.update", actor=name_of(actor), entity="record", entity_id=record.case_no,
                      detail=changes)
     return record
 
 
-def decide(record_id: int, decision: str, *, ground: str | None = None, actor: Staff | None = None,
+def decide(record_id: int, decision: str, *, ground: str | None = None, actor: Actor | None = None,
            version: int | None = None, at: datetime | None = None) -> Record:
     """受理 (the case goes to mediation) or 不予受理 with a ground (the case is closed)."""
     at = (at or datetime.now()).replace(microsecond=0)
@@ -321,12 +318,12 @@ def decide(record_id: int, decision: str, *, ground: str | None = None, actor: S
         save_changed(record)
         add_event(record, decision, actor, from_state=before, to_state=record.state, at=at,
                   detail={"理由": record.rejection_ground} if record.rejection_ground else None)
-        audit.append("record.state", actor=actor_name(actor), entity="record", entity_id=record.case_no,
+        audit.append("record.state", actor=name_of(actor), entity="record", entity_id=record.case_no,
                      detail={"from": before, "to": record.state})
     return record
 
 
-def answer(record_id: int, text: str, *, actor: Staff | None = None, version: int | None = None) -> Record:
+def answer(record_id: int, text: str, *, actor: Actor | None = None, version: int | None = None) -> Record:
     """Reply to a consultation that was given an agreed reply time."""
     with write_transaction():
         record = load_for_change(record_id, version)
@@ -336,13 +333,13 @@ def answer(record_id: int, text: str, *, actor: Staff | None = None, version: in
         record.state, record.closed_at = "已解答", datetime.now().replace(microsecond=0)
         save_changed(record)
         add_event(record, "答复", actor, from_state="待回复", to_state="已解答")
-        audit.append("record.state", actor=actor_name(actor), entity="record", entity_id=record.case_no,
+        audit.append("record.state", actor=name_of(actor), entity="record", entity_id=record.case_no,
                      detail={"from": "待回复", "to": "已解答"})
     return record
 
 
 def add_business(name: str, *, booth: str = "", contact: str = "", phone: str = "", licence_no: str = "",
-                 actor: Staff | None = None) -> Business:
+                 actor: Actor | None = None) -> Business:
     """A new business at the site, created inline from the intake dialog."""
     name = validation.required(name, "被投诉方名称")
     if phone.strip():
@@ -354,7 +351,7 @@ def add_business(name: str, *, booth: str = "", contact: str = "", phone: str = 
         business = Business.create(name=name, booth=booth.strip() or None, contact=contact.strip() or None,
                                    phone=phone.strip() or None, licence_no=licence_no.strip() or None,
                                    initials=initials(name))
-        audit.append("business.create", actor=actor_name(actor), entity="business", entity_id=business.id,
+        audit.append("business.create", actor=name_of(actor), entity="business", entity_id=business.id,
                      detail={"名称": name})
     return business
 
@@ -374,17 +371,17 @@ def find_businesses(text: str, limit: int = 20) -> list[Business]:
 DRAFT_FORM = "intake"
 
 
-def save_draft(form: IntakeForm, actor: Staff | None = None) -> None:
+def save_draft(form: IntakeForm, actor: Actor | None = None) -> None:
     with write_transaction():
         draft = Draft.get_or_none(Draft.form == DRAFT_FORM, Draft.staff == (actor.id if actor else None))
         now = datetime.now().replace(microsecond=0)
         if draft is None:
-            Draft.create(form=DRAFT_FORM, staff=actor, payload=form.to_json(), updated_at=now)
+            Draft.create(form=DRAFT_FORM, staff=id_of(actor), payload=form.to_json(), updated_at=now)
         else:
             Draft.update(payload=form.to_json(), updated_at=now).where(Draft.id == draft.id).execute()
 
 
-def load_draft(actor: Staff | None = None) -> tuple[IntakeForm, datetime] | None:
+def load_draft(actor: Actor | None = None) -> tuple[IntakeForm, datetime] | None:
     draft = Draft.get_or_none(Draft.form == DRAFT_FORM, Draft.staff == (actor.id if actor else None))
     if draft is None:
         return None
@@ -394,6 +391,6 @@ def load_draft(actor: Staff | None = None) -> tuple[IntakeForm, datetime] | None
         return None
 
 
-def discard_draft(actor: Staff | None = None) -> None:
+def discard_draft(actor: Actor | None = None) -> None:
     with write_transaction():
         Draft.delete().where(Draft.form == DRAFT_FORM, Draft.staff == (actor.id if actor else None)).execute()

@@ -22,7 +22,8 @@ from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Business, Record, RecordEvent, Referral, Staff
-from weiquan_desktop.services import audit, deadlines, numbering, station
+from weiquan_desktop.services import audit, auth, deadlines, numbering, station
+from weiquan_desktop.services.actor import Actor, id_of, name_of
 from weiquan_desktop.services.ledger_format import COLUMNS, INDEX, SHEET, Issue, ParsedRow
 from weiquan_desktop.text import initials, search_text
 
@@ -263,8 +264,9 @@ def _check_rows(parsed: list[ParsedRow], issues: list[Issue]) -> None:
                     issues.append(Issue(row, header, "不能早于登记时间"))
 
 
-def import_ledger(path: Path, *, dry_run: bool = False, actor: str | None = None) -> ImportReport:
+def import_ledger(path: Path, *, dry_run: bool = False, actor: Actor | None = None) -> ImportReport:
     """Check every row, then import all of them in one transaction, or none."""
+    auth.require(actor, "import_ledger")
     parsed, issues, warnings = read(path)
     report = ImportReport(rows=len(parsed), errors=issues, warnings=warnings, dry_run=dry_run)
     if issues or dry_run or not parsed:
@@ -273,8 +275,9 @@ def import_ledger(path: Path, *, dry_run: bool = False, actor: str | None = None
     return report
 
 
-def apply(parsed: list[ParsedRow], *, source_name: str, actor: str | None = None) -> int:
+def apply(parsed: list[ParsedRow], *, source_name: str, actor: Actor | None = None) -> int:
     """Write rows that ``read`` found free of errors; one transaction. Returns how many were created."""
+    auth.require(actor, "import_ledger")
     created = 0
     code = station.station_code()
     with write_transaction():
@@ -322,14 +325,14 @@ def apply(parsed: list[ParsedRow], *, source_name: str, actor: str | None = None
                                              facts=record.facts, external_no=record.external_no)
             deadlines.refresh(record, book)
             record.save(force_insert=True)
-            RecordEvent.create(record=record, actor=actor, action="导入", to_state=record.state,
+            RecordEvent.create(record=record, staff=id_of(actor), actor=name_of(actor), action="导入", to_state=record.state,
                                detail=json.dumps({"文件": source_name, "行": item.row}, ensure_ascii=False))
             if record.state == "已移交":
                 Referral.create(record=record, number=f"YJ-{case_no}", body_name=v["移交单位"],
                                 reason="和解不成" if record.kind == "投诉" else "涉嫌违法线索",
                                 referred_at=v["移交时间"])
             created += 1
-        audit.append("ledger.import", actor=actor, detail={"文件": source_name, "条数": created})
+        audit.append("ledger.import", actor=name_of(actor), detail={"文件": source_name, "条数": created})
     return created
 
 

@@ -28,7 +28,8 @@ from weiquan_desktop.models.schema import (
     TransferFeedback,
 )
 from weiquan_desktop.services import audit, intake
-from weiquan_desktop.services.intake import actor_name, add_event, load_for_change, save_changed
+from weiquan_desktop.services.actor import Actor, id_of, name_of
+from weiquan_desktop.services.intake import add_event, load_for_change, save_changed
 
 # (kind, from state) -> states it may move to
 TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -46,7 +47,7 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _move(record: Record, target: str, action: str, actor: Staff | None, at: datetime,
+def _move(record: Record, target: str, action: str, actor: Actor | None, at: datetime,
           detail: dict | None = None, *, closes: bool = True) -> None:
     allowed = TRANSITIONS.get((record.kind, record.state), ())
     if target not in allowed:
@@ -61,7 +62,7 @@ def _move(record: Record, target: str, action: str, actor: Staff | None, at: dat
         record.closed_at = at
     save_changed(record)
     add_event(record, action, actor, from_state=before, to_state=target, at=at, detail=detail)
-    audit.append("record.state", actor=actor_name(actor), entity="record", entity_id=record.case_no,
+    audit.append("record.state", actor=name_of(actor), entity="record", entity_id=record.case_no,
                  detail={"from": before, "to": target, **(detail or {})})
 
 
@@ -80,7 +81,7 @@ def _check_mediator(record: Record, mediator_id: int | None) -> None:
 
 def add_session(record_id: int, *, held_at: datetime, mode: str, mediator_id: int | None = None,
                 attendees: str = "", consumer_statement: str = "", business_statement: str = "", notes: str = "",
-                actor: Staff | None = None, version: int | None = None) -> MediationSession:
+                actor: Actor | None = None, version: int | None = None) -> MediationSession:
     if mode not in domain.MEDIATION_MODES:
         raise ValidationError(f"调解方式应为：{'、'.join(domain.MEDIATION_MODES)}。", "调解方式")
     validation.not_future(held_at, "调解时间")
@@ -98,12 +99,12 @@ def add_session(record_id: int, *, held_at: datetime, mode: str, mediator_id: in
         number = MediationSession.select().where(MediationSession.record == record).count()
         save_changed(record)
         add_event(record, f"第{number}次调解", actor, detail={"调解时间": held_at.strftime("%Y-%m-%d %H:%M"), "方式": mode})
-        audit.append("mediation.session", actor=actor_name(actor), entity="record", entity_id=record.case_no,
+        audit.append("mediation.session", actor=name_of(actor), entity="record", entity_id=record.case_no,
                      detail={"次": number, "方式": mode})
     return session
 
 
-def pause_clock(record_id: int, started_on: date, reason: str, *, actor: Staff | None = None,
+def pause_clock(record_id: int, started_on: date, reason: str, *, actor: Actor | None = None,
                 version: int | None = None) -> Record:
     """检验/检测/鉴定: the mediation limit stops counting from ``started_on``."""
     reason = validation.required(reason, "暂停原因")
@@ -116,11 +117,11 @@ def pause_clock(record_id: int, started_on: date, reason: str, *, actor: Staff |
         ClockPause.create(record=record, started_on=started_on, reason=reason)
         save_changed(record)
         add_event(record, "暂停计时", actor, detail={"原因": reason, "起": started_on})
-        audit.append("mediation.pause", actor=actor_name(actor), entity="record", entity_id=record.case_no)
+        audit.append("mediation.pause", actor=name_of(actor), entity="record", entity_id=record.case_no)
     return record
 
 
-def resume_clock(record_id: int, ended_on: date, *, actor: Staff | None = None, version: int | None = None) -> Record:
+def resume_clock(record_id: int, ended_on: date, *, actor: Actor | None = None, version: int | None = None) -> Record:
     with write_transaction():
         record = load_for_change(record_id, version)
         pause = ClockPause.get_or_none(ClockPause.record == record, ClockPause.ended_on.is_null())
@@ -132,7 +133,7 @@ def resume_clock(record_id: int, ended_on: date, *, actor: Staff | None = None, 
         pause.save()
         save_changed(record)
         add_event(record, "恢复计时", actor, detail={"止": ended_on})
-        audit.append("mediation.resume", actor=actor_name(actor), entity="record", entity_id=record.case_no)
+        audit.append("mediation.resume", actor=name_of(actor), entity="record", entity_id=record.case_no)
     return record
 
 
@@ -173,7 +174,7 @@ def recovered_from_terms(terms: list[TermInput]) -> Decimal:
 
 def settle(record_id: int, terms: list[TermInput], *, recovered: str | Decimal | None = None,
            punitive_amount: str | Decimal | None = None, punitive_basis: str = "", third_party: str = "",
-           actor: Staff | None = None, version: int | None = None, at: datetime | None = None) -> Record:
+           actor: Actor | None = None, version: int | None = None, at: datetime | None = None) -> Record:
     """和解成功 with numbered terms; 挽回经济损失 defaults to what the terms add up to."""
     at = (at or _now()).replace(microsecond=0)
     clean = _clean_terms(terms)
@@ -197,7 +198,7 @@ def settle(record_id: int, terms: list[TermInput], *, recovered: str | Decimal |
     return record
 
 
-def terminate(record_id: int, ground: str, *, actor: Staff | None = None, version: int | None = None,
+def terminate(record_id: int, ground: str, *, actor: Actor | None = None, version: int | None = None,
               at: datetime | None = None) -> Record:
     ground = validation.required(ground, "终止调解理由")
     with write_transaction():
@@ -207,7 +208,7 @@ def terminate(record_id: int, ground: str, *, actor: Staff | None = None, versio
     return record
 
 
-def withdraw(record_id: int, *, reason: str = "", actor: Staff | None = None, version: int | None = None,
+def withdraw(record_id: int, *, reason: str = "", actor: Actor | None = None, version: int | None = None,
              at: datetime | None = None) -> Record:
     with write_transaction():
         record = load_for_change(record_id, version)
@@ -215,7 +216,7 @@ def withdraw(record_id: int, *, reason: str = "", actor: Staff | None = None, ve
     return record
 
 
-def close_suggestion(record_id: int, *, actor: Staff | None = None, version: int | None = None) -> Record:
+def close_suggestion(record_id: int, *, actor: Actor | None = None, version: int | None = None) -> Record:
     with write_transaction():
         record = load_for_change(record_id, version)
         _move(record, "已办结", "办结", actor, _now())
@@ -230,7 +231,7 @@ class Material:
 
 
 def refer(record_id: int, reason: str, *, body_id: int | None = None, body_name: str = "",
-          materials: list[Material] | None = None, feedback_days: int = 15, actor: Staff | None = None,
+          materials: list[Material] | None = None, feedback_days: int = 15, actor: Actor | None = None,
           version: int | None = None, at: datetime | None = None) -> Referral:
     """移交 to the local 12315 body (or another): failed, serious, group cases and 举报 leads."""
     if reason not in domain.REFERRAL_REASONS:
@@ -256,7 +257,7 @@ def refer(record_id: int, reason: str, *, body_id: int | None = None, body_name:
 
 
 def record_referral_feedback(referral_id: int, text: str, *, at: datetime | None = None,
-                             actor: Staff | None = None) -> Referral:
+                             actor: Actor | None = None) -> Referral:
     text = validation.required(text, "反馈情况")
     with write_transaction():
         referral = Referral.get_or_none(Referral.id == referral_id)
@@ -267,12 +268,12 @@ def record_referral_feedback(referral_id: int, text: str, *, at: datetime | None
         referral.feedback, referral.feedback_at = text, (at or _now()).replace(microsecond=0)
         referral.save()
         add_event(referral.record, "移交反馈", actor, detail={"反馈": text})
-        audit.append("referral.feedback", actor=actor_name(actor), entity="referral", entity_id=referral.number)
+        audit.append("referral.feedback", actor=name_of(actor), entity="referral", entity_id=referral.number)
     return referral
 
 
 def transfer_feedback(record_id: int, *, process: str, method: str, result: str, handled_at: datetime | None = None,
-                      actor: Staff | None = None) -> TransferFeedback:
+                      actor: Actor | None = None) -> TransferFeedback:
     """处理结果反馈单 content for a case passed down by 12315 or the bureau."""
     process = validation.required(process, "处理过程")
     method = validation.required(method, "处理方式")
@@ -285,11 +286,11 @@ def transfer_feedback(record_id: int, *, process: str, method: str, result: str,
                                            process=process, method=method, result=result, sent_at=_now())
         save_changed(record)  # the feedback deadline no longer binds
         add_event(record, "转办反馈", actor, detail={"方式": method})
-        audit.append("transfer.feedback", actor=actor_name(actor), entity="record", entity_id=record.case_no)
+        audit.append("transfer.feedback", actor=name_of(actor), entity="record", entity_id=record.case_no)
     return feedback
 
 
-def return_visit(record_id: int, satisfaction: str, comment: str = "", *, actor: Staff | None = None,
+def return_visit(record_id: int, satisfaction: str, comment: str = "", *, actor: Actor | None = None,
                  at: datetime | None = None) -> ReturnVisit:
     if satisfaction not in domain.SATISFACTION[:3]:
         raise ValidationError("满意度应为：满意、基本满意、不满意。", "满意度")
@@ -297,17 +298,17 @@ def return_visit(record_id: int, satisfaction: str, comment: str = "", *, actor:
         record = load_for_change(record_id, None)
         if record.closed_at is None:
             raise UserError(f"案件 {record.case_no} 尚未办结，办结后再回访。")
-        visit = ReturnVisit.create(record=record, visited_at=(at or _now()).replace(microsecond=0), staff=actor,
+        visit = ReturnVisit.create(record=record, visited_at=(at or _now()).replace(microsecond=0), staff=id_of(actor),
                                    satisfaction=satisfaction, comment=comment.strip() or None)
         record.satisfaction = satisfaction
         save_changed(record)
         add_event(record, "回访", actor, detail={"满意度": satisfaction})
-        audit.append("record.visit", actor=actor_name(actor), entity="record", entity_id=record.case_no,
+        audit.append("record.visit", actor=name_of(actor), entity="record", entity_id=record.case_no,
                      detail={"满意度": satisfaction})
     return visit
 
 
-def quick_settle(form: intake.IntakeForm, terms: list[TermInput], *, actor: Staff | None = None,
+def quick_settle(form: intake.IntakeForm, terms: list[TermInput], *, actor: Actor | None = None,
                  recovered: str | Decimal | None = None) -> Record:
     """A complaint settled on the spot: registered, accepted and settled in one sitting, one transaction."""
     _clean_terms(terms)  # refuse bad terms before anything is written

@@ -31,6 +31,7 @@ from weiquan_desktop.models.schema import (
 )
 from weiquan_desktop.privacy import mask_id, mask_phone
 from weiquan_desktop.services import attachments, audit, casefile, station
+from weiquan_desktop.services.actor import Actor, name_of
 
 REMOTE_SOURCES = ("电话", "网络", "信函", "12315转办", "上级交办")
 DOC_TITLES = {"投诉": "投诉登记表", "举报": "举报登记表", "咨询": "咨询登记表", "建议": "建议登记表"}
@@ -89,16 +90,20 @@ def _styles() -> dict:
     return st
 
 
-def intake_record(case_no: str, dest: Path, *, masked: bool | None = None, actor: Staff | None = None,
-                  keep: bool = True) -> Path:
-    """投诉登记表 / 举报登记表 (and the consultation and suggestion forms) with signature lines."""
+def may_print_original(record: Record, actor: Actor | None) -> bool:
+    """The original a consumer signs carries full identity: printed by the case's handler or a head; anyone
+    else prints a copy with the personal data masked."""
     from weiquan_desktop.services import auth
 
+    return auth.can(actor, "reveal") or (actor is not None and actor.id == record.handler_id)
+
+
+def intake_record(case_no: str, dest: Path, *, masked: bool | None = None, actor: Actor | None = None,
+                  keep: bool = True) -> Path:
+    """投诉登记表 / 举报登记表 (and the consultation and suggestion forms) with signature lines."""
     record = find_record(case_no)
-    if masked is None:
-        masked = station.setting("mask_on_print") == "1"
-    if not masked and not auth.can(actor, "reveal"):
-        masked = True  # full personal data on paper only for those with the right
+    if masked is None or not masked:
+        masked = not may_print_original(record, actor)
     profile = station.load_profile()
     st = _styles()
     title = DOC_TITLES[record.kind]
@@ -155,12 +160,12 @@ def _header_footer(title: str, case_no: str) -> Callable:
     return draw
 
 
-def _finish(record: Record, doc_key: str, dest: Path, story: list[Flowable], actor: Staff | None, keep: bool) -> Path:
+def _finish(record: Record, doc_key: str, dest: Path, story: list[Flowable], actor: Actor | None, keep: bool) -> Path:
     title = DOCS[doc_key] if doc_key != "intake" else DOC_TITLES[record.kind]
     pdf.build(dest, story, title=f"{title} {record.case_no}", on_page=_header_footer(title, record.case_no))
     if keep:
         attachments.add(record.id, dest, purpose="文书", actor=actor)
-    audit.log("print", actor=actor.name if actor else None, entity="record", entity_id=record.case_no,
+    audit.log("print", actor=name_of(actor), entity="record", entity_id=record.case_no,
               detail={"文书": title})
     return dest
 
@@ -232,7 +237,7 @@ def _qr(text: str, size: float = 28 * mm) -> Drawing:
     return drawing
 
 
-def agreement(case_no: str, dest: Path, *, actor: Staff | None = None, keep: bool = True,
+def agreement(case_no: str, dest: Path, *, actor: Actor | None = None, keep: bool = True,
               masked: bool = False) -> Path:
     """和解协议书: parties, facts, numbered terms, performance, effect clause, signatures and seals, QR code."""
     record = find_record(case_no)
@@ -298,7 +303,7 @@ def _latest_referral(record: Record) -> Referral:
     return referral
 
 
-def referral_slip(case_no: str, dest: Path, *, actor: Staff | None = None, keep: bool = True) -> Path:
+def referral_slip(case_no: str, dest: Path, *, actor: Actor | None = None, keep: bool = True) -> Path:
     """移交单 with a tear-off receipt (回执) for the receiving body to sign and return."""
     record = find_record(case_no)
     referral = _latest_referral(record)
@@ -337,7 +342,7 @@ def referral_slip(case_no: str, dest: Path, *, actor: Staff | None = None, keep:
 
 
 def _notice(record: Record, key: str, title: str, to: str, paragraphs: list[str], when: datetime | None,
-            dest: Path, actor: Staff | None, keep: bool) -> Path:
+            dest: Path, actor: Actor | None, keep: bool) -> Path:
     st = _doc_styles()
     story = _top(st, title, f"{record.case_no}-{key[:2].upper()}")
     story.append(_para(f"{to}：", st["body"]))
@@ -346,7 +351,7 @@ def _notice(record: Record, key: str, title: str, to: str, paragraphs: list[str]
     return _finish(record, key, dest, story, actor, keep)
 
 
-def rejection_notice(case_no: str, dest: Path, *, actor: Staff | None = None, keep: bool = True) -> Path:
+def rejection_notice(case_no: str, dest: Path, *, actor: Actor | None = None, keep: bool = True) -> Path:
     record = find_record(case_no)
     if record.decision != "不予受理":
         raise UserError(f"案件 {record.case_no} 未作出不予受理决定，不能打印不予受理告知书。")
@@ -357,7 +362,7 @@ def rejection_notice(case_no: str, dest: Path, *, actor: Staff | None = None, ke
     ], record.decided_at, dest, actor, keep)
 
 
-def termination_notice(case_no: str, dest: Path, *, actor: Staff | None = None, keep: bool = True) -> Path:
+def termination_notice(case_no: str, dest: Path, *, actor: Actor | None = None, keep: bool = True) -> Path:
     record = find_record(case_no)
     if not record.termination_ground:
         raise UserError(f"案件 {record.case_no} 没有终止调解，不能打印终止调解告知书。")
@@ -370,7 +375,7 @@ def termination_notice(case_no: str, dest: Path, *, actor: Staff | None = None, 
     ], record.closed_at, dest, actor, keep)
 
 
-def feedback_slip(case_no: str, dest: Path, *, actor: Staff | None = None, keep: bool = True) -> Path:
+def feedback_slip(case_no: str, dest: Path, *, actor: Actor | None = None, keep: bool = True) -> Path:
     record = find_record(case_no)
     feedback = (TransferFeedback.select().where(TransferFeedback.record == record)
                 .order_by(TransferFeedback.handled_at.desc()).first())
@@ -392,7 +397,7 @@ def feedback_slip(case_no: str, dest: Path, *, actor: Staff | None = None, keep:
     return _finish(record, "feedback", dest, story, actor, keep)
 
 
-def major_report(case_no: str, dest: Path, *, actor: Staff | None = None, keep: bool = True) -> Path:
+def major_report(case_no: str, dest: Path, *, actor: Actor | None = None, keep: bool = True) -> Path:
     record = find_record(case_no)
     if not (record.is_group or record.is_major):
         raise UserError(f"案件 {record.case_no} 未标记为群体性或重大投诉。")
@@ -435,7 +440,7 @@ def available_documents(record: Record) -> list[str]:
     return docs
 
 
-def print_document(doc: str, case_no: str, dest: Path, *, actor: Staff | None = None, keep: bool = True) -> Path:
+def print_document(doc: str, case_no: str, dest: Path, *, actor: Actor | None = None, keep: bool = True) -> Path:
     makers = {"intake": intake_record, "agreement": agreement, "referral": referral_slip,
               "rejection": rejection_notice, "termination": termination_notice, "feedback": feedback_slip,
               "major": major_report}

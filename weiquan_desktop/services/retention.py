@@ -12,8 +12,9 @@ from datetime import datetime
 from weiquan_desktop import domain, validation
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import write_transaction
-from weiquan_desktop.models.schema import Record, Staff
+from weiquan_desktop.models.schema import Record
 from weiquan_desktop.services import audit, auth, station
+from weiquan_desktop.services.actor import Actor, name_of
 from weiquan_desktop.services.intake import add_event, load_for_change, save_changed
 
 PERSONAL_FIELDS = ("complainant_name", "phone", "id_number", "address", "agent_name", "agent_id_number",
@@ -21,7 +22,7 @@ PERSONAL_FIELDS = ("complainant_name", "phone", "id_number", "address", "agent_n
 CLOSED_STATES = tuple(dict.fromkeys(s for states in domain.CLOSING_STATES.values() for s in states))
 
 
-def soft_delete(record_id: int, reason: str, *, actor: Staff | None = None, version: int | None = None) -> None:
+def soft_delete(record_id: int, reason: str, *, actor: Actor | None = None, version: int | None = None) -> None:
     """A record entered by mistake leaves the register and the statistics but stays in the database."""
     auth.require(actor, "delete")
     reason = validation.required(reason, "删除原因")
@@ -30,7 +31,7 @@ def soft_delete(record_id: int, reason: str, *, actor: Staff | None = None, vers
         record.deleted_at, record.delete_reason = datetime.now().replace(microsecond=0), reason
         save_changed(record)
         add_event(record, "删除", actor, detail={"原因": reason})
-        audit.append("record.delete", actor=getattr(actor, "name", None), entity="record", entity_id=record.case_no,
+        audit.append("record.delete", actor=name_of(actor), entity="record", entity_id=record.case_no,
                      detail={"原因": reason})
 
 
@@ -61,7 +62,7 @@ def preview(years: int | None = None, *, now: datetime | None = None) -> Retenti
                             last.closed_at if last else None, [r.case_no for r in rows])
 
 
-def anonymise(years: int | None = None, *, actor: Staff | None = None, now: datetime | None = None) -> int:
+def anonymise(years: int | None = None, *, actor: Actor | None = None, now: datetime | None = None) -> int:
     """Clear the personal fields of closed records past the retention period; one transaction, audited."""
     auth.require(actor, "delete")
     now = (now or datetime.now()).replace(microsecond=0)
@@ -75,6 +76,6 @@ def anonymise(years: int | None = None, *, actor: Staff | None = None, now: date
                     setattr(record, name, None)
                 record.anonymised_at = now
                 save_changed(record)
-        audit.append("retention.anonymise", actor=getattr(actor, "name", None),
+        audit.append("retention.anonymise", actor=name_of(actor),
                      detail={"保存期限（年）": plan.years, "条数": len(ids)})
     return len(ids)

@@ -10,6 +10,7 @@ from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import CoordinatorFiling, Staff, Training
 from weiquan_desktop.services import audit, auth, station
+from weiquan_desktop.services.actor import Actor, name_of
 
 COORDINATOR = "协调员/联络员"
 # the coordinator must have at least 高中 (station rules: 具备高中以上文化程度)
@@ -48,7 +49,7 @@ def coordinator() -> Staff | None:
     return Staff.select().where(Staff.active, Staff.role == COORDINATOR).order_by(Staff.id).first()
 
 
-def save_staff(data: StaffInput, *, staff_id: int | None = None, actor: Staff | None = None,
+def save_staff(data: StaffInput, *, staff_id: int | None = None, actor: Actor | None = None,
                filed_with: str = "", reason: str = "") -> tuple[Staff, CoordinatorFiling | None]:
     """Add or change a staff member. Making someone the coordinator retires the previous one's role and
     records the filing (备案) to be printed and sent to the bureau, in the same transaction."""
@@ -70,26 +71,26 @@ def save_staff(data: StaffInput, *, staff_id: int | None = None, actor: Staff | 
                                               changed_on=date.today(), filed_with=filed_with or (body.name if body else None),
                                               reason=reason.strip() or None)
         after = {"姓名": staff.name, "职务": staff.role, "电话": staff.phone, "文化程度": staff.education}
-        audit.append("staff.save", actor=getattr(actor, "name", None), entity="staff", entity_id=staff.id,
+        audit.append("staff.save", actor=name_of(actor), entity="staff", entity_id=staff.id,
                      detail={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return staff, filing
 
 
-def deactivate(staff_id: int, *, actor: Staff | None = None) -> None:
+def deactivate(staff_id: int, *, actor: Actor | None = None) -> None:
     auth.require(actor, "manage_staff")
     if actor is not None and actor.id == staff_id:
         raise UserError("不能停用自己的账号。")
     with write_transaction():
         Staff.update(active=False).where(Staff.id == staff_id).execute()
-        audit.append("staff.deactivate", actor=getattr(actor, "name", None), entity="staff", entity_id=staff_id)
+        audit.append("staff.deactivate", actor=name_of(actor), entity="staff", entity_id=staff_id)
 
 
 def add_training(staff_id: int, held_on: date, topic: str, hours: int | None = None, organiser: str = "", *,
-                 actor: Staff | None = None) -> Training:
+                 actor: Actor | None = None) -> Training:
     topic = validation.required(topic, "培训内容")
     with write_transaction():
         training = Training.create(staff=staff_id, held_on=held_on, topic=topic, hours=hours,
                                    organiser=organiser.strip() or None)
-        audit.append("staff.training", actor=getattr(actor, "name", None), entity="staff", entity_id=staff_id,
+        audit.append("staff.training", actor=name_of(actor), entity="staff", entity_id=staff_id,
                      detail={"内容": topic})
     return training

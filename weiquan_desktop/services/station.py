@@ -9,7 +9,8 @@ from weiquan_desktop import domain, validation
 from weiquan_desktop.errors import ValidationError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Body, Setting, Station
-from weiquan_desktop.services import audit
+from weiquan_desktop.services import audit, auth
+from weiquan_desktop.services.actor import Actor, name_of
 
 # field -> (Chinese label, required)
 PROFILE_FIELDS: dict[str, tuple[str, bool]] = {
@@ -87,8 +88,11 @@ def load_profile() -> StationProfile | None:
     return profile
 
 
-def save_profile(profile: StationProfile, actor: str | None = None) -> Station:
-    """Create or update the profile and its bodies in one transaction, audited with old -> new."""
+def save_profile(profile: StationProfile, actor: Actor | None = None) -> Station:
+    """Create or update the profile and its bodies in one transaction, audited with old -> new. Creating it
+    is the first step of a new station; changing it is for its heads."""
+    if is_configured():
+        auth.require(actor, "edit_rules")
     clean = profile.validated()
     before = load_profile()
     with write_transaction():
@@ -112,12 +116,12 @@ def save_profile(profile: StationProfile, actor: str | None = None) -> Station:
                     body.active = False
                     body.save()
         if before is None:
-            audit.append("station.create", actor=actor, entity="station", entity_id=station.id,
+            audit.append("station.create", actor=name_of(actor), entity="station", entity_id=station.id,
                          detail=asdict(clean))
         else:
             changes = {k: [v, getattr(clean, k)] for k, v in asdict(before).items() if v != getattr(clean, k)}
             if changes:
-                audit.append("station.update", actor=actor, entity="station", entity_id=station.id,
+                audit.append("station.update", actor=name_of(actor), entity="station", entity_id=station.id,
                              detail=changes)
     return station
 
@@ -137,9 +141,10 @@ def wuyou() -> dict[str, dict]:
             for item in domain.WUYOU_ITEMS}
 
 
-def save_wuyou(items: dict[str, dict], actor: str | None = None) -> None:
+def save_wuyou(items: dict[str, dict], actor: Actor | None = None) -> None:
     import json
 
+    auth.require(actor, "edit_rules")
     row = current()
     if row is None:
         raise ValidationError("请先填写站点信息。", "站点名称")
@@ -150,7 +155,7 @@ def save_wuyou(items: dict[str, dict], actor: str | None = None) -> None:
         Station.update(wuyou=json.dumps(clean, ensure_ascii=False)).where(Station.id == row.id).execute()
         changes = {k: [before[k], v] for k, v in clean.items() if before[k] != v}
         if changes:
-            audit.append("station.wuyou", actor=actor, entity="station", entity_id=row.id, detail=changes)
+            audit.append("station.wuyou", actor=name_of(actor), entity="station", entity_id=row.id, detail=changes)
 
 
 def bodies() -> list[Body]:
@@ -158,8 +163,9 @@ def bodies() -> list[Body]:
 
 
 def save_body(kind: str, name: str, contact: str = "", phone: str = "", address: str = "", *,
-              body_id: int | None = None, actor: str | None = None) -> Body:
+              body_id: int | None = None, actor: Actor | None = None) -> Body:
     """A jurisdiction body with its contact person and phone (shown on referral slips and the notice board)."""
+    auth.require(actor, "edit_rules")
     name = validation.required(name, "机构名称")
     if kind not in (*domain.BODY_KINDS, "其他"):
         raise ValidationError(f"机构类别应为：{'、'.join(domain.BODY_KINDS)}、其他。", "机构类别")
@@ -172,7 +178,7 @@ def save_body(kind: str, name: str, contact: str = "", phone: str = "", address:
         body.contact, body.phone, body.address = contact.strip() or None, phone.strip() or None, address.strip() or None
         body.save()
         after = {"名称": body.name, "联系人": body.contact, "电话": body.phone, "地址": body.address}
-        audit.append("station.body", actor=actor, entity="body", entity_id=body.id,
+        audit.append("station.body", actor=name_of(actor), entity="body", entity_id=body.id,
                      detail={k: [before[k], after[k]] for k in after if before[k] != after[k]})
     return body
 
@@ -182,9 +188,7 @@ PREFERENCES = {"idle_lock_minutes": ("无操作自动锁定（分钟）", 1, 240
                "retention_years": ("案件保存期限（年）", 1, 30), "mask_on_print": ("打印登记表时隐去个人信息（1是 0否）", 0, 1)}
 
 
-def save_preferences(values: dict[str, int], actor: object | None = None) -> None:
-    from weiquan_desktop.services import auth
-
+def save_preferences(values: dict[str, int], actor: Actor | None = None) -> None:
     auth.require(actor, "edit_rules")
     with write_transaction():
         for key, value in values.items():
@@ -195,5 +199,5 @@ def save_preferences(values: dict[str, int], actor: object | None = None) -> Non
             if old != str(int(value)):
                 Setting.insert(key=key, value=str(int(value))).on_conflict(
                     conflict_target=[Setting.key], preserve=[Setting.value]).execute()
-                audit.append("settings.change", actor=getattr(actor, "name", None), entity="setting", entity_id=key,
+                audit.append("settings.change", actor=name_of(actor), entity="setting", entity_id=key,
                              detail={"before": old, "after": str(int(value))})

@@ -12,6 +12,7 @@ from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.fields import fen_to_yuan
 from weiquan_desktop.models.schema import Record
+from weiquan_desktop.services.actor import Actor, id_of, name_of
 
 # --- the statistics report (spec/report.md) -----------------------------------------------------------
 
@@ -233,7 +234,7 @@ def draft_hotspots(figures: dict) -> str:
 
 # --- submitted reports (frozen snapshots) ---------------------------------------------------------------
 
-def save_snapshot(period: Period, figures: dict, hotspots: str, measures: str, actor: object | None = None) -> int:
+def save_snapshot(period: Period, figures: dict, hotspots: str, measures: str, actor: Actor | None = None) -> int:
     """Freeze a report as submitted: later edits to cases do not change it."""
     import json
 
@@ -246,8 +247,8 @@ def save_snapshot(period: Period, figures: dict, hotspots: str, measures: str, a
         snapshot = ReportSnapshot.create(
             period_start=period.start, period_end=period.end, label=period.label or f"{period.start}至{period.end}",
             figures=json.dumps(figures, ensure_ascii=False), hotspots=hotspots, measures=measures, audit_head=head,
-            created_by=getattr(actor, "id", None))
-        audit.append("report.snapshot", actor=getattr(actor, "name", None), entity="report_snapshot",
+            created_by=id_of(actor))
+        audit.append("report.snapshot", actor=name_of(actor), entity="report_snapshot",
                      entity_id=snapshot.id, detail={"期间": figures["period"]})
     return snapshot.id
 

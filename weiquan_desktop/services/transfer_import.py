@@ -16,6 +16,7 @@ from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Record
 from weiquan_desktop.services import intake
+from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.ledger_import import Issue, cell_text, check_container, parse_datetime
 
 # our field -> (label, header synonyms seen in bureaus' exports, required)
@@ -126,7 +127,7 @@ def preview(sheet: Sheet, mapping: dict[str, str | None], source: str = "12315�
     return result
 
 
-def apply(checked: Preview, actor: object | None = None) -> int:
+def apply(checked: Preview, actor: Actor | None = None) -> int:
     if checked.errors:
         raise UserError("转办表中还有错误，未导入任何记录。")
     with write_transaction():

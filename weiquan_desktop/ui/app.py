@@ -115,6 +115,13 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
             if login.exec() != QDialog.DialogCode.Accepted:
                 return 0
             user = login.user
+            if user.must_change_password:
+                from weiquan_desktop.ui.login import PasswordDialog
+
+                change = PasswordDialog(user, forced=True)
+                if change.exec() != QDialog.DialogCode.Accepted:
+                    return 0
+                user = change.user
         window = MainWindow(data_dir, user)
         if user is not None:
             from weiquan_desktop.ui.login import IdleLock

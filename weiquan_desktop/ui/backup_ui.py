@@ -11,6 +11,7 @@ from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import audit, backup
+from weiquan_desktop.services.actor import Actor, name_of
 from weiquan_desktop.services.session import close_session, open_session
 from weiquan_desktop.ui.tasks import Task
 
@@ -52,7 +53,7 @@ class AutoBackup(QObject):
                 QMessageBox.warning(self.parent_widget, "自动备份未完成", f"{exc}\n数据库本身不受影响。")
 
 
-def backup_to_usb(parent: QWidget, data_dir: DataDir, actor: str | None = None) -> Task | None:
+def backup_to_usb(parent: QWidget, data_dir: DataDir, actor: Actor | None = None) -> Task | None:
     folder = QFileDialog.getExistingDirectory(parent, "选择U盘或备份文件夹")
     if not folder:
         return None
@@ -65,7 +66,7 @@ def backup_to_usb(parent: QWidget, data_dir: DataDir, actor: str | None = None) 
 
 
 def restore_from_backup(parent: QWidget, data_dir: DataDir, database_url: str | None = None,
-                        actor: str | None = None) -> bool:
+                        actor: Actor | None = None) -> bool:
     source, _ = QFileDialog.getOpenFileName(parent, "选择备份文件", "", "备份文件 (weiquan-backup-*.zip *.zip)")
     if not source:
         return False
@@ -73,7 +74,7 @@ def restore_from_backup(parent: QWidget, data_dir: DataDir, database_url: str | 
 
 
 def restore_file(parent: QWidget, data_dir: DataDir, source: Path, database_url: str | None = None,
-                 actor: str | None = None, *, confirm: bool = True) -> bool:
+                 actor: Actor | None = None, *, confirm: bool = True) -> bool:
     try:
         info = backup.verify_archive(source)
     except UserError as exc:
@@ -95,7 +96,7 @@ def restore_file(parent: QWidget, data_dir: DataDir, source: Path, database_url:
         QMessageBox.warning(parent, "恢复失败", f"{exc}\n当前数据未改动。")
         return False
     open_session(data_dir, database_url)
-    audit.log("restore", actor=actor, detail={"文件": source.name})
+    audit.log("restore", actor=name_of(actor), detail={"文件": source.name})
     QMessageBox.information(parent, "恢复完成", f"已恢复 {info.records} 条记录。"
                             + (f"\n恢复前的数据已另存为：{safety}" if safety else ""))
     return True

@@ -24,10 +24,9 @@ from PySide6.QtWidgets import (
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.models.schema import GroundOption, MediationSession, Record, Referral, Staff
+from weiquan_desktop.models.schema import GroundOption, MediationSession, Record, Referral
 from weiquan_desktop.services import (
     attachments,
-    audit,
     auth,
     casefile,
     intake,
@@ -35,6 +34,7 @@ from weiquan_desktop.services import (
     printing,
     retention,
 )
+from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.intake_dialog import IntakeDialog
 from weiquan_desktop.ui.mediation_dialog import MediationDialog, ReferralDialog
@@ -44,7 +44,7 @@ from weiquan_desktop.ui.widgets import fill, setup_read_only
 class CaseDetailDialog(QDialog):
     changed = Signal(int)
 
-    def __init__(self, record_id: int, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, record_id: int, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.record_id = record_id
         self.actor = actor
@@ -91,7 +91,7 @@ class CaseDetailDialog(QDialog):
         self.heading.setText(f"<span style='font-size:14pt'><b>{r.case_no}</b>　{r.kind}　{r.state}</span>{due}")
         self.setWindowTitle(f"案件详情 - {r.case_no}")
         html = []
-        for section, rows in casefile.sections(r, masked=not self.reveal.isChecked()):
+        for section, rows in casefile.sections_for(r.id, self.actor, reveal=self.reveal.isChecked(), first_reveal=False):
             if not rows:
                 continue
             html.append(f"<h3>{escape(section)}</h3><table cellpadding='3'>")
@@ -132,15 +132,16 @@ class CaseDetailDialog(QDialog):
             action.triggered.connect(lambda _checked=False, d=doc: self.print_document(d))
 
     def _reveal(self, on: bool) -> None:
-        """Full personal data only for those with the right, and every reveal is in the audit log."""
+        """Full personal data only for those with the right (the service checks and audits it)."""
         if on:
-            if not auth.can(self.actor, "reveal"):
+            try:
+                casefile.sections_for(self.record_id, self.actor, reveal=True)
+            except UserError as exc:
                 self.reveal.blockSignals(True)
                 self.reveal.setChecked(False)
                 self.reveal.blockSignals(False)
-                QMessageBox.warning(self, "无权查看", "只有站长、副站长可以查看完整个人信息。")
+                QMessageBox.warning(self, "无权查看", str(exc))
                 return
-            audit.log("reveal", actor=getattr(self.actor, "name", None), entity="record", entity_id=self.record.case_no)
         self.reload()
 
     def _run(self, action: object) -> None:

@@ -27,6 +27,7 @@ from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models.schema import Record, Staff
 from weiquan_desktop.services import intake
+from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.intake import IntakeForm
 from weiquan_desktop.ui.forms import child, load_form
 
@@ -47,7 +48,7 @@ class IntakeDialog(QDialog):
     saved = Signal(int)  # record id
     mediate_now = Signal(int)  # a complaint to settle on the spot: accepted, mediation opens at once
 
-    def __init__(self, actor: Staff | None = None, parent: QWidget | None = None, *,
+    def __init__(self, actor: Actor | None = None, parent: QWidget | None = None, *,
                  record_id: int | None = None) -> None:
         super().__init__(parent)
         self.actor = actor

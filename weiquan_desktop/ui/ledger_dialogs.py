@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop.errors import UserError
+from weiquan_desktop.services.actor import Actor, id_of
 from weiquan_desktop.services.ledger_format import HEADERS
 from weiquan_desktop.services.register import RegisterQuery
 from weiquan_desktop.ui.tasks import ProcessTask, Task
@@ -28,7 +29,7 @@ PREVIEW_ROWS = 200
 # Export, check and import run in a worker process (ui/tasks.py ProcessTask): openpyxl is pure Python.
 
 
-def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: object | None = None) -> Task | None:
+def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: Actor | None = None) -> Task | None:
     default = str(Path.home() / f"台账-{date.today():%Y%m%d}.xlsx")
     target, _ = QFileDialog.getSaveFileName(parent, f"导出台账（当前筛选的 {count:,} 条）", default, "Excel 工作簿 (*.xlsx)")
     if not target:
@@ -36,7 +37,7 @@ def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: o
     if not target.lower().endswith(".xlsx"):
         target += ".xlsx"
     task = ProcessTask(parent, "正在导出台账", "weiquan_desktop.services.exchange:export_ledger", dest=Path(target),
-                       selection=selection, actor_id=getattr(user, "id", None))
+                       selection=selection, actor_id=id_of(user))
     task.finished.connect(lambda result: QMessageBox.information(
         parent, "导出完成", f"已导出 {result.rows:,} 条记录到\n{result.path}\n（个人信息已去标识化）"
         + (f"\n其中 {result.estimated} 条记录的期限为估算。" if result.estimated else "")))
@@ -108,7 +109,7 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def import_ledger(parent: QWidget, on_imported: Callable[[], None]) -> Task | None:
+def import_ledger(parent: QWidget, on_imported: Callable[[], None], user: Actor | None = None) -> Task | None:
     """Check the workbook, then (after the preview) import it; both steps run off the GUI thread."""
     source, _ = QFileDialog.getOpenFileName(parent, "选择要导入的台账", str(Path.home()), "Excel 工作簿 (*.xlsx)")
     if not source:
@@ -122,7 +123,7 @@ def import_ledger(parent: QWidget, on_imported: Callable[[], None]) -> Task | No
             return
 
         writing = ProcessTask(parent, "正在导入台账", "weiquan_desktop.services.ledger_import:apply", parsed=parsed,
-                              source_name=path.name)
+                              source_name=path.name, actor_id=id_of(user))
         writing.finished.connect(lambda created: (
             QMessageBox.information(parent, "导入完成", f"已导入 {created:,} 条记录。"), on_imported()))
         writing.failed.connect(lambda message: QMessageBox.warning(parent, "导入失败", f"{message}\n未导入任何记录。"))

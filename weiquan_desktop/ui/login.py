@@ -5,15 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from weiquan_desktop.errors import UserError, ValidationError
-from weiquan_desktop.models.schema import Staff
+from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import auth, station
+from weiquan_desktop.services.actor import Actor
 
 
 class LoginDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, *, locked_user: Staff | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, locked_user: Actor | None = None) -> None:
         super().__init__(parent)
-        self.user: Staff | None = None
+        self.user: Actor | None = None
         profile = station.load_profile()
         self.setWindowTitle("已锁定" if locked_user else "登录")
         layout = QVBoxLayout(self)
@@ -46,11 +46,14 @@ class LoginDialog(QDialog):
 
 
 class PasswordDialog(QDialog):
-    def __init__(self, user: Staff, parent: QWidget | None = None) -> None:
+    def __init__(self, user: Actor, parent: QWidget | None = None, *, forced: bool = False) -> None:
         super().__init__(parent)
         self.user = user
         self.setWindowTitle("修改密码")
         layout = QVBoxLayout(self)
+        if forced:
+            layout.addWidget(QLabel(f"<b>{user.name}，您的初始密码由他人设置，请先改成只有您自己知道的密码。</b>",
+                                    wordWrap=True))
         form = QFormLayout()
         self.old, self.new, self.again = (QLineEdit(echoMode=QLineEdit.EchoMode.Password) for _ in range(3))
         form.addRow("原密码", self.old)
@@ -69,8 +72,8 @@ class PasswordDialog(QDialog):
             self.error.setText("两次输入的新密码不一致。")
             return
         try:
-            auth.change_password(self.user, self.old.text(), self.new.text())
-        except ValidationError as exc:
+            self.user = auth.change_password(self.user, self.old.text(), self.new.text())
+        except UserError as exc:
             self.error.setText(str(exc))
             return
         super().accept()

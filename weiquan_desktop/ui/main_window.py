@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QMessag
 
 from weiquan_desktop import APP_TITLE, __version__
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.models.schema import Staff
 from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import audit, auth, register, station
+from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.register_view import RegisterView
 from weiquan_desktop.ui.tasks import Task
@@ -40,7 +40,7 @@ FIRST_ROWS = 500  # the register's first screenful at start-up; the rest follows
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, data_dir: DataDir, user: Staff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, data_dir: DataDir, user: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
         self.user = user
@@ -155,22 +155,19 @@ class MainWindow(QMainWindow):
             self._auto_backup = AutoBackup(self.data_dir, self, last_head=self._backup_head)
         return self._auto_backup
 
-    def _actor_name(self) -> str | None:
-        return self.user.name if self.user else None
-
     def restore(self) -> None:
         from weiquan_desktop.ui import backup_ui
 
         if not auth.can(self.user, "manage_staff"):
             QMessageBox.warning(self, "从备份恢复", "只有站长、副站长可以从备份恢复数据。")
             return
-        if backup_ui.restore_from_backup(self, self.data_dir, actor=self._actor_name()):
+        if backup_ui.restore_from_backup(self, self.data_dir, actor=self.user):
             self.refresh()
 
     def backup_to_usb(self) -> Task | None:
         from weiquan_desktop.ui import backup_ui
 
-        return backup_ui.backup_to_usb(self, self.data_dir, self._actor_name())
+        return backup_ui.backup_to_usb(self, self.data_dir, self.user)
 
     def show_laws(self) -> None:
         from weiquan_desktop.ui.mediation_dialog import LawDialog
@@ -198,10 +195,10 @@ class MainWindow(QMainWindow):
     def show_audit(self) -> None:
         from weiquan_desktop.ui.station_pages import AuditDialog
 
-        if not auth.can(self.user, "audit_view"):
-            QMessageBox.warning(self, "审计日志", "只有站长、副站长可以查看审计日志。")
-            return
-        AuditDialog(self).show()
+        try:
+            AuditDialog(self.user, self).show()
+        except UserError as exc:
+            QMessageBox.warning(self, "审计日志", str(exc))
 
     def change_password(self) -> None:
         from weiquan_desktop.ui.login import PasswordDialog
@@ -209,7 +206,9 @@ class MainWindow(QMainWindow):
         if self.user is None:
             QMessageBox.information(self, "修改密码", "本站尚未设置工作人员账号。")
             return
-        if PasswordDialog(self.user, self).exec():
+        dialog = PasswordDialog(self.user, self)
+        if dialog.exec():
+            self.user = dialog.user
             QMessageBox.information(self, "修改密码", "密码已修改，下次登录请使用新密码。")
 
     def lock(self) -> bool:
@@ -247,7 +246,7 @@ class MainWindow(QMainWindow):
     def import_ledger(self) -> None:
         from weiquan_desktop.ui import ledger_dialogs
 
-        ledger_dialogs.import_ledger(self, self.refresh)
+        ledger_dialogs.import_ledger(self, self.refresh, self.user)
 
     def import_transfers(self) -> None:
         from weiquan_desktop.ui.transfer_dialog import TransferImportDialog
@@ -303,7 +302,7 @@ class MainWindow(QMainWindow):
     def run_check(self) -> None:
         from weiquan_desktop.services import health
 
-        report = health.check(self.data_dir)
+        report = health.check(self.data_dir, actor=self.user)
         text = "\n".join(report.lines)
         if report.ok:
             QMessageBox.information(self, "数据检查", "检查完成，未发现问题。\n\n" + text)

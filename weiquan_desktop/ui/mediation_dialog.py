@@ -27,6 +27,7 @@ from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models.schema import ClockPause, GroundOption, MediationSession, Record, Staff
 from weiquan_desktop.services import mediation
+from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.mediation import TermInput
 from weiquan_desktop.ui.forms import child, load_form
 
@@ -62,7 +63,7 @@ class LawDialog(QDialog):
 class MediationDialog(QDialog):
     changed = Signal(int)
 
-    def __init__(self, record_id: int, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, record_id: int, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.record_id, self.actor = record_id, actor
         load_form("mediation_dialog.ui", self)
@@ -265,7 +266,7 @@ class MediationDialog(QDialog):
 class ReferralDialog(QDialog):
     """移交: receiving body, reason, materials with counts and pages, report-back date."""
 
-    def __init__(self, record_id: int, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, record_id: int, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout
 

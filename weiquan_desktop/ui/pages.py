@@ -11,13 +11,14 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop.services import activities
+from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.ui.widgets import fill, read_only_table
 
 
 class ActivityPage(QWidget):
     HEADERS = ["日期", "类型", "地点", "参与人数", "工作人员", "发放资料"]
 
-    def __init__(self, parent: QWidget | None = None, actor: object | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, actor: Actor | None = None) -> None:
         super().__init__(parent)
         self.actor = actor
         layout = QVBoxLayout(self)

@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import calendar_rules
+from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.ui.widgets import read_only_table
 
 
 class HolidayPage(QWidget):
-    def __init__(self, parent: QWidget | None = None, actor: object | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, actor: Actor | None = None) -> None:
         super().__init__(parent)
         self.actor = actor
         layout = QVBoxLayout(self)
@@ -85,7 +86,7 @@ class HolidayPage(QWidget):
 
 
 class RulesPage(QWidget):
-    def __init__(self, parent: QWidget | None = None, actor: object | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, actor: Actor | None = None) -> None:
         super().__init__(parent)
         self.actor = actor
         layout = QVBoxLayout(self)

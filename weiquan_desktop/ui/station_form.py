@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from weiquan_desktop import domain, validation
 from weiquan_desktop.errors import ValidationError
 from weiquan_desktop.services import station
+from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.station import PROFILE_FIELDS, StationProfile
 from weiquan_desktop.ui.forms import child, load_form
 
@@ -60,7 +61,7 @@ class StationForm(QWidget):
         for edit in self.edits.values():
             edit.setStyleSheet("")
 
-    def save(self, actor: str | None = None) -> bool:
+    def save(self, actor: Actor | None = None) -> bool:
         """Validate and save; on bad input show which field and why, and save nothing."""
         try:
             station.save_profile(self.profile(), actor=actor)
@@ -102,9 +103,9 @@ class FirstRunDialog(QDialog):
             if edits["password"].text() != edits["password2"].text():
                 raise ValidationError("两次输入的密码不一致。", "密码")
             with write_transaction():
-                station.save_profile(profile, actor=edits["full_name"].text().strip())
                 self.user = auth.create_account(edits["full_name"].text(), "站长", edits["username"].text().strip(),
                                                 edits["password"].text())
+                station.save_profile(profile, actor=self.user)
         except ValidationError as exc:
             self.form.show_error(exc)
             return
@@ -114,7 +115,7 @@ class FirstRunDialog(QDialog):
 class SettingsPage(QWidget):
     """站点设置 tab: the profile (saved with an audit entry of what changed), the calendar, the time limits."""
 
-    def __init__(self, parent: QWidget | None = None, user: object | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, user: Actor | None = None) -> None:
         super().__init__(parent)
         from weiquan_desktop.ui.rules_pages import HolidayPage, RulesPage
 
@@ -165,7 +166,7 @@ class SettingsPage(QWidget):
             self.form.set_profile(profile)
 
     def save(self) -> None:
-        if self.form.save(actor=getattr(self.user, "name", None)):
+        if self.form.save(actor=self.user):
             self.status.setText("已保存。")
             self.reload()
         else:

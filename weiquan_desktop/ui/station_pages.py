@@ -32,9 +32,10 @@ from PySide6.QtWidgets import (
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError, ValidationError
-from weiquan_desktop.models.schema import AuditLog, CoordinatorFiling, Staff
+from weiquan_desktop.models.schema import CoordinatorFiling, Staff
 from weiquan_desktop.services import activities, audit, auth, printing, retention, staff, station
-from weiquan_desktop.ui.widgets import read_only_table
+from weiquan_desktop.services.actor import Actor
+from weiquan_desktop.ui.widgets import fill, read_only_table
 
 
 def _save_pdf(parent: QWidget, title: str, make: object) -> Path | None:
@@ -53,7 +54,7 @@ def _save_pdf(parent: QWidget, title: str, make: object) -> Path | None:
 class RosterPage(QWidget):
     """工作人员: who works at the desk, their accounts, the notice board and the coordinator filing."""
 
-    def __init__(self, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.actor = actor
         layout = QVBoxLayout(self)
@@ -189,7 +190,7 @@ class RosterPage(QWidget):
 class WuyouPage(QWidget):
     """五有: the station's standard, one box and one note per item."""
 
-    def __init__(self, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.actor = actor
         layout = QGridLayout(self)
@@ -217,7 +218,7 @@ class WuyouPage(QWidget):
 
     def save(self) -> None:
         station.save_wuyou({k: {"ok": b.isChecked(), "note": n.text()} for k, (b, n) in self.boxes.items()},
-                           actor=getattr(self.actor, "name", None))
+                           actor=self.actor)
         done = sum(b.isChecked() for b, _n in self.boxes.values())
         self.status.setText(f"已保存：五项中已达到 {done} 项。")
 
@@ -225,7 +226,7 @@ class WuyouPage(QWidget):
 class RetentionPage(QWidget):
     """保存期限: anonymise closed cases older than the keeping period (statistics are kept)."""
 
-    def __init__(self, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.actor = actor
         layout = QVBoxLayout(self)
@@ -274,7 +275,7 @@ class RetentionPage(QWidget):
 class ActivityDialog(QDialog):
     """A publicity or training activity: when, what, where, how many, who went, what was handed out."""
 
-    def __init__(self, activity_id: int | None = None, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, activity_id: int | None = None, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         from weiquan_desktop.models.schema import Activity, ActivityStaff
 
@@ -338,18 +339,15 @@ class ActivityDialog(QDialog):
 class AuditDialog(QDialog):
     """审计日志: the newest entries and a check of the whole hash chain."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, actor: Actor | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.actor = actor
         self.setWindowTitle("审计日志")
         self.resize(960, 560)
         layout = QVBoxLayout(self)
         self.table = read_only_table(["序号", "时间", "操作人", "操作", "对象", "内容"])
-        rows = list(AuditLog.select().order_by(AuditLog.id.desc()).limit(1000))
-        self.table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, text in enumerate([str(row.id), row.at.strftime("%Y-%m-%d %H:%M:%S"), row.actor or "", row.action,
-                                      f"{row.entity or ''} {row.entity_id or ''}".strip(), (row.detail or "")[:200]]):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+        fill(self.table, [[str(e.id), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.subject, e.detail[:300]]
+                          for e in audit.entries(actor)])
         layout.addWidget(self.table)
         line = QHBoxLayout()
         self.verify_button = QPushButton("校验哈希链")
@@ -360,7 +358,9 @@ class AuditDialog(QDialog):
         self.verify_button.clicked.connect(self.verify)
 
     def verify(self) -> bool:
-        report = audit.verify()
+        from weiquan_desktop.services import health
+
+        report = health.verify_audit(self.actor)
         if report.ok:
             self.result.setText(f"<span style='color:#1b6e2f'>哈希链完整：共 {report.rows} 条。链头 {audit.head()[:16]}…</span>")
         else:
@@ -372,7 +372,7 @@ class AuditDialog(QDialog):
 class BodiesPage(QWidget):
     """辖区机构: the 12315 body, the market-regulation office and the consumer association, with contacts."""
 
-    def __init__(self, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.actor = actor
         layout = QVBoxLayout(self)
@@ -418,7 +418,7 @@ class BodiesPage(QWidget):
     def save(self) -> None:
         try:
             station.save_body(self.kind.currentText(), self.name.text(), self.contact.text(), self.phone.text(),
-                              self.address.text(), body_id=self.selected, actor=getattr(self.actor, "name", None))
+                              self.address.text(), body_id=self.selected, actor=self.actor)
         except ValidationError as exc:
             self.status.setText(str(exc))
             return
@@ -429,7 +429,7 @@ class BodiesPage(QWidget):
 class PreferencesPage(QWidget):
     """其他设置: idle lock, attachment limit, retention period, masking on print (heads only)."""
 
-    def __init__(self, actor: Staff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.actor = actor
         layout = QFormLayout(self)
