@@ -147,7 +147,6 @@ def test_a_clerk_sees_and_prints_masked_data_only(qtbot, app, accounts, tmp_path
     import shutil
     import subprocess
 
-    from weiquan_desktop.models.schema import Setting
     from weiquan_desktop.services import intake, printing
     from weiquan_desktop.ui.register_view import RegisterView
 

@@ -70,6 +70,17 @@ def _schema(db) -> dict:
     return {"columns": columns, "indexes": indexes, "triggers": triggers}
 
 
+def _assert_same_schema(migrated: dict, fresh: dict) -> None:
+    """Say which table, column, index or trigger differs (a bare dict comparison hides it)."""
+    for part in fresh:
+        if part == "tables":
+            for table in sorted(set(fresh[part]) | set(migrated[part])):
+                assert migrated[part].get(table) == fresh[part].get(table), (
+                    table, set(migrated[part].get(table) or ()) ^ set(fresh[part].get(table) or ()))
+        else:
+            assert sorted(migrated[part]) == sorted(fresh[part]), (part, set(migrated[part]) ^ set(fresh[part]))
+
+
 def _open_raw(data_dir: DataDir, url: str | None):
     """The old database as it is, before anything migrates it."""
     from weiquan_desktop.models.db import postgres_database, sqlite_database
@@ -108,12 +119,21 @@ def test_an_old_station_database_climbs_to_the_newest_version(version, tmp_path,
     try:
         assert SchemaInfo.select(SchemaInfo.version).scalar() == SCHEMA_VERSION
         assert not Setting.select().where(Setting.key == STALE_DERIVED_KEY).exists()
-        assert _schema(db) == fresh_schema
+        _assert_same_schema(_schema(db), fresh_schema)
 
         after = _rows(db)
         assert set(before) <= set(after)
+        # the lists a station may edit, which the fixture never did, are today's defaults (Order 121 wording)
+        from weiquan_desktop import domain
+
+        rules = {(r["code"], str(r["effective_from"]), r["amount"], r["unit"], r["title"], r["basis"])
+                 for r in after["time_limit_rule"]}
+        assert rules == set(domain.TIME_LIMIT_DEFAULTS)
+        grounds = {(g["list_name"], g["position"], g["text"]) for g in after["ground_option"]}
+        assert grounds == {("rejection", i, t) for i, t in enumerate(domain.REJECTION_GROUNDS, 1)} | {
+            ("termination", i, t) for i, t in enumerate(domain.TERMINATION_GROUNDS, 1)}
         for table, rows in before.items():
-            if table == "schema_info":
+            if table in ("schema_info", "time_limit_rule", "ground_option"):
                 continue
             kept = [{k: row[k] for k in old_row} for row, old_row in zip(after[table], rows, strict=True)]
             assert kept == rows, f"rows of {table} changed"

@@ -8,7 +8,7 @@ from helpers import run_cli
 
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import demo, intake, mediation, station, statistics
-from weiquan_desktop.services.mediation import TermInput
+from weiquan_desktop.services.mediation import Material, TermInput
 
 TODAY = date(2026, 11, 28)
 
@@ -43,7 +43,8 @@ def known(db):
     _complaint(datetime(2026, 9, 29, 9, 0), "优衣库", "服装鞋帽类", "质量")  # undecided; due 10-14, passed
     h = intake.register(intake.IntakeForm(kind="举报", source="电话", received_at=datetime(2026, 8, 10, 9, 0),
                                           anonymous=True, respondent_name="名酒汇烟酒行", clues="假酒"))
-    mediation.refer(h.id, "涉嫌违法线索", body_name="天骄市场监管所", at=datetime(2026, 8, 11, 9, 0))
+    mediation.refer(h.id, "涉嫌违法线索", body_name="天骄市场监管所", at=datetime(2026, 8, 11, 9, 0),
+                    materials=[Material("举报登记表", 1, 1)])
     intake.register(intake.IntakeForm(kind="建议", source="信函", received_at=datetime(2026, 9, 1, 9, 0), facts="建议"))
     j = _complaint(datetime(2026, 7, 15, 9, 0), "麦当劳", "食品类", "质量")
     intake.decide(j.id, "受理", at=datetime(2026, 7, 15, 10, 0))

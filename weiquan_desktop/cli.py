@@ -75,9 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     doc = sub.add_parser("print", help="打印文书为 PDF")
     _common(doc, suppress=True)
-    doc.add_argument("doc", choices=["intake", "agreement", "referral", "rejection", "termination", "feedback", "major"],
-                     metavar="DOC", help="文书：intake 登记表、agreement 和解协议书、referral 移交单、rejection 不予受理告知书、"
-                     "termination 终止调解告知书、feedback 处理结果反馈单、major 重大/群体性投诉报告")
+    doc.add_argument("doc", choices=["intake", "receipt", "agreement", "mediation", "referral", "rejection",
+                                     "termination", "feedback", "major", "visit"],
+                     metavar="DOC", help="文书：intake 登记表、receipt 受理回执、agreement 和解协议书、mediation 调解笔录、"
+                     "referral 移交单（举报为线索移送函）、rejection 不予受理告知书、termination 终止调解告知书、"
+                     "feedback 处理结果反馈单、major 重大/群体性投诉报告、visit 回访记录表")
     doc.add_argument("case_no", metavar="CASE_NO")
     doc.add_argument("--out", required=True, metavar="FILE.pdf")
     doc.set_defaults(handler=cmd_print)

@@ -76,39 +76,56 @@ TERM_KINDS = ("退货", "换货", "维修", "退款", "赔偿", "补足数量", 
 REFERRAL_REASONS = ("和解不成", "重大复杂", "群体性", "涉嫌违法线索", "超出受理范围")
 ACTIVITY_TYPES = ("讲座", "宣传资料发放", "咨询台", "培训", "3·15活动", "其他")
 
+# The grounds of 《市场监督管理投诉举报处理办法》 (总局令第121号) Art.16 (不予受理) and Art.23(1) (终止调解), worded
+# for a station: it is run by a business, so it does not "decide" under the Order; its notices say what it
+# does and where the consumer can go next. One ground per notice.
 REJECTION_GROUNDS = (
-    "不属于市场监督管理部门职责，或者不属于本机关管辖",
-    "法院、仲裁机构、其他行政机关、消费者协会等已经受理或者处理",
-    "不是为生活消费需要购买、使用商品或者接受服务，或者与经营者之间不存在消费者权益争议",
-    "自消费者知道或者应当知道自己的权益受到侵害之日起超过三年",
-    "未提供必要材料，或者提供的材料虚假",
-    "冒用他人名义投诉，或者拒绝核实身份",
+    "投诉事项不属于本站受理范围（不涉及本站所在经营场所的经营者，或者不属于市场监督管理部门职责）",
+    "同一消费纠纷已由法院、仲裁机构、市场监督管理部门或者其他行政机关、消费者协会受理或者处理",
+    "不是为生活消费需要购买、使用商品或者接受服务，或者不能证明与被投诉方之间存在消费者权益争议",
+    "投诉人知道或者应当知道权益受到侵害之日起已超过三年",
+    "未提供投诉人姓名、联系方式、被投诉方、投诉请求和事实等必要材料，或者提供的材料不真实",
+    "冒用他人名义投诉，或者拒不配合核实身份",
     "法律、法规、规章规定不予受理的其他情形",
 )
 TERMINATION_GROUNDS = (
     "投诉人撤回投诉或者双方自行和解",
-    "一方当事人无正当理由不参加调解，或者调解中途退出",
-    "一方当事人明确表示无法达成调解协议",
-    "双方当事人对检测、鉴定费用承担无法达成一致",
-    "调解期限届满仍未达成调解协议",
-    "发现存在不予受理情形",
-    "一方当事人死亡或者经营者终止且无权利义务承受人",
-    "其他应当终止调解的情形",
+    "投诉人或者被投诉人无正当理由不参加调解，或者明确拒绝调解",
+    "经组织调解，投诉人或者被投诉人明确表示无法达成和解协议",
+    "投诉人与被投诉人对鉴定、检测费用承担无法协商一致",
+    "自投诉受理之日起六十日内未能达成和解协议",
+    "受理后发现存在不予受理的情形，或者投诉人滥用投诉权利牟取不正当利益",
+    "投诉人、被投诉人死亡或者主体资格灭失",
+    "法律、法规、规章规定应当终止调解的其他情形",
 )
+# termination grounds that name who refused or could not agree (asked when one of these is chosen)
+GROUNDS_WITH_PARTY = (TERMINATION_GROUNDS[1], TERMINATION_GROUNDS[2])
+TERMINATION_PARTIES = ("投诉人", "被投诉人", "双方")
 
 # Default time limits (domain/README.md). Seeded into TimeLimitRule; the station may edit them.
 # (code, effective_from, amount, unit, title, basis)
 TIME_LIMIT_DEFAULTS = (
     ("reply", "2020-01-01", 24, "hours", "受理后答复消费者", "服务站工作制度"),
     ("decision", "2020-01-01", 7, "working_days", "作出受理或不予受理决定", "《市场监督管理投诉举报处理暂行办法》第十四条；消保法第四十六条"),
+    ("decision", "2026-04-15", 7, "working_days", "作出受理或不予受理决定", "消保法第四十六条；《市场监督管理投诉举报处理办法》（总局令第121号）"),
     ("rejection_notice", "2020-01-01", 3, "working_days", "告知不予受理", "12315平台工作规则"),
+    ("rejection_notice", "2026-04-15", 3, "working_days", "告知不予受理", "服务站工作制度；《市场监督管理投诉举报处理办法》第十六条"),
     ("mediation", "2020-01-01", 45, "working_days", "调解期限（2026-04-15前受理）", "《市场监督管理投诉举报处理暂行办法》第二十一条第五项"),
-    ("mediation", "2026-04-15", 60, "calendar_days", "调解期限（2026-04-15起受理，待确认）", "《市场监督管理投诉举报处理办法》第二十三条"),
+    ("mediation", "2026-04-15", 60, "calendar_days", "调解期限（2026-04-15起受理）", "《市场监督管理投诉举报处理办法》第二十三条第一款第（五）项"),
     ("termination_notice", "2020-01-01", 7, "working_days", "告知双方终止调解", "《市场监督管理投诉举报处理暂行办法》第二十一条"),
+    ("termination_notice", "2026-04-15", 7, "working_days", "告知双方终止调解", "服务站工作制度；《市场监督管理投诉举报处理办法》第二十三条"),
     ("transfer_feedback", "2020-01-01", 10, "working_days", "转办投诉办结并反馈", "12315平台ODR规则"),
+    ("referral_feedback", "2020-01-01", 15, "working_days", "移交后接收单位反馈处理情况", "服务站工作制度"),
+    ("major_report", "2020-01-01", 0, "calendar_days", "报告群体性、重大投诉（当日）", "服务站工作制度：群体性或重大投诉立即报告"),
     ("lead_verify", "2020-01-01", 15, "working_days", "核查调解中发现的违法线索", "《市场监督管理投诉举报处理暂行办法》第二十三条"),
+    ("lead_verify", "2026-04-15", 15, "working_days", "核查调解中发现的违法线索", "《市场监督管理行政处罚程序规定》第十八条"),
     ("reporter_notice", "2020-01-01", 5, "working_days", "告知实名举报人是否立案", "《市场监督管理投诉举报处理暂行办法》第三十一条"),
 )
+
+# 告知与联系: what a station tells a party or does for a case, recorded with when, how and to whom
+NOTICE_KINDS = ("答复", "不予受理告知", "终止调解告知", "进展告知", "现场核查", "建议转达", "建议答复", "重大报告")
+NOTICE_METHODS = ("电话", "当面", "受理回执", "短信", "微信", "电子邮件", "信函", "现场")
+VISIT_METHODS = ("电话", "上门", "短信", "微信")
 TIME_UNITS = {"working_days": "个工作日", "calendar_days": "日", "hours": "小时"}
 
 WUYOU_ITEMS = ("专门的办公地点", "专职的联络员", "统一的牌匾", "规范的工作制度", "完整的受理记录")

@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from weiquan_desktop import APP_TITLE, __version__
@@ -117,17 +118,88 @@ def styles() -> dict[str, ParagraphStyle]:
     body = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
     return {
         "title": ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=TA_CENTER,
-                                spaceAfter=6 * mm),
-        "heading": ParagraphStyle("heading", parent=body, fontSize=13, leading=20, spaceBefore=3 * mm,
-                                  spaceAfter=2 * mm, keepWithNext=1),
+                                spaceAfter=3 * mm),
+        "heading": ParagraphStyle("heading", parent=body, fontSize=13, leading=19, spaceBefore=2 * mm,
+                                  spaceAfter=1 * mm, keepWithNext=1),
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=13, textColor=colors.grey),
     }
 
 
+class CopyMark(Flowable):
+    """Marks where a copy of a document begins (一式N份 in one file): pages are numbered within a copy, and
+    the copy's holder is printed in the page header."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._wq_copy = self.label  # noqa: SLF001 - read back by NumberedCanvas
+
+
+class NumberedCanvas(Canvas):
+    """Holds every page until the end, when their number is known: 第 X 页 共 Y 页 (within each copy), and
+    on a copy of several pages the note to seal across them (骑缝)."""
+
+    def __init__(self, *args: object, seal_note: str | None = None, header: str | None = None,
+                 **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._saved: list[dict] = []
+        self._wq_copy = ""
+        self.seal_note = seal_note
+        self.header = header
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+        self._saved.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        runs: list[list[dict]] = []
+        for state in self._saved:  # consecutive pages of one copy form a run
+            if runs and runs[-1][0].get("_wq_copy") == state.get("_wq_copy"):
+                runs[-1].append(state)
+            else:
+                runs.append([state])
+        for run in runs:
+            for number, state in enumerate(run, 1):
+                self.__dict__.update(state)
+                self._footer(number, len(run), state.get("_wq_copy") or "")
+                super().showPage()
+        super().save()
+
+    def _footer(self, number: int, total: int, copy: str) -> None:
+        width, height = self._pagesize
+        self.saveState()
+        self.setFont(FONT, 8)
+        self.setFillColor(colors.grey)
+        self.drawCentredString(width / 2, 10 * mm, f"第 {number} 页　共 {total} 页")
+        if number > 1 and self.header:  # the heading of a long document on every further page
+            self.drawString(20 * mm, height - 10 * mm, f"{self.header}（续）")
+        if copy:
+            self.drawRightString(width - 20 * mm, 10 * mm, copy)
+        if total > 1 and self.seal_note:
+            self.drawString(20 * mm, 10 * mm, self.seal_note.format(total=total))
+            self.setDash(3, 3)
+            self.setStrokeColor(colors.grey)
+            self.line(width - 8 * mm, 40 * mm, width - 8 * mm, 257 * mm)
+            self.saveState()
+            self.translate(width - 5 * mm, 150 * mm)
+            self.rotate(90)
+            self.drawCentredString(0, 0, "骑　缝　处")
+            self.restoreState()
+        self.restoreState()
+
+
 def build(dest: Path, story: list[Flowable], *, title: str, author: str = APP_TITLE,
-          on_page: Callable | None = None, pagesize: tuple[float, float] = A4) -> Path:
-    """Lay out ``story`` on A4 into ``dest`` atomically (a temporary file renamed into place)."""
+          on_page: Callable | None = None, pagesize: tuple[float, float] = A4,
+          seal_note: str | None = None, header: str | None = None) -> Path:
+    """Lay out ``story`` on A4 into ``dest`` atomically (a temporary file renamed into place); every page
+    says 第 X 页 共 Y 页. ``seal_note`` (with {total}) is printed on documents of several pages."""
     register_fonts()
     with atomic_write(dest) as tmp:
         doc = SimpleDocTemplate(
@@ -137,7 +209,8 @@ def build(dest: Path, story: list[Flowable], *, title: str, author: str = APP_TI
             initialFontName=FONT, initialFontSize=11,  # no stray Helvetica in the font list
         )
         kwargs = {"onFirstPage": on_page, "onLaterPages": on_page} if on_page else {}
-        doc.build(story, **kwargs)
+        doc.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(*a, seal_note=seal_note, header=header, **k),
+                  **kwargs)
     return dest
 
 
@@ -170,3 +243,128 @@ def test_page(dest: Path, station_name: str | None = None) -> Path:
         Paragraph(f"{APP_TITLE} {__version__} · 字体：文泉驿微米黑（已嵌入）", st["small"]),
     ]
     return build(dest, story, title="打印测试页")
+
+
+# --- layout shared by the station's documents ------------------------------------------------------
+
+LABEL_FILL = colors.HexColor("#f0f0f0")
+CHECKED, UNCHECKED = "■", "□"  # the bundled font has no ballot box with a tick
+
+
+def doc_styles() -> dict[str, ParagraphStyle]:
+    from reportlab.lib.enums import TA_RIGHT
+
+    st = styles()
+    body = st["body"]
+    st["label"] = ParagraphStyle("label", parent=body, fontSize=10, leading=14)
+    st["cell"] = ParagraphStyle("cell", parent=body, fontSize=10, leading=14)
+    st["center"] = ParagraphStyle("center", parent=body, alignment=TA_CENTER)
+    st["right"] = ParagraphStyle("right", parent=body, alignment=TA_RIGHT)
+    st["indent"] = ParagraphStyle("indent", parent=body, firstLineIndent=22, leading=20)
+    st["term"] = ParagraphStyle("term", parent=body, leftIndent=22, firstLineIndent=-22, leading=20)
+    st["sign"] = ParagraphStyle("sign", parent=body, fontSize=10, leading=15)  # room to sign between the lines
+    st["section"] = ParagraphStyle("section", parent=body, fontSize=11, leading=16, spaceBefore=2 * mm,
+                                   spaceAfter=1 * mm, keepWithNext=1)
+    return st
+
+
+def para(text: str | None, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(markup(text), style)
+
+
+def choice(options: tuple[str, ...] | list[str], chosen: set[str] | str | None) -> str:
+    """■是　□否: every option shown, the chosen ones filled (a paper form is read by its boxes)."""
+    picked = {chosen} if isinstance(chosen, str) else (chosen or set())
+    return "　".join(f"{CHECKED if option in picked else UNCHECKED}{option}" for option in options)
+
+
+def pieces(text: str | None, size: int = 240) -> list[str]:
+    """A long text cut at sentence ends into pieces of about ``size`` characters: a table row cannot be split
+    over two pages, so a long value goes into several rows (2,000 characters of facts in one cell did not fit
+    on a page and the document failed)."""
+    text = text or ""
+    out: list[str] = []
+    while len(text) > size:
+        cut = max(text.rfind(mark, 0, size) for mark in "。；！？\n")
+        cut = cut + 1 if cut >= size // 3 else size
+        out.append(text[:cut].rstrip("\n"))
+        text = text[cut:].lstrip("\n")
+    out.append(text)
+    return out
+
+
+def field_table(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle], *, long_at: int = 18,
+                widths: tuple[float, float] = (30 * mm, 55 * mm)) -> Table:
+    """Label/value pairs, two pairs a row; a long value, or a pair left alone at the end of a row, takes the
+    rest of the row. Only label cells are shaded, so a value spanning a row shows no grey through it; an
+    empty value stays blank, for filling in by hand."""
+    label_w, value_w = widths
+    cells: list[list[object]] = []
+    style: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), FONT, 10),  # also for empty cells: no stray Helvetica in the file
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]
+    pending: list[tuple[str, str]] = []
+
+    def flush(pairs: list[tuple[str, str]]) -> None:
+        row = len(cells)
+        line: list[object] = []
+        for label, value in pairs:
+            line += [para(label, st["label"]), para(value, st["cell"])]
+        style.append(("BACKGROUND", (0, row), (0, row), LABEL_FILL))
+        if len(pairs) == 2:
+            style.append(("BACKGROUND", (2, row), (2, row), LABEL_FILL))
+        else:
+            line += ["", ""]
+            style.append(("SPAN", (1, row), (3, row)))
+        cells.append(line)
+
+    for label, value in rows:
+        if len(value or "") > long_at or "\n" in (value or ""):
+            if pending:
+                flush(pending)
+                pending = []
+            for index, piece in enumerate(pieces(value)):
+                flush([(label if index == 0 else "", piece)])
+        else:
+            pending.append((label, value))
+            if len(pending) == 2:
+                flush(pending)
+                pending = []
+    if pending:
+        flush(pending)
+    table = Table(cells, colWidths=[label_w, value_w, label_w, value_w])
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def box(label: str, text: str, st: dict[str, ParagraphStyle], *, min_height: float = 0) -> Table:
+    """A labelled box across the page for a long text (the facts, the demands, a statement); a long text runs
+    on over several rows, which may fall on the next page."""
+    parts = pieces(text)
+    table = Table([[para(label if i == 0 else "", st["label"]), para(part, st["cell"])] for i, part in enumerate(parts)],
+                  colWidths=[30 * mm, 140 * mm])
+    last = len(parts) - 1
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 10), ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("LINEAFTER", (0, 0), (0, -1), 0.5, colors.black),
+                               ("BACKGROUND", (0, 0), (0, -1), LABEL_FILL), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               *([("BOTTOMPADDING", (1, last), (1, last), min_height)] if min_height else [])]))
+    return table
+
+
+def signature_table(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) -> Table:
+    """Signature blocks, two a row: who signs, a line to sign on, the date line."""
+    cells = []
+    for i in range(0, len(rows), 2):
+        pair = rows[i:i + 2]
+        cells.append([para(f"{who}\n\n{when}", st["sign"]) for who, when in pair] + ([""] if len(pair) == 1 else []))
+    table = Table(cells, colWidths=[85 * mm, 85 * mm])
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 10), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+    return table
+
+
+def cn_date(value: object) -> str:
+    """2026年09月28日, or the blanks to fill it in by hand."""
+    return f"{value:%Y年%m月%d日}" if value else "＿＿＿＿年＿＿月＿＿日"

@@ -131,11 +131,85 @@ def _v2_search_and_deadlines(db: Database) -> None:
 V3_STAFF_COLUMNS = (
     ("must_change_password", "INTEGER NOT NULL DEFAULT 0", "BOOLEAN NOT NULL DEFAULT false"),
 )
+# (SQLite type, PostgreSQL type): money is integer fen, INTEGER on SQLite and BIGINT on PostgreSQL
+_PG_TYPES = {"DATETIME": "TIMESTAMP", "MONEY": "BIGINT"}
+V3_RECORD_COLUMNS = tuple((name, decl.replace("MONEY", "INTEGER"), _PG_TYPES.get(decl, decl)) for name, decl in (
+    ("respondent_contact", "VARCHAR(50)"), ("respondent_phone", "VARCHAR(40)"), ("respondent_address", "VARCHAR(200)"),
+    ("agent_phone", "VARCHAR(40)"), ("evidence", "TEXT"), ("third_party_role", "VARCHAR(50)"),
+    ("third_party_contact", "VARCHAR(50)"), ("third_party_phone", "VARCHAR(40)"), ("third_party_address", "VARCHAR(200)"),
+    ("termination_party", "VARCHAR(8)"), ("handover_note", "TEXT"), ("group_size", "INTEGER"),
+    ("group_amount", "MONEY"), ("major_reported_at", "DATETIME"), ("major_reported_to", "VARCHAR(100)"),
+    ("major_reported_by", "VARCHAR(50)"), ("external_due", "DATE"), ("forwarded_to", "VARCHAR(100)"),
+))
+V3_VISIT_COLUMNS = (("method", "VARCHAR(8)", "VARCHAR(8)"), ("performance", "TEXT", "TEXT"))
+V3_NOTICE_TABLE = (
+    'CREATE TABLE "case_notice" ("id" {pk}, "record_id" INTEGER NOT NULL, "kind" VARCHAR(10) NOT NULL, '
+    '"at" {ts} NOT NULL, "method" VARCHAR(10) NOT NULL, "party" VARCHAR(100), "content" TEXT, "staff_id" INTEGER, '
+    '"actor" VARCHAR(50), "created_at" {ts} NOT NULL, '
+    'FOREIGN KEY ("record_id") REFERENCES "record" ("id") ON DELETE CASCADE, '
+    'FOREIGN KEY ("staff_id") REFERENCES "staff" ("id") ON DELETE SET NULL)')
+# Rules in force from 2026-04-15 (Order 121) and new duties, added where the station has none of that code and
+# date; the mediation rule loses its "待确认"; grounds still in the seeded Order 20 wording get Order 121's, as
+# a station words them. Frozen here as they were in v3.
+V3_RULES = (
+    ("decision", "2026-04-15", 7, "working_days", "作出受理或不予受理决定", "消保法第四十六条；《市场监督管理投诉举报处理办法》（总局令第121号）"),
+    ("rejection_notice", "2026-04-15", 3, "working_days", "告知不予受理", "服务站工作制度；《市场监督管理投诉举报处理办法》第十六条"),
+    ("termination_notice", "2026-04-15", 7, "working_days", "告知双方终止调解", "服务站工作制度；《市场监督管理投诉举报处理办法》第二十三条"),
+    ("referral_feedback", "2020-01-01", 15, "working_days", "移交后接收单位反馈处理情况", "服务站工作制度"),
+    ("major_report", "2020-01-01", 0, "calendar_days", "报告群体性、重大投诉（当日）", "服务站工作制度：群体性或重大投诉立即报告"),
+    ("lead_verify", "2026-04-15", 15, "working_days", "核查调解中发现的违法线索", "《市场监督管理行政处罚程序规定》第十八条"),
+)
+V3_RULE_RENAMES = (("mediation", "2026-04-15", "调解期限（2026-04-15起受理，待确认）", "调解期限（2026-04-15起受理）",
+                    "《市场监督管理投诉举报处理办法》第二十三条第一款第（五）项"),)
+V3_GROUNDS = {
+    "rejection": (
+        ("不属于市场监督管理部门职责，或者不属于本机关管辖",
+         "投诉事项不属于本站受理范围（不涉及本站所在经营场所的经营者，或者不属于市场监督管理部门职责）"),
+        ("法院、仲裁机构、其他行政机关、消费者协会等已经受理或者处理",
+         "同一消费纠纷已由法院、仲裁机构、市场监督管理部门或者其他行政机关、消费者协会受理或者处理"),
+        ("不是为生活消费需要购买、使用商品或者接受服务，或者与经营者之间不存在消费者权益争议",
+         "不是为生活消费需要购买、使用商品或者接受服务，或者不能证明与被投诉方之间存在消费者权益争议"),
+        ("自消费者知道或者应当知道自己的权益受到侵害之日起超过三年", "投诉人知道或者应当知道权益受到侵害之日起已超过三年"),
+        ("未提供必要材料，或者提供的材料虚假", "未提供投诉人姓名、联系方式、被投诉方、投诉请求和事实等必要材料，或者提供的材料不真实"),
+        ("冒用他人名义投诉，或者拒绝核实身份", "冒用他人名义投诉，或者拒不配合核实身份"),
+    ),
+    "termination": (
+        ("一方当事人无正当理由不参加调解，或者调解中途退出", "投诉人或者被投诉人无正当理由不参加调解，或者明确拒绝调解"),
+        ("一方当事人明确表示无法达成调解协议", "经组织调解，投诉人或者被投诉人明确表示无法达成和解协议"),
+        ("双方当事人对检测、鉴定费用承担无法达成一致", "投诉人与被投诉人对鉴定、检测费用承担无法协商一致"),
+        ("调解期限届满仍未达成调解协议", "自投诉受理之日起六十日内未能达成和解协议"),
+        ("发现存在不予受理情形", "受理后发现存在不予受理的情形，或者投诉人滥用投诉权利牟取不正当利益"),
+        ("一方当事人死亡或者经营者终止且无权利义务承受人", "投诉人、被投诉人死亡或者主体资格灭失"),
+        ("其他应当终止调解的情形", "法律、法规、规章规定应当终止调解的其他情形"),
+    ),
+}
 
 
 def _v3(db: Database) -> None:
-    """v3: an account whose password someone else chose must change it at its first login."""
+    """v3: a head-made account changes its password at first login; the respondent's contact, the evidence,
+    an agent's phone and a full third party on the record; group and major reports; who refused mediation
+    and why a failed one was not handed over; return visits' method and performance; every notice and contact
+    with a party (case_notice); Order 121's rules and grounds."""
+    sqlite = is_sqlite(db)
+    p = db.param
     add_columns(db, "staff", V3_STAFF_COLUMNS)
+    add_columns(db, "record", V3_RECORD_COLUMNS)
+    add_columns(db, "return_visit", V3_VISIT_COLUMNS)
+    db.execute_sql(V3_NOTICE_TABLE.format(pk="INTEGER NOT NULL PRIMARY KEY" if sqlite else "SERIAL NOT NULL PRIMARY KEY",
+                                          ts="DATETIME" if sqlite else "TIMESTAMP"))
+    for code, start, amount, unit, title, basis in V3_RULES:
+        exists = db.execute_sql(f'SELECT 1 FROM "time_limit_rule" WHERE "code" = {p} AND "effective_from" = {p}',
+                                (code, start)).fetchone()
+        if not exists:
+            db.execute_sql(f'INSERT INTO "time_limit_rule" ("code", "effective_from", "amount", "unit", "title", "basis") '
+                           f'VALUES ({p}, {p}, {p}, {p}, {p}, {p})', (code, start, amount, unit, title, basis))
+    for code, start, old, new, basis in V3_RULE_RENAMES:
+        db.execute_sql(f'UPDATE "time_limit_rule" SET "title" = {p}, "basis" = {p} WHERE "code" = {p} '
+                       f'AND "effective_from" = {p} AND "title" = {p}', (new, basis, code, start, old))
+    for list_name, pairs in V3_GROUNDS.items():
+        for old, new in pairs:
+            db.execute_sql(f'UPDATE "ground_option" SET "text" = {p} WHERE "list_name" = {p} AND "text" = {p}',
+                           (new, list_name, old))
 
 
 # The register's search walks (received_at, id, search_text) on SQLite. PostgreSQL caps a b-tree entry at

@@ -159,9 +159,14 @@ class Record(BaseModel):
     agent_name = CharField(max_length=50, null=True)
     agent_id_number = CharField(max_length=40, null=True)
     agent_authorisation = TextField(null=True)  # matters, powers, period of the 授权委托书
+    agent_phone = CharField(max_length=40, null=True)  # v3
     # respondent: the business as registered (the name is kept as it was on the day, even if renamed later)
     respondent = ForeignKeyField(Business, null=True, backref="records", on_delete="SET NULL")
     respondent_name = CharField(max_length=100, null=True)
+    # the respondent's contact as registered (from the business record, or typed for one not on file); v3
+    respondent_contact = CharField(max_length=50, null=True)
+    respondent_phone = CharField(max_length=40, null=True)
+    respondent_address = CharField(max_length=200, null=True)
     # goods or service and classification
     category_group = CharField(max_length=4, null=True)
     category = CharField(max_length=20, null=True)
@@ -173,6 +178,7 @@ class Record(BaseModel):
     facts = TextField(null=True)
     demands = CharField(max_length=100, null=True)  # joined with 、
     clues = TextField(null=True)  # 举报: the concrete leads
+    evidence = TextField(null=True)  # 证明材料 the consumer showed or handed in (receipt, photos...); v3
     # handling
     answer = TextField(null=True)  # consultation answered on the spot
     reply_due = DateTimeField(null=True)  # consultation: agreed reply time
@@ -182,7 +188,13 @@ class Record(BaseModel):
     termination_ground = TextField(null=True)
     closed_at = DateTimeField(null=True)
     settlement = TextField(null=True)  # 和解内容 as text (the ledger column); terms are in SettlementTerm
-    third_party = TextField(null=True)  # 和解协议书 第三方 (name, role), when one takes part; schema v2
+    third_party = TextField(null=True)  # 和解协议书 丙方's name, when one takes part; schema v2
+    third_party_role = CharField(max_length=50, null=True)  # e.g. 商场管理方, 生产厂家; v3
+    third_party_contact = CharField(max_length=50, null=True)
+    third_party_phone = CharField(max_length=40, null=True)
+    third_party_address = CharField(max_length=200, null=True)
+    termination_party = CharField(max_length=8, null=True)  # who refused or could not agree: 投诉人/被投诉人/双方; v3
+    handover_note = TextField(null=True)  # a failed mediation not handed to 12315: why; v3
     recovered_amount = MoneyField(null=True)
     punitive_amount = MoneyField(null=True)
     punitive_basis = CharField(max_length=100, null=True)
@@ -190,6 +202,14 @@ class Record(BaseModel):
     external_no = CharField(max_length=60, null=True, index=True)  # 12315 / bureau case number
     is_group = BooleanField(default=False)
     is_major = BooleanField(default=False)
+    # a group or major case is reported to the bureau at once (v3)
+    group_size = IntegerField(null=True)  # consumers concerned
+    group_amount = MoneyField(null=True)  # their total amount
+    major_reported_at = DateTimeField(null=True)
+    major_reported_to = CharField(max_length=100, null=True)
+    major_reported_by = CharField(max_length=50, null=True)
+    external_due = DateField(null=True)  # the feedback deadline the 12315 or bureau sheet set, when it set one; v3
+    forwarded_to = CharField(max_length=100, null=True)  # 建议: where it was passed on; v3
     satisfaction = CharField(max_length=8, null=True)
     remark = TextField(null=True)
     # bookkeeping
@@ -306,6 +326,23 @@ class ReturnVisit(BaseModel):
     staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
     satisfaction = CharField(max_length=8)
     comment = TextField(null=True)
+    method = CharField(max_length=8, null=True)  # 电话 / 上门 / 短信 / 微信; v3
+    performance = TextField(null=True)  # whether the agreement was carried out; v3
+
+
+class CaseNotice(BaseModel):
+    """A notice to or a contact with a party, as it happened: the reply after acceptance, the rejection and
+    termination notices, progress calls, an on-site check, a suggestion passed on and its answer (v3)."""
+
+    record = ForeignKeyField(Record, backref="notices", on_delete="CASCADE")
+    kind = CharField(max_length=10)  # domain.NOTICE_KINDS
+    at = DateTimeField()
+    method = CharField(max_length=10)  # domain.NOTICE_METHODS
+    party = CharField(max_length=100, null=True)  # to or with whom
+    content = TextField(null=True)
+    staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    actor = CharField(max_length=50, null=True)
+    created_at = DateTimeField(default=_now)
 
 
 class Activity(BaseModel):
@@ -416,7 +453,7 @@ class Draft(BaseModel):
 
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaInfo, Setting, Station, Body, Business, Staff, Training, CoordinatorFiling, CaseSequence, Record,
-    RecordEvent, ClockPause, MediationSession, SettlementTerm, Referral, TransferFeedback, ReturnVisit,
+    RecordEvent, ClockPause, MediationSession, SettlementTerm, Referral, TransferFeedback, ReturnVisit, CaseNotice,
     Activity, ActivityStaff, Attachment, Holiday, TimeLimitRule, GroundOption, AuditLog, ReportSnapshot,
     Draft,
 )

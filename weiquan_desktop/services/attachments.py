@@ -39,7 +39,10 @@ def _store(source: Path, sha: str) -> Path:
     return target
 
 
-def add(record_id: int, source: Path, *, purpose: str = "证据", actor: Actor | None = None) -> Attachment:
+def add(record_id: int, source: Path, *, purpose: str = "证据", actor: Actor | None = None,
+        audited: bool = True) -> Attachment:
+    """Keep ``source`` with the case. The same content for the same case and purpose is kept once: saving a
+    document twice does not add a second, identical copy. ``audited=False``: the caller records the event."""
     source = Path(source)
     if not source.is_file():
         raise UserError(f"找不到文件：{source}")
@@ -57,11 +60,16 @@ def add(record_id: int, source: Path, *, purpose: str = "证据", actor: Actor |
     sha = sha256_file(source)
     _store(source, sha)
     with write_transaction():
+        existing = Attachment.get_or_none(Attachment.record == record_id, Attachment.sha256 == sha,
+                                          Attachment.purpose == purpose)
+        if existing is not None:
+            return existing
         attachment = Attachment.create(
             record=record_id, purpose=purpose, sha256=sha, filename=source.name, size=size,
             mime=mimetypes.guess_type(source.name)[0], added_by=id_of(actor))
-        audit.append("attachment.add", actor=name_of(actor), entity="record",
-                     entity_id=record.case_no, detail={"文件": source.name, "sha256": sha, "用途": purpose})
+        if audited:
+            audit.append("attachment.add", actor=name_of(actor), entity="record",
+                         entity_id=record.case_no, detail={"文件": source.name, "sha256": sha, "用途": purpose})
     return attachment
 
 

@@ -64,6 +64,17 @@ class WorkCalendar:
             return chinese_calendar.is_workday(day)
         return day.weekday() < 5
 
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (how late ``end`` is for a limit ending
+        on ``start``)."""
+        count, day = 0, start
+        for _ in range(MAX_SPAN_DAYS):
+            if day >= end:
+                break
+            day += timedelta(days=1)
+            count += self.is_workday(day)
+        return count
+
     def add_working_days(self, start: date, n: int, paused: Iterable[tuple[date, date]] = ()) -> Deadline:
         """The Nth working day strictly after ``start``, not counting paused days."""
         return self._count("w", start, n, list(paused))

@@ -6,6 +6,7 @@ batches inside one transaction: a demo run is committed whole or not at all.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
@@ -338,8 +339,14 @@ def _session_times(decided: datetime, now: datetime, count: int) -> list[datetim
     return [t for t in (decided + timedelta(days=n, hours=1) for n in range(1, count + 1)) if t <= now]
 
 
+REFERRAL_MATERIALS = json.dumps([{"name": "投诉登记表", "count": 1, "pages": 2},
+                                 {"name": "调解笔录", "count": 1, "pages": 1},
+                                 {"name": "购物凭证复印件", "count": 1, "pages": 1}], ensure_ascii=False)
+
+
 def _insert_extras(rng: random.Random, ids: list[int], extras: list[tuple[int, dict]], staff: list[Staff]) -> None:
     body = station.body_for("12315")
+    book = deadlines.RuleBook()
     sessions, terms, referrals, visits, feedbacks = [], [], [], [], []
     for index, extra in extras:
         record_id = ids[index]
@@ -355,15 +362,15 @@ def _insert_extras(rng: random.Random, ids: list[int], extras: list[tuple[int, d
             at = extra["referral"]["at"]
             referrals.append({"record": record_id, "number": f"YJ-{record_id:07d}",
                               "body": body.id if body else None, "body_name": body.name if body else "辖区12315机构",
-                              "reason": extra["referral"]["reason"], "referred_at": at,
-                              "feedback_due": (at + timedelta(days=14)).date()})
+                              "reason": extra["referral"]["reason"], "referred_at": at, "materials": REFERRAL_MATERIALS,
+                              "feedback_due": book.due("referral_feedback", at.date()).due})
         if "feedback" in extra:
             feedbacks.append({"record": record_id, "handled_at": extra["feedback"], "process": "组织双方调解。",
                               "method": "现场调解", "result": "已按和解协议处理。", "sent_at": extra["feedback"]})
         if "visit" in extra:
             visits.append({"record": record_id, "visited_at": extra["visit"]["at"],
                            "satisfaction": extra["visit"]["satisfaction"], "staff": extra["visit"]["staff"],
-                           "comment": "电话回访。"})
+                           "comment": "电话回访。", "method": "电话", "performance": "已按协议履行。"})
     for model, rows in ((MediationSession, sessions), (SettlementTerm, terms), (Referral, referrals),
                         (ReturnVisit, visits), (TransferFeedback, feedbacks)):
         for chunk in _chunks(_uniform(model, rows), 500):

@@ -39,8 +39,14 @@ class IntakeForm:
     agent_name: str = ""
     agent_id_number: str = ""
     agent_authorisation: str = ""
+    agent_phone: str = ""
+    consent_publish: bool = False  # 是否同意公示投诉信息 (asked at intake; SAMR 投诉登记表)
+    consent_mediation: bool = True  # 是否同意委托调解
     respondent_id: int | None = None
     respondent_name: str = ""
+    respondent_contact: str = ""  # filled from the business record when one is chosen and these are left empty
+    respondent_phone: str = ""
+    respondent_address: str = ""
     category: str = ""
     item: str = ""
     nature: str = ""
@@ -48,10 +54,12 @@ class IntakeForm:
     amount: str = ""
     place: str = ""
     facts: str = ""
+    evidence: str = ""  # 证明材料: what the consumer showed or handed in
     demands: list[str] = field(default_factory=list)
     clues: str = ""
     external_no: str = ""
     is_group: bool = False
+    group_size: int | None = None
     answer: str = ""  # consultation answered on the spot
     reply_due: datetime | None = None  # or: reply by an agreed time
     handler_id: int | None = None
@@ -96,8 +104,8 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
 
     text = {k: (getattr(form, k) or "").strip() for k in (
         "complainant_name", "phone", "id_number", "address", "agent_name", "agent_id_number",
-        "agent_authorisation", "respondent_name", "item", "place", "facts", "clues", "external_no",
-        "answer", "remark")}
+        "agent_authorisation", "agent_phone", "respondent_name", "respondent_contact", "respondent_phone",
+        "respondent_address", "item", "place", "facts", "evidence", "clues", "external_no", "answer", "remark")}
     anonymous = bool(form.anonymous) and kind == "举报"
     if kind == "投诉":
         _check(errors, validation.required, text["complainant_name"], "消费者姓名")
@@ -124,6 +132,12 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
         _check(errors, validation.required, text["external_no"], "转办编号")
     if text["phone"]:
         clean["phone"] = _check(errors, validation.phone, text["phone"], "联系电话")
+    for key, label in (("agent_phone", "代理人电话"), ("respondent_phone", "被投诉方电话")):
+        if text[key]:
+            clean[key] = _check(errors, validation.phone, text[key], label, allow_service=True)
+    group_size = form.group_size
+    if group_size is not None and (not form.is_group or group_size < 2 or group_size > 100000):
+        errors.append(ValidationError("群体性投诉的“涉及人数”应为 2 人以上；不是群体性投诉时不填。", "涉及人数"))
     id_type = form.id_type or "居民身份证"
     if text["id_number"] and (id_type == "居民身份证" or validation.looks_like_resident_id(text["id_number"])):
         clean["id_number"] = _check(errors, validation.resident_id, text["id_number"], "证件号码")
@@ -161,8 +175,14 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
         "address": None if anonymous else (text["address"] or None),
         "anonymous": anonymous,
         "agent_name": text["agent_name"] or None, "agent_id_number": text["agent_id_number"] or None,
-        "agent_authorisation": text["agent_authorisation"] or None,
+        "agent_authorisation": text["agent_authorisation"] or None, "agent_phone": clean.get("agent_phone") or None,
+        "consent_publish": bool(form.consent_publish) and kind == "投诉",
+        "consent_mediation": bool(form.consent_mediation) if kind == "投诉" else False,
         "respondent": form.respondent_id, "respondent_name": text["respondent_name"] or None,
+        "respondent_contact": text["respondent_contact"] or None,
+        "respondent_phone": clean.get("respondent_phone") or None,
+        "respondent_address": text["respondent_address"] or None, "evidence": text["evidence"] or None,
+        "group_size": group_size if form.is_group else None,
         "category": form.category or None, "category_group": domain.category_group(form.category),
         "item": text["item"] or None, "nature": form.nature or None, "purchase_date": form.purchase_date,
         "amount": amount, "place": text["place"] or None, "facts": text["facts"] or None,
@@ -209,6 +229,7 @@ def register(form: IntakeForm, actor: Actor | None = None, *, now: datetime | No
         clean["state"] = initial
     with write_transaction():
         code = station.station_code()
+        _fill_from_business(clean)
         (case_no,) = numbering.allocate(code, clean["received_at"].year)
         record = Record(case_no=case_no, **clean)
         if record.handler is None and actor is not None:
@@ -224,6 +245,18 @@ def register(form: IntakeForm, actor: Actor | None = None, *, now: datetime | No
         if drop_draft:
             discard_draft(actor)
     return record
+
+
+def _fill_from_business(clean: dict) -> None:
+    """The chosen business's contact, phone and address, where the form left them empty: the record keeps
+    them as they were on the day."""
+    business = Business.get_or_none(Business.id == clean.get("respondent")) if clean.get("respondent") else None
+    if business is None:
+        return
+    for key, value in (("respondent_contact", business.contact), ("respondent_phone", business.phone),
+                       ("respondent_address", business.address)):
+        if not clean.get(key) and value:
+            clean[key] = value
 
 
 def load_for_change(record_id: int, expected_version: int | None) -> Record:
@@ -245,9 +278,10 @@ def save_changed(record: Record) -> None:
 
 
 EDITABLE = ("source", "received_at", "complainant_name", "phone", "id_type", "id_number", "address", "anonymous",
-            "agent_name", "agent_id_number", "agent_authorisation", "respondent", "respondent_name", "category",
-            "category_group", "item", "nature", "purchase_date", "amount", "place", "facts", "demands", "clues",
-            "external_no", "is_group", "handler", "remark")
+            "agent_name", "agent_id_number", "agent_authorisation", "agent_phone", "consent_publish",
+            "consent_mediation", "respondent", "respondent_name", "respondent_contact", "respondent_phone",
+            "respondent_address", "category", "category_group", "item", "nature", "purchase_date", "amount", "place",
+            "facts", "evidence", "demands", "clues", "external_no", "is_group", "group_size", "handler", "remark")
 
 
 def form_of(record: Record) -> IntakeForm:
@@ -257,10 +291,14 @@ def form_of(record: Record) -> IntakeForm:
         complainant_name=record.complainant_name or "", phone=record.phone or "", id_type=record.id_type or "居民身份证",
         id_number=record.id_number or "", address=record.address or "", anonymous=record.anonymous,
         agent_name=record.agent_name or "", agent_id_number=record.agent_id_number or "",
-        agent_authorisation=record.agent_authorisation or "", respondent_id=record.respondent_id,
-        respondent_name=record.respondent_name or "", category=record.category or "", item=record.item or "",
+        agent_authorisation=record.agent_authorisation or "", agent_phone=record.agent_phone or "",
+        consent_publish=record.consent_publish, consent_mediation=record.consent_mediation,
+        respondent_id=record.respondent_id, respondent_name=record.respondent_name or "",
+        respondent_contact=record.respondent_contact or "", respondent_phone=record.respondent_phone or "",
+        respondent_address=record.respondent_address or "", category=record.category or "", item=record.item or "",
         nature=record.nature or "", purchase_date=record.purchase_date,
         amount="" if record.amount is None else str(record.amount), place=record.place or "", facts=record.facts or "",
+        evidence=record.evidence or "", group_size=record.group_size,
         demands=[d for d in (record.demands or "").split(domain.DEMAND_SEPARATOR) if d], clues=record.clues or "",
         external_no=record.external_no or "", is_group=record.is_group, answer=record.answer or "",
         reply_due=record.reply_due, handler_id=record.handler_id, remark=record.remark or "")
@@ -339,7 +377,7 @@ def answer(record_id: int, text: str, *, actor: Actor | None = None, version: in
 
 
 def add_business(name: str, *, booth: str = "", contact: str = "", phone: str = "", licence_no: str = "",
-                 actor: Actor | None = None) -> Business:
+                 address: str = "", actor: Actor | None = None) -> Business:
     """A new business at the site, created inline from the intake dialog."""
     name = validation.required(name, "被投诉方名称")
     if phone.strip():
@@ -350,6 +388,7 @@ def add_business(name: str, *, booth: str = "", contact: str = "", phone: str = 
             return existing
         business = Business.create(name=name, booth=booth.strip() or None, contact=contact.strip() or None,
                                    phone=phone.strip() or None, licence_no=licence_no.strip() or None,
+                                   address=address.strip() or None,
                                    initials=initials(name))
         audit.append("business.create", actor=name_of(actor), entity="business", entity_id=business.id,
                      detail={"名称": name})

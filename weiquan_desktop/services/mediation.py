@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from weiquan_desktop import domain, validation
@@ -172,10 +172,28 @@ def recovered_from_terms(terms: list[TermInput]) -> Decimal:
     return total
 
 
+@dataclass
+class ThirdParty:
+    """丙方: a party to the agreement besides the consumer and the business (the mall, a maker, a platform)."""
+
+    name: str
+    role: str = ""
+    contact: str = ""
+    phone: str = ""
+    address: str = ""
+
+
 def settle(record_id: int, terms: list[TermInput], *, recovered: str | Decimal | None = None,
-           punitive_amount: str | Decimal | None = None, punitive_basis: str = "", third_party: str = "",
-           actor: Actor | None = None, version: int | None = None, at: datetime | None = None) -> Record:
+           punitive_amount: str | Decimal | None = None, punitive_basis: str = "",
+           third_party: ThirdParty | str | None = None, actor: Actor | None = None, version: int | None = None,
+           at: datetime | None = None) -> Record:
     """和解成功 with numbered terms; 挽回经济损失 defaults to what the terms add up to."""
+    if isinstance(third_party, str):
+        third_party = ThirdParty(third_party) if third_party.strip() else None
+    if third_party is not None and not third_party.name.strip():
+        third_party = None
+    if third_party is not None and third_party.phone.strip():
+        third_party.phone = validation.phone(third_party.phone, "丙方电话", allow_service=True)
     at = (at or _now()).replace(microsecond=0)
     clean = _clean_terms(terms)
     recovered_amount = validation.money(recovered, "挽回经济损失")
@@ -189,22 +207,33 @@ def settle(record_id: int, terms: list[TermInput], *, recovered: str | Decimal |
         SettlementTerm.delete().where(SettlementTerm.record == record).execute()
         for term in clean:
             SettlementTerm.create(record=record, **term)
-        record.settlement = "；".join(f"{t['position']}. {t['action']}" for t in clean)
+        record.settlement = "；".join(f"{t['position']}. {t['action'].rstrip('。；;，,. ')}" for t in clean)
         record.recovered_amount = recovered_amount
         record.punitive_amount = punitive if punitive else None
         record.punitive_basis = punitive_basis.strip() or None
-        record.third_party = third_party.strip() or None
+        record.third_party = third_party.name.strip() if third_party else None
+        record.third_party_role = (third_party.role.strip() or None) if third_party else None
+        record.third_party_contact = (third_party.contact.strip() or None) if third_party else None
+        record.third_party_phone = (third_party.phone.strip() or None) if third_party else None
+        record.third_party_address = (third_party.address.strip() or None) if third_party else None
         _move(record, "已和解", "和解", actor, at, {"挽回经济损失": str(recovered_amount)})
     return record
 
 
-def terminate(record_id: int, ground: str, *, actor: Actor | None = None, version: int | None = None,
-              at: datetime | None = None) -> Record:
+def terminate(record_id: int, ground: str, *, party: str | None = None, actor: Actor | None = None,
+              version: int | None = None, at: datetime | None = None) -> Record:
+    """调解终止 on one ground; for a refusal or no agreement, who it was (the notice says so)."""
     ground = validation.required(ground, "终止调解理由")
+    if party is not None and party not in domain.TERMINATION_PARTIES:
+        raise ValidationError(f"“哪一方”应为：{'、'.join(domain.TERMINATION_PARTIES)}。", "哪一方")
+    if ground in domain.GROUNDS_WITH_PARTY and not party:
+        raise ValidationError("这个理由须写明是哪一方（投诉人、被投诉人或双方）。", "哪一方")
     with write_transaction():
         record = load_for_change(record_id, version)
         record.termination_ground = ground
-        _move(record, "调解终止", "终止调解", actor, (at or _now()), {"理由": ground})
+        record.termination_party = party
+        detail = {"理由": ground, **({"一方": party} if party else {})}
+        _move(record, "调解终止", "终止调解", actor, (at or _now()), detail)
     return record
 
 
@@ -230,10 +259,20 @@ class Material:
     pages: int = 1
 
 
+def referral_feedback_due(at: datetime | date) -> date:
+    """When the receiving body is asked to report back: the station's editable rule, in working days, so the
+    date never falls on a holiday (referred on 2026-09-20, a fixed 15 days gave the National Day 10-05)."""
+    from weiquan_desktop.services import deadlines
+
+    start = at.date() if isinstance(at, datetime) else at
+    return deadlines.RuleBook().due("referral_feedback", start).due
+
+
 def refer(record_id: int, reason: str, *, body_id: int | None = None, body_name: str = "",
-          materials: list[Material] | None = None, feedback_days: int = 15, actor: Actor | None = None,
+          materials: list[Material] | None = None, feedback_due: date | None = None, actor: Actor | None = None,
           version: int | None = None, at: datetime | None = None) -> Referral:
-    """移交 to the local 12315 body (or another): failed, serious, group cases and 举报 leads."""
+    """移交 to the local 12315 body (or another): failed, serious, group cases and 举报 leads. The slip lists
+    what goes with it: at least one item, each with its count and pages."""
     if reason not in domain.REFERRAL_REASONS:
         raise ValidationError(f"移交原因应为：{'、'.join(domain.REFERRAL_REASONS)}。", "移交原因")
     at = (at or _now()).replace(microsecond=0)
@@ -241,17 +280,21 @@ def refer(record_id: int, reason: str, *, body_id: int | None = None, body_name:
     name = body.name if body else body_name.strip()
     if not name:
         raise ValidationError("请选择或填写接收移交的单位。", "接收单位")
-    items = materials or []
+    items = [m for m in (materials or []) if m.name.strip() or m.count or m.pages]
+    if not items:
+        raise ValidationError("请至少列出一项移交材料（如投诉登记表），写明份数和页数。", "移交材料")
     for item in items:
         if not item.name.strip() or item.count < 1 or item.pages < 1:
             raise ValidationError("移交材料须写明名称、份数和页数（均不少于1）。", "移交材料")
+    due = feedback_due or referral_feedback_due(at)
+    if due < at.date():
+        raise ValidationError("反馈期限不能早于移交日期。", "反馈期限")
     with write_transaction():
         record = load_for_change(record_id, version)
         count = Referral.select().where(Referral.record == record).count()
         referral = Referral.create(
             record=record, number=f"{record.case_no}-YJ{count + 1}", body=body, body_name=name, reason=reason,
-            materials=json.dumps([vars(m) for m in items], ensure_ascii=False), referred_at=at,
-            feedback_due=(at + timedelta(days=feedback_days)).date())
+            materials=json.dumps([vars(m) for m in items], ensure_ascii=False), referred_at=at, feedback_due=due)
         _move(record, "已移交", "移交", actor, at, {"接收单位": name, "原因": reason})
     return referral
 
@@ -273,8 +316,14 @@ def record_referral_feedback(referral_id: int, text: str, *, at: datetime | None
 
 
 def transfer_feedback(record_id: int, *, process: str, method: str, result: str, handled_at: datetime | None = None,
-                      actor: Actor | None = None) -> TransferFeedback:
-    """处理结果反馈单 content for a case passed down by 12315 or the bureau."""
+                      sent_at: datetime | None = None, actor: Actor | None = None) -> TransferFeedback:
+    """处理结果反馈单 content for a case passed down by 12315 or the bureau; ``sent_at`` (default: when it was
+    handled) is when the feedback reached the body, which its deadline is measured by."""
+    handled_at = (handled_at or _now()).replace(microsecond=0)
+    sent_at = (sent_at or handled_at).replace(microsecond=0)
+    validation.not_future(sent_at, "反馈时间")
+    if sent_at < handled_at:
+        raise ValidationError("反馈时间不能早于处理时间。", "反馈时间")
     process = validation.required(process, "处理过程")
     method = validation.required(method, "处理方式")
     result = validation.required(result, "处理结果")
@@ -282,24 +331,29 @@ def transfer_feedback(record_id: int, *, process: str, method: str, result: str,
         record = load_for_change(record_id, None)
         if record.source not in domain.TRANSFER_SOURCES:
             raise UserError(f"案件 {record.case_no} 不是12315或上级转办的案件，无需反馈单。")
-        feedback = TransferFeedback.create(record=record, handled_at=(handled_at or _now()).replace(microsecond=0),
-                                           process=process, method=method, result=result, sent_at=_now())
+        if handled_at < record.received_at:
+            raise ValidationError("处理时间不能早于收到转办的时间。", "处理时间")
+        feedback = TransferFeedback.create(record=record, handled_at=handled_at, process=process, method=method,
+                                           result=result, sent_at=sent_at)
         save_changed(record)  # the feedback deadline no longer binds
         add_event(record, "转办反馈", actor, detail={"方式": method})
         audit.append("transfer.feedback", actor=name_of(actor), entity="record", entity_id=record.case_no)
     return feedback
 
 
-def return_visit(record_id: int, satisfaction: str, comment: str = "", *, actor: Actor | None = None,
-                 at: datetime | None = None) -> ReturnVisit:
+def return_visit(record_id: int, satisfaction: str, comment: str = "", *, method: str = "电话",
+                 performance: str = "", actor: Actor | None = None, at: datetime | None = None) -> ReturnVisit:
     if satisfaction not in domain.SATISFACTION[:3]:
         raise ValidationError("满意度应为：满意、基本满意、不满意。", "满意度")
+    if method not in domain.VISIT_METHODS:
+        raise ValidationError(f"回访方式应为：{'、'.join(domain.VISIT_METHODS)}。", "回访方式")
     with write_transaction():
         record = load_for_change(record_id, None)
         if record.closed_at is None:
             raise UserError(f"案件 {record.case_no} 尚未办结，办结后再回访。")
         visit = ReturnVisit.create(record=record, visited_at=(at or _now()).replace(microsecond=0), staff=id_of(actor),
-                                   satisfaction=satisfaction, comment=comment.strip() or None)
+                                   satisfaction=satisfaction, comment=comment.strip() or None, method=method,
+                                   performance=performance.strip() or None)
         record.satisfaction = satisfaction
         save_changed(record)
         add_event(record, "回访", actor, detail={"满意度": satisfaction})

@@ -87,6 +87,10 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
     log_path = logsetup.configure(data_dir.logs)
     handler = ExceptionHandler(log_path, app)
     handler.install()
+    from weiquan_desktop import crashlog
+
+    trace = crashlog.new_trace(data_dir)  # left by the previous run, before this one starts its own
+    crash_path = crashlog.enable(data_dir)
     log.info("starting %s %s on %s (pid %d)", APP_NAME, __version__, data_root, os.getpid())
     check = health.startup_check(data_dir)
     if not check.ok and not offer_recovery(data_dir, check, database_url):
@@ -99,6 +103,8 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
         instance.release()
         return 1
     health.mark_running(data_dir)
+    if check.unclean or trace:
+        log.warning("the previous run ended abnormally%s", f"; its trace:\n{trace}" if trace else "")
     try:
         user = None
         if not station.is_configured():
@@ -131,15 +137,31 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
             app.installEventFilter(idle)
         instance.activated.connect(window.bring_to_front)
         window.show()
+        unclean = abnormal_end_message(check.unclean, trace, crash_path)
         if quit_after_start:
+            if unclean:
+                print(unclean, file=sys.stderr, flush=True)
             QTimer.singleShot(0, lambda: _started(window, app))
         else:
+            if unclean:
+                QMessageBox.warning(window, APP_TITLE, unclean)
             window.show_due_panel_if_needed()
         return app.exec()
     finally:
         close_session()
         health.mark_stopped(data_dir)
+        crashlog.disable()
         instance.release()
+
+
+def abnormal_end_message(unclean: bool, trace: str | None, crash_path: Path) -> str | None:
+    """What the user is told when the last run did not end normally (power cut, forced close, crash)."""
+    if not (unclean or trace):
+        return None
+    why = "程序崩溃" if trace else "可能是断电、强制关闭或程序崩溃"
+    where = f"\n崩溃时的详细信息已记录在：{crash_path}\n如问题反复出现，请把这个文件发给技术支持。" if trace else ""
+    return (f"上次程序没有正常退出（{why}）。\n已保存的数据不受影响，数据库已检查完好；"
+            f"如有未保存的登记，打开“新登记”时可以恢复草稿。{where}")
 
 
 def _started(window: QWidget, app: QApplication) -> None:

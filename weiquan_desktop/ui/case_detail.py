@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -39,6 +40,9 @@ from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.intake_dialog import IntakeDialog
 from weiquan_desktop.ui.mediation_dialog import MediationDialog, ReferralDialog
 from weiquan_desktop.ui.widgets import fill, setup_read_only
+
+if TYPE_CHECKING:
+    from weiquan_desktop.ui.print_pdf import PrintPreview
 
 
 class CaseDetailDialog(QDialog):
@@ -169,27 +173,35 @@ class CaseDetailDialog(QDialog):
         if ok:
             self._run(lambda: intake.answer(self.record_id, text, actor=self.actor, version=self.record.version))
 
-    def preview_document(self, doc: str) -> Path | None:
-        """Make the document (kept with the case) and show it in Qt's print preview, which prints."""
-        from weiquan_desktop.models.db import current_data_dir
-        from weiquan_desktop.ui import print_pdf
+    def preview_document(self, doc: str) -> PrintPreview | None:
+        """Make the document and show it in the print preview, whose print button prints it; the print is
+        recorded (and the copy kept with the case) only when it was printed."""
+        from weiquan_desktop.ui.print_pdf import PrintPreview
 
-        folder = current_data_dir().root / "print"
-        folder.mkdir(exist_ok=True)
-        title = printing.document_title(doc, self.record).replace("/", "、")
-        path = folder / f"{title}-{self.record.case_no}.pdf"
+        title = printing.document_title(doc, self.record)
+        path = printing.work_file(f"{title}-{self.record.case_no}.pdf")
+        case_no = self.record.case_no
         try:
-            printing.print_document(doc, self.record.case_no, path, actor=self.actor)
-            self.reload()
-            print_pdf.preview(path, self)
+            printing.render(doc, case_no, path, actor=self.actor)
+            self.preview = PrintPreview(path, self, title)
         except UserError as exc:
             QMessageBox.warning(self, "无法打印", str(exc))
             return None
-        return path
+
+        def printed(pages: int) -> None:
+            try:
+                printing.record_output(doc, case_no, path, actor=self.actor, how="print", pages=pages)
+            except UserError as exc:
+                QMessageBox.warning(self, "打印记录未保存", str(exc))
+            self.reload()
+
+        self.preview.printed.connect(printed)
+        self.preview.open()  # window-modal, and the dialog stays referenced while it is open
+        return self.preview
 
     def print_document(self, doc: str) -> Path | None:
         """Save the document as PDF (kept with the case too) and open it in the system viewer to print."""
-        title = printing.document_title(doc, self.record).replace("/", "、")
+        title = printing.document_title(doc, self.record)
         default = str(Path.home() / f"{title}-{self.record.case_no}.pdf")
         target, _ = QFileDialog.getSaveFileName(self, f"保存{title}", default, "PDF 文件 (*.pdf)")
         if not target:

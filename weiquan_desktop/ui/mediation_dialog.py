@@ -74,7 +74,7 @@ class MediationDialog(QDialog):
         self.outcomes = child(self, QTabWidget, "outcomes")
         self.f = {name: self.findChild(QWidget, name) for name in (
             "held_at", "mode", "mediator", "attendees", "consumer_statement", "business_statement", "notes",
-            "recovered", "punitive", "punitive_basis", "third_party", "ground", "withdraw_reason")}
+            "recovered", "punitive", "punitive_basis", "third_party", "ground", "party", "withdraw_reason")}
         self.b = {name: child(self, QPushButton, name) for name in (
             "addSession", "addTerm", "removeTerm", "laws", "settle", "terminate", "withdraw", "pause", "close")}
         self.helper = child(self, QLabel, "helper")
@@ -92,7 +92,14 @@ class MediationDialog(QDialog):
         self.f["punitive_basis"].addItems(PUNITIVE_BASES)
         grounds = [g for (g,) in GroundOption.select(GroundOption.text).where(
             GroundOption.list_name == "termination", GroundOption.active).order_by(GroundOption.position).tuples()]
-        self.f["ground"].addItems(grounds or list(domain.TERMINATION_GROUNDS))
+        self.f["ground"].addItem("（请选择终止理由）", None)
+        for ground in grounds or domain.TERMINATION_GROUNDS:
+            self.f["ground"].addItem(ground, ground)
+        self.f["party"].addItem("", None)
+        for party in domain.TERMINATION_PARTIES:
+            self.f["party"].addItem(party, party)
+        self.f["ground"].currentIndexChanged.connect(self._ground_changed)
+        self._ground_changed()
         self.terms.setColumnCount(len(TERM_COLUMNS))
         self.terms.setHorizontalHeaderLabels(TERM_COLUMNS)
         self.terms.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -244,14 +251,25 @@ class MediationDialog(QDialog):
         self._done()
         QMessageBox.information(self, "和解成功", f"案件 {self.record.case_no} 已和解，可在案件详情中打印和解协议书。")
 
-    def terminate(self) -> None:
+    def _ground_changed(self) -> None:
+        needs_party = self.f["ground"].currentData() in domain.GROUNDS_WITH_PARTY
+        self.f["party"].setEnabled(needs_party)
+        if not needs_party:
+            self.f["party"].setCurrentIndex(0)
+
+    def terminate(self) -> bool:
+        ground = self.f["ground"].currentData()
+        if not ground:
+            self._fail(ValidationError("请选择终止调解的理由。", "终止理由"))
+            return False
         try:
-            mediation.terminate(self.record_id, self.f["ground"].currentText(), actor=self.actor,
+            mediation.terminate(self.record_id, ground, party=self.f["party"].currentData(), actor=self.actor,
                                 version=self.record.version)
         except (UserError, ValidationError) as exc:
             self._fail(exc)
-            return
+            return False
         self._done()
+        return True
 
     def withdraw(self) -> None:
         try:
@@ -268,7 +286,8 @@ class ReferralDialog(QDialog):
 
     def __init__(self, record_id: int, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QSpinBox, QVBoxLayout
+        from PySide6.QtCore import QDate
+        from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFormLayout, QVBoxLayout
 
         from weiquan_desktop.models.schema import Body
 
@@ -282,10 +301,11 @@ class ReferralDialog(QDialog):
             self.body.addItem(body.name, body.id)
         self.reason = QComboBox()
         self.reason.addItems(domain.REFERRAL_REASONS)
-        self.days = QSpinBox(minimum=1, maximum=90, value=15, suffix=" 日内反馈")
+        due = mediation.referral_feedback_due(date.today())
+        self.due = QDateEdit(QDate(due), calendarPopup=True, displayFormat="yyyy-MM-dd")
         form.addRow("接收单位", self.body)
         form.addRow("移交原因", self.reason)
-        form.addRow("反馈期限", self.days)
+        form.addRow("请于此日前反馈", self.due)
         layout.addLayout(form)
         self.materials = QTableWidget(0, 3)
         self.materials.setHorizontalHeaderLabels(["材料名称", "份数", "页数"])
@@ -326,7 +346,7 @@ class ReferralDialog(QDialog):
         try:
             self.referral = mediation.refer(self.record_id, self.reason.currentText(), body_id=body_id,
                                             body_name=self.body.currentText(), materials=items,
-                                            feedback_days=self.days.value(), actor=self.actor,
+                                            feedback_due=self.due.date().toPython(), actor=self.actor,
                                             version=Record.get_by_id(self.record_id).version)
         except (UserError, ValidationError) as exc:
             self.error.setText(str(exc))

@@ -1,0 +1,136 @@
+"""Printing as a clerk does it, with nothing stubbed but the answer to the system's print dialog.
+
+打印文书 used to close the whole program (the preview's printer was freed by Python while Qt painted on it)
+and the tests never saw it: they replaced the preview. Here the real preview opens and paints offscreen,
+its own print button is pressed, Qt's print dialog is answered ("print to file", as a user picks a printer),
+and the printed file is read back.
+"""
+
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+from helpers import run_cli
+
+from weiquan_desktop.models.schema import Attachment, AuditLog
+from weiquan_desktop.services import auth, demo, intake, mediation, printing, station
+from weiquan_desktop.services.mediation import TermInput
+
+needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is installed by tools/run-tests")
+
+
+@pytest.fixture
+def settled(db):
+    station.save_profile(demo.DEMO_PROFILE)
+    head = auth.create_account("王建国", "站长", "wang", "Weiquan#2026")
+    record = intake.register(intake.IntakeForm(
+        kind="投诉", source="来访", complainant_name="欧阳喆", phone="13812345678", respondent_name="优衣库",
+        category="服装鞋帽类", item="羽绒服", nature="质量", amount="899", facts="洗后严重跑绒。", demands=["退货"],
+        received_at=datetime(2026, 11, 30, 10, 0)), head)
+    intake.decide(record.id, "受理", actor=head)
+    mediation.settle(record.id, [TermInput("退货", "乙方为甲方办理退货退款", "899.00")], actor=head)
+    return record, head
+
+
+def _print_button(preview):
+    from PySide6.QtWidgets import QToolBar
+
+    actions = [a for a in preview.findChild(QToolBar).actions() if a.text()]
+    return next(a for a in actions if a.text() in ("打印", "Print"))
+
+
+def _answer_print_dialog(qtbot, target):
+    """What the user does in Qt's print dialog: choose to print to a file, give its name, press 打印."""
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QPrintDialog), dialog
+        dialog.findChild(QLineEdit, "filename").setText(str(target))
+        dialog.accept()
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(200, answer)
+
+
+@needs_poppler
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows shows its own print dialog, answered in windows-check")
+def test_print_preview_opens_paints_and_prints_for_real(qtbot, app, settled, tmp_path, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+    from PySide6.QtWidgets import QFileDialog
+
+    from weiquan_desktop.ui.case_detail import CaseDetailDialog
+
+    record, head = settled
+    dialog = CaseDetailDialog(record.id, head)
+    qtbot.addWidget(dialog)
+    titles = [a.text() for a in dialog.print_menu.actions()]
+    assert "和解协议书" in titles and "投诉受理回执" in titles
+    preview = dialog.preview_document("agreement")
+    qtbot.waitUntil(lambda: preview.pages_painted >= 3, timeout=10_000)  # the preview painted every page
+    assert preview.isVisible()
+    assert not AuditLog.select().where(AuditLog.action == "print").exists()  # showing is not printing
+    assert not Attachment.select().where(Attachment.purpose == "文书").exists()
+
+    target = tmp_path / "printed.pdf"
+    _answer_print_dialog(qtbot, target)
+    _print_button(preview).trigger()
+    qtbot.waitUntil(lambda: target.is_file() and target.stat().st_size > 0, timeout=10_000)
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    assert record.case_no in text and "和解协议书" in text  # the text layer of the print-to-file output
+    info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           3" in info
+    printed = AuditLog.select().where(AuditLog.action == "print").get()
+    assert printed.actor == "王建国" and '"页数": 3' in printed.detail
+    assert Attachment.select().where(Attachment.purpose == "文书").count() == 1
+
+    # 另存为 PDF, twice: the same document is kept once more at most, and each save is in the log
+    saved = tmp_path / "保存.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), ""))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
+    dialog.print_document("agreement")
+    dialog.print_document("agreement")
+    assert Attachment.select().where(Attachment.purpose == "文书").count() == 1  # identical to the printed one
+    assert AuditLog.select().where(AuditLog.action == "document.save").count() == 2
+
+
+def test_a_preview_closed_without_printing_records_nothing(qtbot, app, settled, tmp_path):
+    """The blocking form of the dialog, closed by a timer as a clerk closes it: no crash, no print."""
+    from PySide6.QtCore import QTimer
+
+    from weiquan_desktop.ui.print_pdf import PrintPreview
+
+    record, head = settled
+    path = printing.render("receipt", record.case_no, tmp_path / "r.pdf", actor=head)
+    preview = PrintPreview(path, None, "投诉受理回执")
+    qtbot.addWidget(preview)
+    QTimer.singleShot(500, preview.reject)
+    preview.exec()
+    assert preview.pages_painted >= 1
+    assert not AuditLog.select().where(AuditLog.action.in_(("print", "document.save"))).exists()
+
+
+def test_a_native_crash_leaves_a_trace_and_the_next_start_says_so(tmp_path):
+    """faulthandler writes a segfault's stack into the data folder's crash log; the next start tells the user."""
+    data = tmp_path / "d"
+    assert run_cli("demo", "--data-dir", str(data), "--records", "5").returncode == 0
+    crash = subprocess.run([sys.executable, "-c", (
+        "import faulthandler, pathlib\n"
+        "from weiquan_desktop import crashlog\n"
+        "from weiquan_desktop.paths import DataDir\n"
+        f"d = DataDir(pathlib.Path({str(data)!r})).ensure()\n"
+        "crashlog.enable(d)\n"
+        "(d.root / '.running').write_text('running')\n"
+        "faulthandler._sigsegv()\n")], capture_output=True, text=True, timeout=60)
+    assert crash.returncode != 0
+    log = (data / "logs" / "crash.log").read_text(encoding="utf-8")
+    assert "Segmentation fault" in log or "Fatal Python error" in log
+    start = run_cli("--data-dir", str(data), "--quit-after-start", timeout=120)
+    assert start.returncode == 0, start.stderr
+    assert "上次程序没有正常退出（程序崩溃）" in start.stderr and "crash.log" in start.stderr
+    again = run_cli("--data-dir", str(data), "--quit-after-start", timeout=120)
+    assert again.returncode == 0 and "没有正常退出" not in again.stderr  # said once, for the run that crashed
