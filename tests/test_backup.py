@@ -20,6 +20,11 @@ TODAY = date(2026, 11, 28)
 pytestmark = pytest.mark.sqlite_only
 
 
+def _grant(data_dir):
+    """What a head's confirmation gives: a station without accounts needs no login."""
+    return backup.authorise_restore(None, data_dir)
+
+
 def test_restore_into_an_empty_folder_reproduces_the_report(demo_db, data_dir, tmp_path):
     evidence = tmp_path / "小票.jpg"
     evidence.write_bytes(b"\xff\xd8 receipt")
@@ -32,7 +37,7 @@ def test_restore_into_an_empty_folder_reproduces_the_report(demo_db, data_dir, t
     close_database()
 
     empty = DataDir(tmp_path / "new-pc").ensure()
-    restored, safety = backup.restore(info.path, empty)
+    restored, safety = backup.restore(info.path, empty, backup.RestoreGrant(None, "new"))
     assert safety is None and restored.records == 300
     open_database(empty)
     try:
@@ -50,13 +55,14 @@ def evidence_sha(path):
 
 def test_restore_keeps_a_safety_copy_of_the_current_data(demo_db, data_dir, tmp_path):
     info = backup.create_archive(data_dir, tmp_path)
-    Record.delete().where(Record.id > 0).execute()  # a disaster after the backup
+    Record.update(facts="覆盖").execute()  # a disaster after the backup
+    grant = _grant(data_dir)
     close_database()
-    _restored, safety = backup.restore(info.path, data_dir)
+    _restored, safety = backup.restore(info.path, data_dir, grant)
     assert safety is not None and safety.exists()
-    assert sqlite3.connect(safety).execute("SELECT COUNT(*) FROM record").fetchone()[0] == 0
+    assert sqlite3.connect(safety).execute("SELECT DISTINCT facts FROM record").fetchall() == [("覆盖",)]
     open_database(data_dir)
-    assert Record.select().count() == 300
+    assert Record.select().count() == 300 and Record.select().where(Record.facts == "覆盖").count() == 0
 
 
 def test_a_damaged_archive_is_refused_and_nothing_changes(demo_db, data_dir, tmp_path):
@@ -68,15 +74,16 @@ def test_a_damaged_archive_is_refused_and_nothing_changes(demo_db, data_dir, tmp
     broken = tmp_path / "broken.zip"
     broken.write_bytes(bytes(raw))
     before = Record.select().count()
+    grant = _grant(data_dir)
     close_database()
     with pytest.raises(UserError, match="损坏|校验"):
-        backup.restore(broken, data_dir)
+        backup.restore(broken, data_dir, grant)
     open_database(data_dir)
     assert Record.select().count() == before
     not_ours = tmp_path / "other.zip"
     with zipfile.ZipFile(not_ours, "w") as z:
         z.writestr("x.txt", "x")
-    with pytest.raises(UserError, match="不是本程序的备份"):
+    with pytest.raises(UserError, match="不是本程序的备份|清单不完整"):
         backup.verify_archive(not_ours)
 
 
@@ -173,7 +180,8 @@ def test_unclean_shutdown_with_a_damaged_database_offers_the_newest_good_backup(
     assert check.unclean and not check.ok and check.problem
     assert check.backup is not None and check.backup.path == auto.path
     damaged = data_dir.database.read_bytes()
-    _info, safety = backup.restore(check.backup.path, data_dir)
+    grant = backup.authorise_restore_damaged(data_dir, None, "", check.backup.path)  # no accounts here
+    _info, safety = backup.restore(check.backup.path, data_dir, grant)
     assert safety.read_bytes() == damaged  # the damaged file is kept, not overwritten
     open_database(data_dir)
     assert Record.select().count() == 300

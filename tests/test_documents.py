@@ -224,7 +224,7 @@ def test_a_referral_lists_its_materials_and_a_lead_goes_out_as_a_lead(cases, tmp
     assert "违法线索移送函" in flat and "消费纠纷移交单" not in flat and "疑似假冒" in flat and "共 4 份 4 页" in flat
 
 
-def test_referral_feedback_date_is_a_working_day_from_the_rule():
+def test_referral_feedback_date_is_a_working_day_from_the_rule(db):
     """Referred on 2026-09-20, a fixed 15 calendar days gave 2026-10-05, in the National Day holiday."""
     from weiquan_desktop.services import deadlines
 

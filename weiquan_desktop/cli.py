@@ -89,9 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     bak.add_argument("dest", metavar="DEST")
     bak.set_defaults(handler=cmd_backup)
 
-    res = sub.add_parser("restore", help="从备份恢复（先自动保存当前数据的安全备份）")
+    res = sub.add_parser("restore", help="从备份恢复（先自动保存当前数据的安全备份）；SRC 可以是备份文件或其所在文件夹")
     _common(res, suppress=True)
     res.add_argument("src", metavar="SRC")
+    res.add_argument("--other-station", action="store_true", help="确认用另一个站点的备份替换本站数据")
     res.set_defaults(handler=cmd_restore)
 
     user = sub.add_parser("user", help="工作人员账号")
@@ -152,11 +153,15 @@ def _password(prompt: str, variable: str = "WEIQUAN_PASSWORD", *, twice: bool = 
 def _open(args: argparse.Namespace, *, login: bool = True) -> DataDir:
     """Open the data folder; once accounts exist, log the user in (spec/cli.md)."""
     from weiquan_desktop.services import auth
-    from weiquan_desktop.services.session import open_session
+    from weiquan_desktop.services.session import on_start, open_session
 
     data_dir = DataDir(resolve_data_dir(args.data_dir)).ensure()
     logsetup.configure(data_dir.logs)
     open_session(data_dir, args.database)
+    if getattr(args, "handler", None) not in (cmd_check, cmd_audit_verify):  # they report these themselves
+        notes = on_start(data_dir)
+        for line in notes.problems + notes.done:
+            print(f"警告：{line}", file=sys.stderr)
     args.staff = None
     if login and auth.accounts_exist():
         if not getattr(args, "user", None):
@@ -174,7 +179,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.records < 0:
         raise UserError("--records 不能为负数。")
     data_dir = _open(args)
-    count = demo.generate(args.records, args.seed)
+    count = demo.generate(args.records, args.seed, actor=args.staff)
     print(f"已在 {data_dir.root} 生成 {count} 条演示记录。")
     return 0
 
@@ -271,21 +276,31 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from weiquan_desktop.services import audit, backup
-    from weiquan_desktop.services.session import close_session, open_session
+    from weiquan_desktop.services import backup
+    from weiquan_desktop.services.session import close_session
 
-    data_dir = _open(args)
-    if args.staff is not None:
-        from weiquan_desktop.services import auth
-
-        auth.require(args.staff, "manage_staff")
-    close_session()
-    info, safety = backup.restore(Path(args.src), data_dir)
-    open_session(data_dir, args.database)  # migrates a backup from an older version
-    audit.log("restore", actor=args.staff.name if args.staff else None, detail={"文件": Path(args.src).name})
+    data_dir = DataDir(resolve_data_dir(args.data_dir)).ensure()
+    logsetup.configure(data_dir.logs)
+    backup.check_target(data_dir, args.database)  # the login and the restore act on the same database
+    args.database = None
+    try:
+        _open(args)
+    except UserError as exc:
+        if not data_dir.database.exists() or "已损坏" not in str(exc):
+            raise
+        # a damaged database is exactly what a restore is for: who may do it is read from the backups
+        print(f"当前数据库无法打开（{exc}），将按备份中的账号核对权限。", file=sys.stderr)
+        password = _password(f"{args.user} 的密码：") if getattr(args, "user", None) else ""
+        grant = backup.authorise_restore_damaged(data_dir, getattr(args, "user", None), password, Path(args.src))
+    else:
+        grant = backup.authorise_restore(args.staff, data_dir)
+        close_session()
+    info, safety = backup.restore(Path(args.src), data_dir, grant, other_station=args.other_station)
+    backup.reopen_after_restore(data_dir, info, grant)
     kept = f"；原数据已另存为 {safety}" if safety else ""
     print(f"已从 {info.path.name}（{info.created_at:%Y-%m-%d %H:%M}，{info.records} 条记录）恢复{kept}。")
     return 0
+
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -336,6 +351,8 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if hasattr(os, "umask"):
+        os.umask(0o077)  # every file the program makes (backups, exports, logs) is its user's alone
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", run_gui)
@@ -348,6 +365,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("已中断，未作改动。", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - the contract is one paragraph and no traceback
+        from weiquan_desktop.fileio import describe_os_error
+        from weiquan_desktop.models.db import storage_error
+
+        storage = storage_error(exc)
+        if storage is None and isinstance(exc, OSError):
+            storage = describe_os_error(exc, Path(exc.filename or ".")) + "没有作任何改动。"
+        if storage is not None:
+            log.warning("command failed on storage: %s", exc)
+            print(f"错误：{storage}", file=sys.stderr)
+            return 1
         if not logsetup.is_configured():  # failed before the data folder was opened: its log still gets it
             try:
                 logsetup.configure(DataDir(resolve_data_dir(getattr(args, "data_dir", None))).logs)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
+import os
 from pathlib import Path
 
 LOG_NAME = "weiquan.log"
@@ -17,7 +19,13 @@ def configure(log_dir: Path, *, level: int = logging.INFO) -> Path:
         if getattr(handler, "_weiquan", False):
             root.removeHandler(handler)
             handler.close()
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    try:
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5,
+                                                                         encoding="utf-8")
+    except OSError:  # a read-only stick: reading still works, and what cannot be written says so itself
+        handler = logging.NullHandler()
+    with contextlib.suppress(OSError):  # the log names cases and staff: owner only
+        os.chmod(path, 0o600)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler._weiquan = True  # type: ignore[attr-defined]
     root.addHandler(handler)

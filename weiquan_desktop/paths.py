@@ -7,6 +7,7 @@ Portable mode (for stations that run the program from a USB drive) is on when a 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass
@@ -74,6 +75,9 @@ class DataDir:
         return self.root / "logs"
 
     def ensure(self) -> DataDir:
+        """Create the folders, readable by their owner only: they hold every consumer's ID number."""
         for folder in (self.root, self.attachments, self.backups, self.logs):
             folder.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):  # Windows keeps %APPDATA% per user by its own ACLs
+                os.chmod(folder, 0o700)
         return self

@@ -45,8 +45,11 @@ def run(data_root: str, database_url: str | None, target: str, kwargs: dict[str,
         result = function(**kwargs)
     except UserError as exc:
         events.put(("failed", str(exc), True))
-    except BaseException:  # noqa: BLE001 - reported to the GUI, which logs it
-        events.put(("failed", traceback.format_exc(), False))
+    except BaseException as exc:  # noqa: BLE001 - reported to the GUI, which logs it
+        from weiquan_desktop.models.db import storage_error
+
+        storage = storage_error(exc) if isinstance(exc, Exception) else None
+        events.put(("failed", str(storage), True) if storage else ("failed", traceback.format_exc(), False))
     else:
         events.put(("done", result))
     finally:

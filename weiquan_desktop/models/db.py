@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -25,6 +26,38 @@ SQLITE_PRAGMAS = {
     "busy_timeout": 15000,
     "cache_size": -32000,
 }
+
+
+# What SQLite says when the disk, not the database, is the trouble, and what the clerk is told instead.
+_STORAGE_ERRORS = (
+    ("database or disk is full", "磁盘空间已满，无法写入数据库 {path}。刚才的操作没有保存，数据库没有改动；请清理磁盘空间后再试。"),
+    ("readonly database", "数据库文件 {path} 是只读的（或所在的磁盘、文件夹只读），无法保存。刚才的操作没有保存。"),
+    ("unable to open database file", "无法打开数据库文件 {path}：文件夹不存在、只读或没有访问权限。没有作任何改动。"),
+    ("disk i/o error", "读写磁盘出错（{path}），刚才的操作没有保存。请检查磁盘或U盘是否已拔出。"),
+    ("database is locked", "数据库正忙（另一台电脑或另一个程序正在写入），等待后仍未完成。刚才的操作没有保存，请稍后再试。"),
+)
+
+
+def storage_error(exc: BaseException, path: object = None) -> UserError | None:
+    """A Chinese message for a database error caused by the disk (full, read-only, gone, busy); None for
+    anything else. A full disk used to be reported as a damaged database, with 60 lines of traceback."""
+    text = str(exc).lower()
+    where = path or (_current.database if _current is not None else "")
+    for needle, message in _STORAGE_ERRORS:
+        if needle in text:
+            if needle == "disk i/o error" and where and _nearly_full(Path(where)):
+                message = _STORAGE_ERRORS[0][1]  # SQLite says I/O error when the -shm file cannot grow
+            return UserError(message.format(path=where))
+    return None
+
+
+def _nearly_full(path: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(path.parent).free < 1024 * 1024
+    except OSError:
+        return False
 
 
 def sqlite_database(path: Path) -> SqliteDatabase:
@@ -96,17 +129,22 @@ def open_database(data_dir: DataDir, url: str | None = None, *, migrate: bool = 
     try:
         db.connect()
     except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:  # "file is not a database"
-        raise UserError(f"{damaged}（{exc}）") from exc
+        raise (storage_error(exc, path) or UserError(f"{damaged}（{exc}）")) from exc
     except Exception as exc:  # unreadable file, locked folder
         raise UserError(f"无法打开数据库文件 {path}：{exc}") from exc
     database_proxy.initialize(db)
     _current = data_dir
+    with contextlib.suppress(OSError):  # owner only; SQLite gives its -wal and -shm files the same mode
+        os.chmod(path, 0o600)
     if migrate:
         try:
             migrations.ensure_schema(db, data_dir)
         except (sqlite3.DatabaseError, PeeweeDatabaseError) as exc:
             db.close()
-            raise UserError(f"{damaged}（{exc}）") from exc
+            raise (storage_error(exc, path) or UserError(f"{damaged}（{exc}）")) from exc
+        except OSError as exc:  # the copy made before an upgrade could not be written
+            db.close()
+            raise UserError(f"升级数据库前无法保存备份（{exc.strerror or exc}），数据库没有改动。") from exc
         except UserError:
             db.close()
             raise
@@ -146,6 +184,20 @@ def is_sqlite(db: Database | None = None) -> bool:
     return isinstance(db, SqliteDatabase)
 
 
+_pending = threading.local()  # callbacks to run once the outermost write transaction has committed
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` when the current write transaction commits (at once when there is none), once however
+    often it was asked for; never when it rolls back. For what must follow a commit and only a commit: the
+    audit log's anchor."""
+    queue = getattr(_pending, "callbacks", None)
+    if queue is None:
+        callback()
+    elif callback not in queue:
+        queue.append(callback)
+
+
 @contextlib.contextmanager
 def write_transaction() -> Iterator[None]:
     """A transaction that takes the write lock at once.
@@ -154,12 +206,24 @@ def write_transaction() -> Iterator[None]:
     another writer got in between; BEGIN IMMEDIATE waits for the lock (busy_timeout) instead.
     """
     db = database_proxy.obj
-    if is_sqlite(db) and not db.in_transaction():
-        with db.atomic("IMMEDIATE"):
-            yield
-    else:
-        with db.atomic():
-            yield
+    outermost = not db.in_transaction()
+    if outermost:
+        _pending.callbacks = []
+    try:
+        if is_sqlite(db) and outermost:
+            with db.atomic("IMMEDIATE"):
+                yield
+        else:
+            with db.atomic():
+                yield
+    except BaseException:
+        if outermost:
+            _pending.callbacks = None
+        raise
+    if outermost:
+        callbacks, _pending.callbacks = _pending.callbacks, None
+        for callback in callbacks:
+            callback()
 
 
 def lock_for_chain(key: int) -> None:

@@ -142,6 +142,7 @@ V3_RECORD_COLUMNS = tuple((name, decl.replace("MONEY", "INTEGER"), _PG_TYPES.get
     ("major_reported_by", "VARCHAR(50)"), ("external_due", "DATE"), ("forwarded_to", "VARCHAR(100)"),
 ))
 V3_VISIT_COLUMNS = (("method", "VARCHAR(8)", "VARCHAR(8)"), ("performance", "TEXT", "TEXT"))
+V3_EVENT_COLUMNS = (("prev_hash", "VARCHAR(64)", "VARCHAR(64)"), ("hash", "VARCHAR(64)", "VARCHAR(64)"))
 V3_NOTICE_TABLE = (
     'CREATE TABLE "case_notice" ("id" {pk}, "record_id" INTEGER NOT NULL, "kind" VARCHAR(10) NOT NULL, '
     '"at" {ts} NOT NULL, "method" VARCHAR(10) NOT NULL, "party" VARCHAR(100), "content" TEXT, "staff_id" INTEGER, '
@@ -195,6 +196,7 @@ def _v3(db: Database) -> None:
     add_columns(db, "staff", V3_STAFF_COLUMNS)
     add_columns(db, "record", V3_RECORD_COLUMNS)
     add_columns(db, "return_visit", V3_VISIT_COLUMNS)
+    add_columns(db, "record_event", V3_EVENT_COLUMNS)  # the chain starts with the first row written by v3
     db.execute_sql(V3_NOTICE_TABLE.format(pk="INTEGER NOT NULL PRIMARY KEY" if sqlite else "SERIAL NOT NULL PRIMARY KEY",
                                           ts="DATETIME" if sqlite else "TIMESTAMP"))
     for code, start, amount, unit, title, basis in V3_RULES:

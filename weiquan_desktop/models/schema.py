@@ -257,6 +257,9 @@ class RecordEvent(BaseModel):
     from_state = CharField(max_length=8, null=True)
     to_state = CharField(max_length=8, null=True)
     detail = TextField(null=True)  # JSON
+    # hash-chained like the audit log (v3; rows written before v3 have none and stay where they are)
+    prev_hash = CharField(max_length=64, null=True)
+    hash = CharField(max_length=64, null=True)
 
 
 class ClockPause(BaseModel):

@@ -42,10 +42,14 @@ def append(action: str, *, actor: str | None = None, entity: str | None = None,
     eid = None if entity_id is None else str(entity_id)
     lock_for_chain(CHAIN_LOCK)  # two desks on a shared database never chain onto the same head
     prev = head()
-    return AuditLog.create(
+    row = AuditLog.create(
         at=at, actor=actor, action=action, entity=entity, entity_id=eid, detail=detail_text,
         prev_hash=prev, hash=_digest(prev, at_text, actor, action, entity, eid, detail_text),
     )
+    from weiquan_desktop.services import anchor  # the anchor reads backups, which write this log
+
+    anchor.schedule()
+    return row
 
 
 @dataclass
@@ -53,10 +57,11 @@ class ChainReport:
     rows: int
     broken_at: int | None  # id of the first row that does not verify
     reason: str | None
+    anchored: list[str] | None = None  # what the anchors kept outside the database disagree with
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return self.broken_at is None and not self.anchored
 
 
 def verify() -> ChainReport:
@@ -70,6 +75,60 @@ def verify() -> ChainReport:
             return ChainReport(count, row_id, f"第 {row_id} 条记录的前序哈希与上一条不符（记录被删除或插入）")
         if _digest(prev, at_text, actor, action, entity, entity_id, detail) != row_hash:
             return ChainReport(count, row_id, f"第 {row_id} 条记录的内容与其哈希不符（记录被修改）")
+        prev = row_hash
+    return ChainReport(count, None, None)
+
+
+# --- each record's history, chained the same way ------------------------------------------------------
+
+EVENT_LOCK = 1231501
+
+
+def event_digest(prev_hash: str, record_id: int, at: str, staff_id: int | None, actor: str | None, action: str,
+                 from_state: str | None, to_state: str | None, detail: str | None) -> str:
+    payload = json.dumps([prev_hash, record_id, at, staff_id, actor, action, from_state, to_state, detail],
+                         ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def append_event(record_id: int, action: str, *, staff_id: int | None, actor: str | None, at: datetime,
+                 from_state: str | None = None, to_state: str | None = None, detail: str | None = None) -> Any:
+    """One row of a record's history, chained onto the newest; inside the caller's write transaction."""
+    from weiquan_desktop.models.schema import RecordEvent
+
+    at = at.replace(microsecond=0)
+    lock_for_chain(EVENT_LOCK)
+    prev = (RecordEvent.select(RecordEvent.hash).where(RecordEvent.hash.is_null(False))
+            .order_by(RecordEvent.id.desc()).limit(1).scalar()) or GENESIS
+    return RecordEvent.create(
+        record=record_id, at=at, staff=staff_id, actor=actor, action=action, from_state=from_state,
+        to_state=to_state, detail=detail, prev_hash=prev,
+        hash=event_digest(prev, record_id, at.isoformat(sep=" "), staff_id, actor, action, from_state, to_state, detail))
+
+
+def verify_events() -> ChainReport:
+    """The history chain: rows from before v3 (no hash) first, then every row chained onto the one before."""
+    from weiquan_desktop.models.schema import RecordEvent
+
+    prev = GENESIS
+    count = 0
+    chained = False
+    query = (RecordEvent.select(RecordEvent.id, RecordEvent.record, RecordEvent.at, RecordEvent.staff,
+                                RecordEvent.actor, RecordEvent.action, RecordEvent.from_state, RecordEvent.to_state,
+                                RecordEvent.detail, RecordEvent.prev_hash, RecordEvent.hash)
+             .order_by(RecordEvent.id).tuples().iterator())
+    for row_id, record_id, at, staff_id, actor, action, from_state, to_state, detail, prev_hash, row_hash in query:
+        count += 1
+        if row_hash is None:
+            if chained:
+                return ChainReport(count, row_id, f"办理记录第 {row_id} 条没有校验值（记录被插入或改动）")
+            continue
+        chained = True
+        at_text = at.isoformat(sep=" ") if isinstance(at, datetime) else str(at)
+        if prev_hash != prev:
+            return ChainReport(count, row_id, f"办理记录第 {row_id} 条的前序哈希与上一条不符（记录被删除或插入）")
+        if event_digest(prev, record_id, at_text, staff_id, actor, action, from_state, to_state, detail) != row_hash:
+            return ChainReport(count, row_id, f"办理记录第 {row_id} 条的内容与其哈希不符（记录被修改）")
         prev = row_hash
     return ChainReport(count, None, None)
 

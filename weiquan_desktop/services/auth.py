@@ -32,14 +32,14 @@ MIN_PASSWORD = 8
 
 # what each role may do beyond registering, mediating and printing the cases it handles
 MANAGER = frozenset({"manage_staff", "edit_rules", "unmasked_export", "reveal", "delete", "audit_view", "backup",
-                     "restore", "import_ledger"})
+                     "restore", "import_ledger", "demo"})
 PERMISSIONS: dict[str, frozenset[str]] = {
     "站长": MANAGER, "副站长": MANAGER, "协调员/联络员": frozenset(), "工作人员/和解员": frozenset(),
 }
 PERMISSION_NAMES = {"manage_staff": "管理工作人员", "edit_rules": "修改办理时限、节假日和站点设置",
                     "unmasked_export": "导出完整个人信息", "reveal": "查看完整个人信息", "delete": "删除记录",
                     "audit_view": "查看和校验审计日志", "backup": "备份全部数据", "restore": "从备份恢复数据",
-                    "import_ledger": "导入台账"}
+                    "import_ledger": "导入台账", "demo": "生成演示数据"}
 WRONG = f"登录名或密码不对。连续输错 {MAX_FAILURES} 次账号将锁定 {LOCK_MINUTES} 分钟。"
 
 

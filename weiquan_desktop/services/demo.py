@@ -159,8 +159,12 @@ def _ensure_tenants_and_staff() -> tuple[list[Business], list[Staff]]:
 
 
 def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
-             end: date | None = None) -> int:
-    """Add ``records`` demo records received between ``start`` and ``end`` (defaults: 2025-01-01..today)."""
+             end: date | None = None, actor: Actor | None = None) -> int:
+    """Add ``records`` demo records received between ``start`` and ``end`` (defaults: 2025-01-01..today),
+    into a demo station only, and once it has accounts, by one of its heads."""
+    from weiquan_desktop.services import auth
+
+    auth.require(actor, "demo")
     rng = random.Random(seed)
     end = end or date.today()
     start = start or min(date(2025, 1, 1), end)

@@ -45,13 +45,18 @@ class Cancelled(UserError):
         super().__init__("已取消，未写入任何文件。")
 
 
-def _text_cell(ws: Worksheet, value: str) -> object:
-    """Text that Excel would read as a formula (=, +, -, @, tab, CR) is written as plain text."""
-    if value.startswith(FORMULA_STARTS):
-        cell = WriteOnlyCell(ws, value=value)
+def keep_as_text(cell: WriteOnlyCell) -> WriteOnlyCell:
+    """The one rule for every cell the program writes: text that Excel would read as a formula (=, +, -, @,
+    tab, CR) stays text (a respondent named =HYPERLINK(...) became a live link in the report workbook)."""
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
         cell.data_type = "s"
         cell.quotePrefix = True
-        return cell
+    return cell
+
+
+def _text_cell(ws: Worksheet, value: str) -> object:
+    if value.startswith(FORMULA_STARTS):
+        return keep_as_text(WriteOnlyCell(ws, value=value))
     return value
 
 
@@ -184,14 +189,17 @@ def export_ledger(dest: Path, start: date | None = None, end: date | None = None
     """Write the ledger workbook; nothing is left at ``dest`` unless it is complete.
 
     ``selection``: only the records the register's current filter shows."""
+    from weiquan_desktop.services.session import check_output_path
+
     dest = Path(dest)
     if not masked:
         auth.require(actor, "unmasked_export")
     if dest.suffix.lower() != ".xlsx":
         raise UserError(f"台账文件应以 .xlsx 结尾：{dest.name}")
+    check_output_path(dest)
     total = Record.select().where(*_conditions(start, end, selection)).count()
     profile = station.load_profile()
-    with atomic_write(dest) as tmp, closing_streams(Workbook(write_only=True)) as wb:
+    with atomic_write(dest, private=not masked) as tmp, closing_streams(Workbook(write_only=True)) as wb:
         rows, estimated = write_ledger_sheet(
             wb, SHEET, ledger_rows(start, end, masked=masked, selection=selection), progress, total)
         _notes_sheet(wb, profile, start, end, masked, rows, estimated)

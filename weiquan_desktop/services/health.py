@@ -30,10 +30,21 @@ class HealthReport:
         self.problems.append(text)
 
 
-def verify_audit(actor: Actor | None) -> audit.ChainReport:
-    """The audit chain's own check, for the heads (who read the log)."""
+def verify_audit(actor: Actor | None, data_dir: DataDir | None = None) -> audit.ChainReport:
+    """The audit chain's own check and its comparison with the newest anchor kept outside the database, for
+    the heads (who read the log)."""
+    from weiquan_desktop.models.db import current_data_dir
+    from weiquan_desktop.services import anchor
+
     auth.require(actor, "audit_view")
-    return audit.verify()
+    report = audit.verify()
+    events = audit.verify_events()
+    if report.broken_at is None and events.broken_at is not None:
+        report.broken_at, report.reason = events.broken_at, events.reason
+    report.anchored = anchor.check(data_dir or current_data_dir())
+    if report.anchored and report.reason is None:
+        report.reason = "；".join(report.anchored)
+    return report
 
 
 def check(data_dir: DataDir, *, full: bool = True, actor: Actor | None = None) -> HealthReport:
@@ -74,11 +85,25 @@ def check(data_dir: DataDir, *, full: bool = True, actor: Actor | None = None) -
         report.bad(f"{len(damaged)} 个附件文件内容已损坏，如：{damaged[0]}")
     if not missing and not damaged:
         report.good(f"{count} 个附件文件齐全")
+    from weiquan_desktop.services import anchor, session
+
+    notes = session.on_start(data_dir)
+    for problem in notes.problems:
+        report.bad(problem)
+    for done in notes.done:
+        report.lines.append(f"已处理  {done}")
     if not auth.can(actor, "audit_view"):
         report.lines.append("未查  审计日志（由站长或副站长校验）")
         return report
+    if not notes.problems:
+        report.good(f"与本站最近的记录一致（{anchor.head_line()}）")
+    events = audit.verify_events()
+    if events.broken_at is None:
+        report.good(f"办理记录 {events.rows} 条，哈希链完整")
+    else:
+        report.bad(f"办理记录哈希链断裂：{events.reason}")
     chain = audit.verify()
-    if chain.ok:
+    if chain.broken_at is None:
         report.good(f"审计日志 {chain.rows} 条，哈希链完整")
     else:
         report.bad(f"审计日志哈希链断裂：{chain.reason}")

@@ -15,7 +15,7 @@ from typing import TypeVar
 from weiquan_desktop import domain, validation
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models import write_transaction
-from weiquan_desktop.models.schema import Business, Draft, Record, RecordEvent, Staff
+from weiquan_desktop.models.schema import Business, Draft, Record, Staff
 from weiquan_desktop.services import audit, deadlines, numbering, station
 from weiquan_desktop.services.actor import Actor, id_of, name_of
 from weiquan_desktop.text import initials, search_text
@@ -203,8 +203,8 @@ def validate(form: IntakeForm, now: datetime | None = None) -> dict:
 
 def add_event(record: Record, action: str, actor: Actor | None, *, from_state: str | None = None,
               to_state: str | None = None, detail: dict | None = None, at: datetime | None = None) -> None:
-    RecordEvent.create(record=record, staff=id_of(actor), actor=name_of(actor), action=action,
-                       from_state=from_state, to_state=to_state, at=at or datetime.now().replace(microsecond=0),
+    audit.append_event(record.id, action, staff_id=id_of(actor), actor=name_of(actor), from_state=from_state,
+                       to_state=to_state, at=at or datetime.now(),
                        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None)
 
 

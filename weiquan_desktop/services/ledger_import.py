@@ -6,7 +6,6 @@ refused before openpyxl parses them (openpyxl reads XML through defusedxml, whic
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -21,9 +20,9 @@ from weiquan_desktop import domain, validation
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.models import write_transaction
-from weiquan_desktop.models.schema import Business, Record, RecordEvent, Referral, Staff
-from weiquan_desktop.services import audit, auth, deadlines, numbering, station
-from weiquan_desktop.services.actor import Actor, id_of, name_of
+from weiquan_desktop.models.schema import Business, Record, Referral, Staff
+from weiquan_desktop.services import audit, auth, deadlines, intake, numbering, station
+from weiquan_desktop.services.actor import Actor, name_of
 from weiquan_desktop.services.ledger_format import COLUMNS, INDEX, SHEET, Issue, ParsedRow
 from weiquan_desktop.text import initials, search_text
 
@@ -325,8 +324,7 @@ def apply(parsed: list[ParsedRow], *, source_name: str, actor: Actor | None = No
                                              facts=record.facts, external_no=record.external_no)
             deadlines.refresh(record, book)
             record.save(force_insert=True)
-            RecordEvent.create(record=record, staff=id_of(actor), actor=name_of(actor), action="导入", to_state=record.state,
-                               detail=json.dumps({"文件": source_name, "行": item.row}, ensure_ascii=False))
+            intake.add_event(record, "导入", actor, to_state=record.state, detail={"文件": source_name, "行": item.row})
             if record.state == "已移交":
                 Referral.create(record=record, number=f"YJ-{case_no}", body_name=v["移交单位"],
                                 reason="和解不成" if record.kind == "投诉" else "涉嫌违法线索",
@@ -338,6 +336,9 @@ def apply(parsed: list[ParsedRow], *, source_name: str, actor: Actor | None = No
 
 def write_issues(issues: list[Issue], dest: Path) -> Path:
     """The error list as a workbook the clerk can open beside the ledger and fix row by row."""
+    from weiquan_desktop.services.session import check_output_path
+
+    check_output_path(Path(dest))
     wb = Workbook()
     ws = wb.active
     ws.title = "导入错误"

@@ -853,8 +853,11 @@ def work_file(name: str) -> Path:
 
 def render(doc: str, case_no: str, dest: Path, *, actor: Actor | None = None) -> Path:
     """Make the document's PDF and nothing else (for the print preview: whether it is printed is not known yet)."""
+    from weiquan_desktop.services.session import check_output_path
+
     if doc not in MAKERS:
         raise UserError(f"没有这种文书：{doc}（可用：{'、'.join(MAKERS)}）")
+    check_output_path(dest)
     return MAKERS[doc](case_no, dest, actor=actor, keep=False)
 
 
@@ -881,6 +884,9 @@ DUTIES = (
 
 def notice_board(dest: Path, *, size: str = "A4") -> Path:
     """公示栏: the station, its staff with role and phone, its duties, the 12315 hotline."""
+    from weiquan_desktop.services.session import check_output_path
+
+    check_output_path(dest)
     from reportlab.lib.enums import TA_CENTER
     from reportlab.lib.pagesizes import A3, A4
     from reportlab.lib.styles import ParagraphStyle
@@ -927,6 +933,9 @@ def notice_board(dest: Path, *, size: str = "A4") -> Path:
 
 def coordinator_filing(filing_id: int, dest: Path) -> Path:
     """协调员变更备案表, to be sealed and sent to the bureau."""
+    from weiquan_desktop.services.session import check_output_path
+
+    check_output_path(dest)
     from weiquan_desktop.models.schema import CoordinatorFiling
 
     filing = CoordinatorFiling.get_or_none(CoordinatorFiling.id == filing_id)

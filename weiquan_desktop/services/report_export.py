@@ -22,7 +22,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 
 from weiquan_desktop import pdf
 from weiquan_desktop.fileio import atomic_write
-from weiquan_desktop.services import audit, exchange, station, statistics
+from weiquan_desktop.services import anchor, audit, exchange, station, statistics
 from weiquan_desktop.services.statistics import Period
 
 # --- Excel --------------------------------------------------------------------------------------------
@@ -46,6 +46,7 @@ class _Grid:
             cell = self.cells[(row, col)] = WriteOnlyCell(self.ws)
         if value is not None:
             cell.value = value
+            exchange.keep_as_text(cell)
         return cell
 
     def merge(self, row: int, first: int, last: int) -> None:
@@ -76,6 +77,9 @@ def to_xlsx(figures: dict, period: Period, dest: Path, *, hotspots: str | None =
             made_by: str | None = None, masked: bool = True) -> Path:
     """The report sheet (tables, two native charts, hotspots, measures; A4 landscape) and the period's
     ledger, written to a temporary file and renamed into place when complete."""
+    from weiquan_desktop.services.session import check_output_path
+
+    check_output_path(dest)
     profile = station.load_profile()
     with atomic_write(Path(dest)) as tmp, exchange.closing_streams(Workbook(write_only=True)) as wb:
         ws = wb.create_sheet("统计报表")
@@ -93,7 +97,7 @@ def to_xlsx(figures: dict, period: Period, dest: Path, *, hotspots: str | None =
                   ).font = Font(bold=True, size=14)
         grid.cell(2, 1, f"站点编码：{profile.code if profile else ''}　统计期间：{figures['period']['start']} 至 "
                         f"{figures['period']['end']}　制表：{made_by or ''}　制表时间：{datetime.now():%Y-%m-%d %H:%M}")
-        grid.cell(3, 1, f"审计日志链头：{audit.head()}")
+        grid.cell(3, 1, anchor.head_line())
         ws.freeze_panes = "A5"
         row = _table(grid, 5, ["指标", "本期", "上期"], [list(r) for r in statistics.headline_rows(figures)], {})
         cat_start = row
@@ -185,6 +189,9 @@ def _grid(rows: list[list[str]], widths: list[float]) -> Table:
 
 def to_pdf(figures: dict, period: Period, dest: Path, *, hotspots: str | None = None, measures: str = "",
            made_by: str | None = None) -> Path:
+    from weiquan_desktop.services.session import check_output_path
+
+    check_output_path(dest)
     st = pdf.styles()
     profile = station.load_profile()
     title = f"{profile.name if profile else ''} 投诉统计报表"
@@ -210,7 +217,7 @@ def to_pdf(figures: dict, period: Period, dest: Path, *, hotspots: str | None = 
         Paragraph("整改措施", st["heading"]),
         Paragraph(pdf.markup(measures or "（未填写）"), st["body"]),
         Spacer(1, 6 * mm),
-        Paragraph(pdf.markup(f"审计日志链头：{audit.head()}"), st["small"]),
+        Paragraph(pdf.markup(anchor.head_line()), st["small"]),
     ]
     pdf.build(Path(dest), story, title=title, pagesize=landscape(A4))
     audit.log("report.export", actor=made_by, detail={"期间": figures["period"], "格式": "pdf"})

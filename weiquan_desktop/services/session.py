@@ -8,9 +8,12 @@ the current schema, so a database from any old version ends up exactly as if it 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from peewee import Database
 
+from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import close_database, open_database, write_transaction
 from weiquan_desktop.models.migrations import STALE_DERIVED_KEY
 from weiquan_desktop.models.schema import Record, Setting
@@ -29,6 +32,51 @@ def open_session(data_dir: DataDir, url: str | None = None) -> Database:
 
 def close_session() -> None:
     close_database()
+
+
+@dataclass
+class StartNotes:
+    """What the user must hear at start: leftovers cleaned, numbers kept ahead, the anchor disagreeing."""
+
+    problems: list[str] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)
+
+
+def on_start(data_dir: DataDir, *, unclean: bool = False) -> StartNotes:
+    """After opening, at the start of the window or a command: clean what a killed restore or backup left,
+    compare the database with its anchor, and never hand out a case number twice."""
+    from weiquan_desktop.models.db import is_sqlite
+    from weiquan_desktop.services import anchor, backup
+
+    notes = StartNotes()
+    for leftover in backup.clean_leftovers(data_dir):
+        log.info("removed a leftover of an interrupted restore or backup: %s", leftover)
+    notes.problems = anchor.check(data_dir, unclean=unclean)
+    if notes.problems and is_sqlite():
+        notes.done = anchor.keep_numbers_ahead(data_dir)
+    for line in notes.problems + notes.done:
+        log.warning("%s", line)
+    return notes
+
+
+OWN_FILES = ("weiquan.sqlite3", "weiquan.sqlite3-wal", "weiquan.sqlite3-shm", "anchor.json", ".gui.lock")
+
+
+def check_output_path(dest: Path) -> None:
+    """An export, a report or a printed document must not land on the data folder's own files: ``print --out``
+    pointed at the database replaced it."""
+    from weiquan_desktop.models.db import current_data_dir
+
+    try:
+        data_dir = current_data_dir()
+    except RuntimeError:
+        return
+    target = Path(dest).resolve()
+    root = data_dir.root.resolve()
+    own = {root / name for name in OWN_FILES}
+    inside = any(target.is_relative_to(folder.resolve()) for folder in (data_dir.attachments, data_dir.logs))
+    if target in own or inside or (target.parent == root and target.suffix in (".sqlite3", ".json")):
+        raise UserError(f"不能写到 {target}：这是本站数据文件夹中的程序文件。请另选一个位置（如桌面或U盘）。")
 
 
 def rebuild_derived(batch: int = 2000) -> int:

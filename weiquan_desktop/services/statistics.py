@@ -345,6 +345,9 @@ def staff_evaluation(period: Period, today: date | None = None) -> list[StaffSco
 def staff_evaluation_xlsx(period: Period, dest: object) -> object:
     from pathlib import Path
 
+    from weiquan_desktop.services.session import check_output_path
+
+    check_output_path(Path(dest))
     from openpyxl import Workbook
 
     from weiquan_desktop.fileio import atomic_write

@@ -52,15 +52,26 @@ class Preview:
 def read_sheet(path: Path) -> Sheet:
     check_container(path)
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - damaged workbooks: one message, no traceback
         raise UserError(f"{Path(path).name} 无法读取，文件可能已损坏（{type(exc).__name__}）。") from exc
     try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        headers = [cell_text(v) for v in next(rows, ())]
-        body = [(number, list(values)) for number, values in enumerate(rows, start=2)
-                if any(v not in (None, "") for v in values)]
+        visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+        if not visible:
+            raise UserError(f"{Path(path).name} 中没有可见的工作表。")
+        ws = visible[0]  # the sheet a person sees first, never a hidden one
+        rows = ws.iter_rows()
+        headers = [cell_text(c.value) for c in next(rows, ())]
+        body = []
+        for number, cells in enumerate(rows, start=2):
+            formulas = [c for c in cells if getattr(c, "data_type", None) == "f"]
+            if formulas:  # a formula's cached value is what some other program last computed, not data
+                column = headers[formulas[0].column - 1] if formulas[0].column - 1 < len(headers) else ""
+                raise UserError(f"{Path(path).name}“{ws.title}”第 {number} 行{('“' + column + '”列') if column else ''}"
+                                "是公式，请把公式改为数值或文字后再导入。没有导入任何记录。")
+            values = [c.value for c in cells]
+            if any(v not in (None, "") for v in values):
+                body.append((number, values))
     finally:
         wb.close()
     if not any(headers):

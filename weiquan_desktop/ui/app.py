@@ -70,7 +70,7 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
     """Start the GUI. ``quit_after_start`` (``--quit-after-start``) checks an installation: it quits with
     status 0 as soon as the main window has been painted and the event loop is idle."""
     from weiquan_desktop.services import auth, health, station
-    from weiquan_desktop.services.session import close_session, open_session
+    from weiquan_desktop.services.session import close_session, on_start, open_session
     from weiquan_desktop.ui.crash import ExceptionHandler
     from weiquan_desktop.ui.main_window import MainWindow
     from weiquan_desktop.ui.single_instance import SingleInstance
@@ -93,11 +93,20 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
     crash_path = crashlog.enable(data_dir)
     log.info("starting %s %s on %s (pid %d)", APP_NAME, __version__, data_root, os.getpid())
     check = health.startup_check(data_dir)
-    if not check.ok and not offer_recovery(data_dir, check, database_url):
-        instance.release()
-        return 1
+    recovered = None
+    if not check.ok:
+        recovered = offer_recovery(data_dir, check, database_url)
+        if recovered is None:
+            instance.release()
+            return 1
     try:
-        open_session(data_dir, database_url)
+        if recovered is not None:
+            from weiquan_desktop.services import backup
+
+            backup.reopen_after_restore(data_dir, *recovered)
+        else:
+            open_session(data_dir, database_url)
+        notes = on_start(data_dir, unclean=check.unclean)
     except UserError as exc:
         QMessageBox.critical(None, APP_TITLE, str(exc))
         instance.release()
@@ -128,7 +137,7 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
                 if change.exec() != QDialog.DialogCode.Accepted:
                     return 0
                 user = change.user
-        window = MainWindow(data_dir, user)
+        window = MainWindow(data_dir, user, database_url=database_url)
         if user is not None:
             from weiquan_desktop.ui.login import IdleLock
 
@@ -138,13 +147,17 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
         instance.activated.connect(window.bring_to_front)
         window.show()
         unclean = abnormal_end_message(check.unclean, trace, crash_path)
+        anchored = ("数据检查发现问题：\n" + "\n".join(f"· {p}" for p in notes.problems + notes.done)
+                    + "\n请联系站长，并用“文件 → 检查数据完整性”查看详情。") if notes.problems else None
         if quit_after_start:
-            if unclean:
-                print(unclean, file=sys.stderr, flush=True)
+            for message in (unclean, anchored):
+                if message:
+                    print(message, file=sys.stderr, flush=True)
             QTimer.singleShot(0, lambda: _started(window, app))
         else:
-            if unclean:
-                QMessageBox.warning(window, APP_TITLE, unclean)
+            for message in (unclean, anchored):
+                if message:
+                    QMessageBox.warning(window, APP_TITLE, message)
             window.show_due_panel_if_needed()
         return app.exec()
     finally:
@@ -174,15 +187,17 @@ def _started(window: QWidget, app: QApplication) -> None:
     app.quit()
 
 
-def offer_recovery(data_dir: DataDir, check: object, database_url: str | None) -> bool:
+def offer_recovery(data_dir: DataDir, check: object, database_url: str | None) -> tuple | None:
     """The database failed its check after an unclean shutdown: never overwrite it silently. Offer the
-    newest good backup and say what would be lost; the damaged file is kept beside it either way."""
+    newest good backup and say what would be lost; the damaged file is kept beside it either way. A head
+    logs in first (checked against that backup, the damaged database cannot say who may). Returns the
+    restored backup and the grant, for reopening; None: nothing was restored."""
     from weiquan_desktop.services import backup
 
     if check.backup is None:
         QMessageBox.critical(None, APP_TITLE, f"数据库检查未通过（{check.problem}），且数据文件夹中没有可用的备份。\n"
                              f"请不要删除 {data_dir.root}，联系技术支持协助修复。程序将退出，未作任何改动。")
-        return False
+        return None
     info = check.backup
     answer = QMessageBox.question(
         None, APP_TITLE,
@@ -191,10 +206,24 @@ def offer_recovery(data_dir: DataDir, check: object, database_url: str | None) -
         f"用它恢复后，{info.created_at:%Y-%m-%d %H:%M} 之后登记或修改的内容会丢失（损坏的数据库会另存，不会删除）。\n\n"
         "现在用这个备份恢复吗？选“否”将退出程序，不作改动。")
     if answer != QMessageBox.StandardButton.Yes:
-        return False
+        return None
+    from weiquan_desktop.ui.login import LoginDialog
+
+    granted: list[backup.RestoreGrant] = []
+
+    def check_login(username: str, password: str) -> object:
+        granted.append(backup.authorise_restore_damaged(data_dir, username, password, info.path))
+        return granted[-1].actor
+
     try:
-        backup.restore(info.path, data_dir)
+        if backup._has_accounts(info.path):  # noqa: SLF001 - the same question the grant asks
+            login = LoginDialog(check=check_login, heading="恢复数据须由站长或副站长登录")
+            if login.exec() != QDialog.DialogCode.Accepted:
+                return None
+        else:
+            granted.append(backup.authorise_restore_damaged(data_dir, None, "", info.path))
+        backup.restore(info.path, data_dir, granted[-1])
     except UserError as exc:
         QMessageBox.critical(None, APP_TITLE, f"恢复失败：{exc}")
-        return False
-    return True
+        return None
+    return backup.verify_archive(info.path), granted[-1]

@@ -11,7 +11,7 @@ from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import audit, backup
-from weiquan_desktop.services.actor import Actor, name_of
+from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.session import close_session, open_session
 from weiquan_desktop.ui.tasks import Task
 
@@ -75,10 +75,25 @@ def restore_from_backup(parent: QWidget, data_dir: DataDir, database_url: str | 
 
 def restore_file(parent: QWidget, data_dir: DataDir, source: Path, database_url: str | None = None,
                  actor: Actor | None = None, *, confirm: bool = True) -> bool:
+    """The window's restore: checked and confirmed, then the window's own connection is closed so nothing
+    writes to the file being replaced, and reopened after (on the same kind of database, never another)."""
+    from weiquan_desktop.services import station
+
     try:
+        backup.check_target(data_dir, database_url)
         info = backup.verify_archive(source)
+        grant = backup.authorise_restore(actor, data_dir)
     except UserError as exc:
         QMessageBox.warning(parent, "无法恢复", str(exc))
+        return False
+    profile = station.load_profile()
+    other = bool(profile and info.code and info.code.upper() != profile.code.upper())
+    if other and QMessageBox.warning(
+            parent, "另一个站点的备份",
+            f"这个备份属于另一个站点：{info.station or '未知站点'}（编码 {info.code}），本站是 {profile.name}（编码 {profile.code}）。\n\n"
+            "恢复后本站的全部数据将换成那个站点的数据。确实要这样做吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
         return False
     if confirm:
         answer = QMessageBox.question(
@@ -90,13 +105,12 @@ def restore_file(parent: QWidget, data_dir: DataDir, source: Path, database_url:
             return False
     close_session()
     try:
-        _info, safety = backup.restore(source, data_dir)
+        _info, safety = backup.restore(source, data_dir, grant, other_station=other, database_url=database_url)
     except UserError as exc:
         open_session(data_dir, database_url)
         QMessageBox.warning(parent, "恢复失败", f"{exc}\n当前数据未改动。")
         return False
-    open_session(data_dir, database_url)
-    audit.log("restore", actor=name_of(actor), detail={"文件": source.name})
+    backup.reopen_after_restore(data_dir, info, grant)
     QMessageBox.information(parent, "恢复完成", f"已恢复 {info.records} 条记录。"
                             + (f"\n恢复前的数据已另存为：{safety}" if safety else ""))
     return True

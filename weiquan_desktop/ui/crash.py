@@ -61,12 +61,14 @@ class ExceptionHandler(QObject):
     """Installed as sys.excepthook and threading.excepthook; a signal moves worker-thread errors to the GUI."""
 
     _show = Signal(str)
+    _warn = Signal(str)
 
     def __init__(self, log_path: Path | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.log_path = log_path
         self.dialog: ExceptionDialog | None = None
         self._show.connect(self._show_dialog, Qt.ConnectionType.QueuedConnection)
+        self._warn.connect(self._warn_user, Qt.ConnectionType.QueuedConnection)
 
     def install(self) -> None:
         sys.excepthook = self.handle
@@ -76,9 +78,22 @@ class ExceptionHandler(QObject):
         if issubclass(exc_type, KeyboardInterrupt):
             QApplication.quit()
             return
+        from weiquan_desktop.errors import UserError
+        from weiquan_desktop.models.db import storage_error
+
+        storage = exc if isinstance(exc, UserError) else storage_error(exc)
+        if storage is not None:  # the disk, not the program: say so plainly, no traceback
+            log.warning("storage problem: %s", exc)
+            self._warn.emit(str(storage))
+            return
         details = f"weiquan-desktop {__version__}\n" + "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("uncaught exception\n%s", details)
         self._show.emit(details)
+
+    def _warn_user(self, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(QApplication.activeWindow(), "无法完成", message)
 
     def _show_dialog(self, details: str) -> None:
         if self.dialog is not None and self.dialog.isVisible():  # one dialog at a time; add to it

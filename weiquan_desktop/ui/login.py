@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -11,13 +13,16 @@ from weiquan_desktop.services.actor import Actor
 
 
 class LoginDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, *, locked_user: Actor | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, locked_user: Actor | None = None,
+                 check: Callable[[str, str], Actor | None] | None = None, heading: str | None = None) -> None:
+        """``check``: how the name and password are verified (default: the station's accounts)."""
         super().__init__(parent)
         self.user: Actor | None = None
-        profile = station.load_profile()
+        self._check = check or auth.authenticate
+        profile = station.load_profile() if check is None else None
         self.setWindowTitle("已锁定" if locked_user else "登录")
         layout = QVBoxLayout(self)
-        heading = "工作台已锁定，请输入密码继续。" if locked_user else f"{profile.name if profile else ''}　请登录"
+        heading = heading or ("工作台已锁定，请输入密码继续。" if locked_user else f"{profile.name if profile else ''}　请登录")
         layout.addWidget(QLabel(f"<b>{heading}</b>"))
         form = QFormLayout()
         self.username = QLineEdit(locked_user.username if locked_user else "")
@@ -37,7 +42,7 @@ class LoginDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.user = auth.authenticate(self.username.text(), self.password.text())
+            self.user = self._check(self.username.text(), self.password.text())
         except UserError as exc:
             self.error.setText(str(exc))
             self.password.clear()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QMessag
 from weiquan_desktop import APP_TITLE, __version__
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.paths import DataDir
-from weiquan_desktop.services import audit, auth, register, station
+from weiquan_desktop.services import audit, register, station
 from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.register_view import RegisterView
@@ -40,10 +40,12 @@ FIRST_ROWS = 500  # the register's first screenful at start-up; the rest follows
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, data_dir: DataDir, user: Actor | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, data_dir: DataDir, user: Actor | None = None, parent: QWidget | None = None, *,
+                 database_url: str | None = None) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
         self.user = user
+        self.database_url = database_url  # a desk on a shared database stays on it, also after a restore
         load_form("main_window.ui", self)
         self.tabs = child(self, QTabWidget, "tabs")
         self.register_view = RegisterView(first_rows=FIRST_ROWS)
@@ -158,10 +160,7 @@ class MainWindow(QMainWindow):
     def restore(self) -> None:
         from weiquan_desktop.ui import backup_ui
 
-        if not auth.can(self.user, "manage_staff"):
-            QMessageBox.warning(self, "从备份恢复", "只有站长、副站长可以从备份恢复数据。")
-            return
-        if backup_ui.restore_from_backup(self, self.data_dir, actor=self.user):
+        if backup_ui.restore_from_backup(self, self.data_dir, self.database_url, actor=self.user):
             self.refresh()
 
     def backup_to_usb(self) -> Task | None:

@@ -292,6 +292,7 @@ class ReferralDialog(QDialog):
         from weiquan_desktop.models.schema import Body
 
         self.record_id, self.actor = record_id, actor
+        self.version = Record.get_by_id(record_id).version  # as read when opened: a save by another desk since then is refused
         self.setWindowTitle("移交")
         self.resize(640, 420)
         layout = QVBoxLayout(self)
@@ -347,7 +348,7 @@ class ReferralDialog(QDialog):
             self.referral = mediation.refer(self.record_id, self.reason.currentText(), body_id=body_id,
                                             body_name=self.body.currentText(), materials=items,
                                             feedback_due=self.due.date().toPython(), actor=self.actor,
-                                            version=Record.get_by_id(self.record_id).version)
+                                            version=self.version)
         except (UserError, ValidationError) as exc:
             self.error.setText(str(exc))
             return

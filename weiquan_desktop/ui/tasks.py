@@ -44,8 +44,14 @@ class _Runnable(QRunnable):
             result = self.fn(progress)
         except UserError as exc:
             self.signals.failed.emit(str(exc), True)
-        except Exception:  # noqa: BLE001 - shown to the user and logged by the crash handler's logger
-            self.signals.failed.emit(traceback.format_exc(), False)
+        except Exception as exc:  # noqa: BLE001 - shown to the user and logged by the crash handler's logger
+            from weiquan_desktop.models.db import storage_error
+
+            storage = storage_error(exc)
+            if storage is not None:
+                self.signals.failed.emit(str(storage), True)
+            else:
+                self.signals.failed.emit(traceback.format_exc(), False)
         else:
             self.signals.done.emit(result)
         finally:
