@@ -17,6 +17,8 @@ def quiet(monkeypatch):
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
+    # a yes to every confirmation (终止调解？): only the answer is faked, what follows it runs
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: shown.append(a[2]) or QMessageBox.StandardButton.Yes)
     return shown
 
 
@@ -46,7 +48,7 @@ def test_complaint_to_settlement_and_agreement(qtbot, app, demo_db, data_dir, tm
     record = _register_through_the_dialog(qtbot, window)
     detail = window.open_record(record.id)
     qtbot.mouseClick(detail.buttons["accept"], Qt.MouseButton.LeftButton)
-    assert detail.record.state == "调解中" and detail.buttons["mediate"].isVisible()
+    assert detail.view.state == "调解中" and detail.buttons["mediate"].isVisible()
 
     dialog = detail.mediate()
     for held, notes in ((datetime.now(), "双方各自陈述，约定检测后再谈"), (datetime.now(), "商家同意换新并赔偿")):

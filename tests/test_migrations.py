@@ -22,6 +22,7 @@ from weiquan_desktop.paths import DataDir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OLD_VERSIONS = (1, 2)
+DERIVED = ("search_text", "next_due", "due_label", "due_estimated")
 
 
 def _load(version: int, data_dir: DataDir, pg_url: str | None) -> None:
@@ -105,7 +106,7 @@ def fresh_schema(tmp_path, empty_pg):
 def test_an_old_station_database_climbs_to_the_newest_version(version, tmp_path, empty_pg, fresh_schema, request):
     from weiquan_desktop.services import audit, auth, deadlines, health, intake
     from weiquan_desktop.services.session import open_session
-    from weiquan_desktop.text import search_text
+    from weiquan_desktop.text import record_search_text
 
     old = DataDir(tmp_path / "old").ensure()
     url = None if empty_pg is None else request.getfixturevalue("new_pg")()  # fresh_schema took the first
@@ -135,17 +136,18 @@ def test_an_old_station_database_climbs_to_the_newest_version(version, tmp_path,
         for table, rows in before.items():
             if table in ("schema_info", "time_limit_rule", "ground_option"):
                 continue
-            kept = [{k: row[k] for k in old_row} for row, old_row in zip(after[table], rows, strict=True)]
-            assert kept == rows, f"rows of {table} changed"
+            if table == "setting":  # the program adds its own bookkeeping rows
+                assert all(row in after[table] for row in rows)
+                continue
+            derived = DERIVED if table == "record" else ()  # rebuilt by today's code, checked below
+            kept = [{k: row[k] for k in old_row if k not in derived} for row, old_row in zip(after[table], rows, strict=True)]
+            assert kept == [{k: v for k, v in r.items() if k not in derived} for r in rows], f"rows of {table} changed"
 
         book = deadlines.RuleBook()
         records = list(Record.select())
         assert len(records) == 120
         for record in records:
-            assert record.search_text == search_text(
-                case_no=record.case_no, name=record.complainant_name, phone=record.phone,
-                respondent=record.respondent_name, item=record.item, facts=record.facts,
-                external_no=record.external_no)
+            assert record.search_text == record_search_text(record)
             expected = Record.get_by_id(record.id)
             deadlines.refresh(expected, book)
             assert (record.next_due, record.due_label, record.due_estimated) == (

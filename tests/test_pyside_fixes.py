@@ -17,3 +17,13 @@ def test_filling_tables_keeps_none_alive(app):
     extra = QTableWidget(1, 1)
     extra.setItem(0, 0, QTableWidgetItem("x"))
     assert table.item(1999, 4).text() == "4"
+
+
+def test_processing_events_keeps_none_alive(app):
+    """A wait loop of processEvents() (what a test or a progress loop does) lost None at one per call."""
+    from PySide6.QtWidgets import QApplication
+
+    before = sys.getrefcount(None)
+    for _ in range(20_000):
+        QApplication.processEvents()
+    assert sys.getrefcount(None) >= before - 1000

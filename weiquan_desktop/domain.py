@@ -131,7 +131,7 @@ TIME_UNITS = {"working_days": "个工作日", "calendar_days": "日", "hours": "
 WUYOU_ITEMS = ("专门的办公地点", "专职的联络员", "统一的牌匾", "规范的工作制度", "完整的受理记录")
 
 SETTING_DEFAULTS = {
-    "mask_on_print": "1",  # personal data masked on printed intake records
+    "mask_on_print": "1",  # retired: each printed copy now decides what it masks (the business's copy, ID)
     "idle_lock_minutes": "15",
     "retention_years": "5",
     "attachment_max_mb": "20",

@@ -10,6 +10,18 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 1)
 
 
+def mask_known(text: str | None, names: list[str | None], phones: list[str | None] = ()) -> str:
+    """Free text (who attended, what was said) with the case's own people and numbers masked where they appear."""
+    out = text or ""
+    for name in names:
+        if name and len(name) > 1:
+            out = out.replace(name, mask_name(name))
+    for phone in phones:
+        if phone:
+            out = out.replace(phone, mask_phone(phone))
+    return out
+
+
 def mask_phone(phone: str | None) -> str:
     """13812345678 -> 138****5678: the first 3 and last 4 digits kept."""
     if not phone:

@@ -73,6 +73,14 @@ def add(record_id: int, source: Path, *, purpose: str = "证据", actor: Actor |
     return attachment
 
 
+def path_of(attachment_id: int) -> Path:
+    """The stored file of an attachment, to open it in the system's viewer."""
+    attachment = Attachment.get_or_none(Attachment.id == attachment_id)
+    if attachment is None:
+        raise UserError("该附件记录不存在。")
+    return open_path(attachment)
+
+
 def open_path(attachment: Attachment) -> Path:
     path = stored_path(attachment.sha256)
     if not path.is_file():

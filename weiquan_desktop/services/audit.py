@@ -156,7 +156,7 @@ ACTION_LABELS = {
     "staff.training": "登记培训", "station.body": "保存辖区机构", "station.create": "创建站点",
     "station.update": "修改站点信息", "station.wuyou": "保存五有", "transfer.feedback": "转办反馈",
     "user.create": "新增账号", "user.password": "修改密码", "document.save": "保存文书",
-    "record.notice": "告知与联系", "record.major": "报告群体性或重大投诉",
+    "record.notice": "告知与联系", "record.major": "报告群体性或重大投诉", "record.handover_note": "说明不移交原因",
 }
 ENTITY_LABELS = {"record": "案件", "staff": "工作人员", "station": "站点", "business": "商户", "body": "机构",
                  "holiday": "节假日", "time_limit_rule": "办理时限", "setting": "设置", "referral": "移交单",

@@ -131,3 +131,16 @@ def events(record_id: int) -> list[EventRow]:
 def attachments(record_id: int) -> list[Attachment]:
     return list(Attachment.select().where(Attachment.record == record_id).order_by(Attachment.added_at, Attachment.id))
 
+
+@dataclass
+class AttachmentRow:
+    id: int
+    filename: str
+    purpose: str
+    size: int
+    added_at: datetime
+
+
+def attachment_rows(record_id: int) -> list[AttachmentRow]:
+    return [AttachmentRow(a.id, a.filename, a.purpose, a.size, a.added_at) for a in attachments(record_id)]
+

@@ -149,13 +149,12 @@ def _ensure_tenants_and_staff() -> tuple[list[Business], list[Staff]]:
             Business.create(name=name, booth=booth, initials=initials(name),
                             contact=None, phone=f"0477-85{random.Random(name).randrange(10**5):05d}")
         businesses = list(Business.select().order_by(Business.id))
-    staff = list(Staff.select().where(Staff.active).order_by(Staff.id))
-    if not staff:
-        for name, role, edu in (("王建国", "站长", "本科"), ("李淑珍", "副站长", "大专"),
-                                ("张海燕", "协调员/联络员", "高中"), ("刘子涵", "工作人员/和解员", "本科")):
+    # the demo team, beside whatever accounts the station already has (a head alone could not be sampled twice)
+    for name, role, edu in (("王建国", "站长", "本科"), ("李淑珍", "副站长", "大专"),
+                            ("张海燕", "协调员/联络员", "高中"), ("刘子涵", "工作人员/和解员", "本科")):
+        if not Staff.select().where(Staff.name == name).exists():
             Staff.create(name=name, role=role, education=edu, phone=mobile(random.Random(name)))
-        staff = list(Staff.select().order_by(Staff.id))
-    return businesses, staff
+    return businesses, list(Staff.select().where(Staff.active).order_by(Staff.id))
 
 
 def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
@@ -191,7 +190,7 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
             row["search_text"] = search_text(
                 case_no=case_no, name=row.get("complainant_name"), phone=row.get("phone"),
                 respondent=row.get("respondent_name"), item=row.get("item"), facts=row.get("facts"),
-                external_no=row.get("external_no"))
+                external_no=row.get("external_no"), id_number=row.get("id_number"))
             batch.append(row)
             if extra:
                 extras.append((index, extra))

@@ -16,9 +16,9 @@ from weiquan_desktop import domain, validation
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Business, Draft, Record, Staff
-from weiquan_desktop.services import audit, deadlines, numbering, station
+from weiquan_desktop.services import audit, deadlines, lifecycle, numbering, station
 from weiquan_desktop.services.actor import Actor, id_of, name_of
-from weiquan_desktop.text import initials, search_text
+from weiquan_desktop.text import initials, record_search_text
 
 T = TypeVar("T")
 
@@ -64,6 +64,7 @@ class IntakeForm:
     reply_due: datetime | None = None  # or: reply by an agreed time
     handler_id: int | None = None
     remark: str = ""
+    new_business: bool = False  # add the typed respondent to the site's businesses, with the registration
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, default=str)
@@ -209,9 +210,7 @@ def add_event(record: Record, action: str, actor: Actor | None, *, from_state: s
 
 
 def update_search_text(record: Record) -> None:
-    record.search_text = search_text(
-        case_no=record.case_no, name=record.complainant_name, phone=record.phone,
-        respondent=record.respondent_name, item=record.item, facts=record.facts, external_no=record.external_no)
+    record.search_text = record_search_text(record)
 
 
 def register(form: IntakeForm, actor: Actor | None = None, *, now: datetime | None = None,
@@ -229,6 +228,12 @@ def register(form: IntakeForm, actor: Actor | None = None, *, now: datetime | No
         clean["state"] = initial
     with write_transaction():
         code = station.station_code()
+        if form.new_business and clean["respondent"] is None and clean["respondent_name"]:
+            # created with the registration, so an abandoned one leaves no merchant behind
+            clean["respondent"] = add_business(
+                clean["respondent_name"], booth=clean.get("place") or "", contact=clean.get("respondent_contact") or "",
+                phone=clean.get("respondent_phone") or "", address=clean.get("respondent_address") or "",
+                actor=actor).id
         _fill_from_business(clean)
         (case_no,) = numbering.allocate(code, clean["received_at"].year)
         record = Record(case_no=case_no, **clean)
@@ -304,6 +309,28 @@ def form_of(record: Record) -> IntakeForm:
         reply_due=record.reply_due, handler_id=record.handler_id, remark=record.remark or "")
 
 
+@dataclass
+class Registered:
+    """What the intake window needs to know of a record it saved."""
+
+    id: int
+    case_no: str
+
+
+@dataclass
+class EditableForm:
+    form: IntakeForm
+    version: int  # as read: a save over someone else's change since is refused
+    case_no: str
+
+
+def editable_form(record_id: int) -> EditableForm:
+    record = Record.get_or_none(Record.id == record_id, Record.deleted_at.is_null())
+    if record is None:
+        raise UserError("该记录不存在或已被删除。")
+    return EditableForm(form_of(record), record.version, record.case_no)
+
+
 def update(record_id: int, form: IntakeForm, *, actor: Actor | None = None, version: int | None = None) -> Record:
     """Correct a registration: the same checks as registering, each change recorded old -> new. A record
     someone else saved since it was opened is refused (the version), so no desk overwrites another."""
@@ -344,20 +371,13 @@ def decide(record_id: int, decision: str, *, ground: str | None = None, actor: A
             raise ValidationError("受理决定应为“受理”或“不予受理”。", "受理决定")
         if at < record.received_at:
             raise ValidationError("受理决定时间不能早于登记时间。", "受理决定时间")
-        before = record.state
         record.decision, record.decided_at = decision, at
         if decision == "不予受理":
             if not (ground or "").strip():
                 raise ValidationError("不予受理须选择或填写理由。", "不予受理理由")
             record.rejection_ground = ground.strip()
-            record.state, record.closed_at = "不予受理", at
-        else:
-            record.state = "调解中"
-        save_changed(record)
-        add_event(record, decision, actor, from_state=before, to_state=record.state, at=at,
-                  detail={"理由": record.rejection_ground} if record.rejection_ground else None)
-        audit.append("record.state", actor=name_of(actor), entity="record", entity_id=record.case_no,
-                     detail={"from": before, "to": record.state})
+        lifecycle.move(record, "不予受理" if decision == "不予受理" else "调解中", decision, actor, at,
+                       {"理由": record.rejection_ground} if record.rejection_ground else None)
     return record
 
 
@@ -368,11 +388,7 @@ def answer(record_id: int, text: str, *, actor: Actor | None = None, version: in
         if record.kind != "咨询" or record.state != "待回复":
             raise UserError(f"案件 {record.case_no} 不是待回复的咨询。")
         record.answer = validation.required(text, "答复内容")
-        record.state, record.closed_at = "已解答", datetime.now().replace(microsecond=0)
-        save_changed(record)
-        add_event(record, "答复", actor, from_state="待回复", to_state="已解答")
-        audit.append("record.state", actor=name_of(actor), entity="record", entity_id=record.case_no,
-                     detail={"from": "待回复", "to": "已解答"})
+        lifecycle.move(record, "已解答", "答复", actor, datetime.now().replace(microsecond=0))
     return record
 
 
@@ -395,14 +411,42 @@ def add_business(name: str, *, booth: str = "", contact: str = "", phone: str = 
     return business
 
 
-def find_businesses(text: str, limit: int = 20) -> list[Business]:
+@dataclass
+class BusinessRow:
+    id: int
+    name: str
+    booth: str
+    contact: str
+    phone: str
+    address: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.booth}）" if self.booth else self.name
+
+
+def find_businesses(text: str, limit: int = 20) -> list[BusinessRow]:
     """Autocomplete: by name fragment or pinyin initials (mdl -> 麦当劳), active ones first."""
     text = text.strip()
     if not text:
         return []
     query = Business.select().where(
         Business.active, Business.name.contains(text) | Business.initials.startswith(text.lower()))
-    return list(query.order_by(Business.name).limit(limit))
+    return [BusinessRow(b.id, b.name, b.booth or "", b.contact or "", b.phone or "", b.address or "")
+            for b in query.order_by(Business.name).limit(limit)]
+
+
+def suggest_category(respondent_name: str) -> str | None:
+    """The category this respondent's complaints most often had: a first guess the clerk can change."""
+    from peewee import fn
+
+    name = (respondent_name or "").strip()
+    if not name:
+        return None
+    row = (Record.select(Record.category, fn.COUNT(Record.id).alias("n"))
+           .where(Record.respondent_name == name, Record.category.is_null(False), Record.deleted_at.is_null())
+           .group_by(Record.category).order_by(fn.COUNT(Record.id).desc()).limit(1).tuples().first())
+    return row[0] if row else None
 
 
 # --- drafts: the form autosaved while typing, offered back after a crash or power cut -----------------

@@ -24,7 +24,7 @@ from weiquan_desktop.models.schema import Business, Record, Referral, Staff
 from weiquan_desktop.services import audit, auth, deadlines, intake, numbering, station
 from weiquan_desktop.services.actor import Actor, name_of
 from weiquan_desktop.services.ledger_format import COLUMNS, INDEX, SHEET, Issue, ParsedRow
-from weiquan_desktop.text import initials, search_text
+from weiquan_desktop.text import initials
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -319,9 +319,7 @@ def apply(parsed: list[ParsedRow], *, source_name: str, actor: Actor | None = No
                 external_no=v.get("转办编号") or None, satisfaction=v.get("满意度") or None,
                 is_group=v.get("群体性") == "是", remark=v.get("备注") or None,
             )
-            record.search_text = search_text(case_no=case_no, name=record.complainant_name, phone=record.phone,
-                                             respondent=record.respondent_name, item=record.item,
-                                             facts=record.facts, external_no=record.external_no)
+            intake.update_search_text(record)
             deadlines.refresh(record, book)
             record.save(force_insert=True)
             intake.add_event(record, "导入", actor, to_state=record.state, detail={"文件": source_name, "行": item.row})

@@ -27,19 +27,10 @@ from weiquan_desktop.models.schema import (
     Staff,
     TransferFeedback,
 )
-from weiquan_desktop.services import audit, intake
+from weiquan_desktop.services import audit, intake, lifecycle
 from weiquan_desktop.services.actor import Actor, id_of, name_of
 from weiquan_desktop.services.intake import add_event, load_for_change, save_changed
 
-# (kind, from state) -> states it may move to
-TRANSITIONS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("投诉", "待受理"): ("调解中", "不予受理", "已移交"),
-    ("投诉", "调解中"): ("已和解", "调解终止", "已撤回", "已移交"),
-    ("投诉", "调解终止"): ("已移交",),
-    ("举报", "已登记"): ("已移交",),
-    ("建议", "已登记"): ("已办结",),
-    ("咨询", "待回复"): ("已解答",),
-}
 MONEY_TERMS = ("退货", "退款", "赔偿", "补足数量", "换货", "维修", "重作")
 
 
@@ -48,22 +39,8 @@ def _now() -> datetime:
 
 
 def _move(record: Record, target: str, action: str, actor: Actor | None, at: datetime,
-          detail: dict | None = None, *, closes: bool = True) -> None:
-    allowed = TRANSITIONS.get((record.kind, record.state), ())
-    if target not in allowed:
-        if record.state in domain.CLOSING_STATES.get(record.kind, ()):
-            raise UserError(f"案件 {record.case_no} 已办结（{record.state}），不能再{action}。")
-        raise UserError(f"案件 {record.case_no} 当前状态为“{record.state}”，不能{action}。")
-    if at < record.received_at:
-        raise ValidationError(f"{action}时间不能早于登记时间。", "时间")
-    before = record.state
-    record.state = target
-    if closes:
-        record.closed_at = at
-    save_changed(record)
-    add_event(record, action, actor, from_state=before, to_state=target, at=at, detail=detail)
-    audit.append("record.state", actor=name_of(actor), entity="record", entity_id=record.case_no,
-                 detail={"from": before, "to": target, **(detail or {})})
+          detail: dict | None = None) -> None:
+    lifecycle.move(record, target, action, actor, at, detail)
 
 
 def _check_mediator(record: Record, mediator_id: int | None) -> None:
@@ -245,10 +222,31 @@ def withdraw(record_id: int, *, reason: str = "", actor: Actor | None = None, ve
     return record
 
 
-def close_suggestion(record_id: int, *, actor: Actor | None = None, version: int | None = None) -> Record:
+def close_suggestion(record_id: int, *, forwarded_to: str = "", reply: str = "", actor: Actor | None = None,
+                     version: int | None = None) -> Record:
+    """A suggestion closes with where it went and what came back (it used to close with neither)."""
+    forwarded_to = validation.required(forwarded_to, "转达给")
+    reply = validation.required(reply, "处理情况")
     with write_transaction():
         record = load_for_change(record_id, version)
-        _move(record, "已办结", "办结", actor, _now())
+        record.forwarded_to = forwarded_to
+        record.answer = reply
+        _move(record, "已办结", "办结", actor, _now(), {"转达给": forwarded_to, "处理情况": reply})
+    return record
+
+
+def record_handover_note(record_id: int, note: str, *, actor: Actor | None = None,
+                         version: int | None = None) -> Record:
+    """A failed mediation is handed to 12315 with its materials (the station rules); when it is not, why."""
+    note = validation.required(note, "不移交的原因")
+    with write_transaction():
+        record = load_for_change(record_id, version)
+        if record.state != "调解终止":
+            raise UserError(f"案件 {record.case_no} 当前状态为“{record.state}”，不需要说明不移交的原因。")
+        record.handover_note = note
+        save_changed(record)
+        add_event(record, "不移交", actor, detail={"原因": note})
+        audit.append("record.handover_note", actor=name_of(actor), entity="record", entity_id=record.case_no)
     return record
 
 
@@ -383,6 +381,19 @@ def consumer_law_55(price: Decimal) -> Decimal:
 def food_safety_148(price: Decimal, loss: Decimal = Decimal(0)) -> Decimal:
     """食品安全法 Art.148: 10x the price or 3x the loss, whichever is more, at least ¥1,000."""
     return max(Decimal(price) * 10, Decimal(loss) * 3, Decimal(1000)).quantize(Decimal("0.01"))
+
+
+FOOD_CATEGORIES = ("食品类", "烟、酒和饮料类")
+
+
+def compensation_hint(amount: Decimal | None, category: str | None) -> str:
+    """The statutory figure staff may quote: 食品安全法 Art.148 only where the goods are food, else 消保法 Art.55."""
+    amount = Decimal(amount or 0)
+    basis = f"（按涉及金额 {amount:,.2f} 元计算，仅供参考；须有欺诈或不符合食品安全标准的事实）"
+    if category in FOOD_CATEGORIES:
+        return (f"赔偿参考：食品安全法第一百四十八条 {food_safety_148(amount):,.2f} 元；"
+                f"消保法第五十五条（欺诈）{consumer_law_55(amount):,.2f} 元{basis}")
+    return f"赔偿参考：消保法第五十五条（欺诈）{consumer_law_55(amount):,.2f} 元{basis}"
 
 
 LAWS = (

@@ -15,6 +15,8 @@ from peewee import Database
 
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import close_database, open_database, write_transaction
+from weiquan_desktop.models.db import current_data_dir, current_database_url, is_sqlite
+from weiquan_desktop.models.db import storage_error as storage_error  # the disk's Chinese message, for the UI
 from weiquan_desktop.models.migrations import STALE_DERIVED_KEY
 from weiquan_desktop.models.schema import Record, Setting
 from weiquan_desktop.paths import DataDir
@@ -22,16 +24,54 @@ from weiquan_desktop.paths import DataDir
 log = logging.getLogger(__name__)
 
 
+# Bumped whenever what the derived columns hold changes (the search text took ID numbers and the consumer's
+# pinyin initials at 2): a database whose columns were derived by an older program is rebuilt once.
+DERIVED_VERSION = "2"
+DERIVED_VERSION_KEY = "derived_version"
+
+
 def open_session(data_dir: DataDir, url: str | None = None) -> Database:
     """Open (create, migrate) the database and bring what is derived from it up to date."""
     db = open_database(data_dir, url)
-    if Setting.select().where(Setting.key == STALE_DERIVED_KEY).exists():
+    stale = Setting.select().where(Setting.key == STALE_DERIVED_KEY).exists()
+    version = Setting.select(Setting.value).where(Setting.key == DERIVED_VERSION_KEY).scalar()
+    if stale or (version != DERIVED_VERSION and _has_records()):
         rebuild_derived()
+    elif version != DERIVED_VERSION:
+        _mark_derived()
     return db
+
+
+def _has_records() -> bool:
+    return Record.select().exists()
+
+
+def _mark_derived() -> None:
+    Setting.insert(key=DERIVED_VERSION_KEY, value=DERIVED_VERSION).on_conflict(
+        conflict_target=[Setting.key], preserve=[Setting.value]).execute()
 
 
 def close_session() -> None:
     close_database()
+
+
+def is_embedded() -> bool:
+    """The station's own SQLite file (backed up from this desk), not a shared server."""
+    return is_sqlite()
+
+
+def location() -> tuple[DataDir, str | None]:
+    """Where the open database lives: its data folder and its ``--database`` URL (None: the folder's file)."""
+    return current_data_dir(), current_database_url()
+
+
+def close_thread_connection() -> None:
+    """Close the calling worker thread's connection (each thread has its own)."""
+    from weiquan_desktop.models.schema import database_proxy
+
+    db = database_proxy.obj
+    if db is not None and not db.is_closed():
+        db.close()
 
 
 @dataclass
@@ -89,7 +129,8 @@ def rebuild_derived(batch: int = 2000) -> int:
         last = 0
         while True:
             rows = list(Record.select(Record.id, Record.case_no, Record.complainant_name, Record.phone,
-                                      Record.respondent_name, Record.item, Record.facts, Record.external_no)
+                                      Record.respondent_name, Record.item, Record.facts, Record.external_no,
+                                      Record.id_number)
                         .where(Record.id > last).order_by(Record.id).limit(batch))
             if not rows:
                 break
@@ -100,5 +141,6 @@ def rebuild_derived(batch: int = 2000) -> int:
             count += len(rows)
         deadlines.refresh_open_records()
         Setting.delete().where(Setting.key == STALE_DERIVED_KEY).execute()
+        _mark_derived()
     log.info("derived columns rebuilt for %d records", count)
     return count

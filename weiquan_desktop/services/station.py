@@ -126,6 +126,19 @@ def save_profile(profile: StationProfile, actor: Actor | None = None) -> Station
     return station
 
 
+def first_setup(profile: StationProfile, full_name: str, username: str, password: str, password2: str) -> Actor:
+    """A new station: its profile and its head's account are saved together, or neither."""
+    clean = profile.validated()
+    validation.required(full_name, "姓名")
+    validation.required(username, "登录名")
+    if password != password2:
+        raise ValidationError("两次输入的密码不一致。", "密码")
+    with write_transaction():
+        head = auth.create_account(full_name, "站长", username.strip(), password)
+        save_profile(clean, actor=head)
+    return head
+
+
 def setting(key: str) -> str:
     row = Setting.get_or_none(Setting.key == key)
     return row.value if row else domain.SETTING_DEFAULTS.get(key, "")
@@ -185,7 +198,7 @@ def save_body(kind: str, name: str, contact: str = "", phone: str = "", address:
 
 # preferences a head may change: key -> (label, lowest, highest)
 PREFERENCES = {"idle_lock_minutes": ("无操作自动锁定（分钟）", 1, 240), "attachment_max_mb": ("附件大小上限（MB）", 1, 500),
-               "retention_years": ("案件保存期限（年）", 1, 30), "mask_on_print": ("打印登记表时隐去个人信息（1是 0否）", 0, 1)}
+               "retention_years": ("案件保存期限（年）", 1, 30)}
 
 
 def save_preferences(values: dict[str, int], actor: Actor | None = None) -> None:

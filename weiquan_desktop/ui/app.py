@@ -39,6 +39,13 @@ def application(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(QIcon(str(icon)))
     setup_fonts(app)
     setup_translations(app)
+    if not app.property("weiquan_fit"):
+        from weiquan_desktop.ui.widgets import FOCUS_STYLE, ScreenFit
+
+        fitter = ScreenFit(app)
+        app.installEventFilter(fitter)
+        app.setProperty("weiquan_fit", True)
+        app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)
     return app
 
 
@@ -145,7 +152,7 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
             idle.timed_out.connect(lambda: window.lock() and idle.timer.start())
             app.installEventFilter(idle)
         instance.activated.connect(window.bring_to_front)
-        window.show()
+        window.show_fitting()
         unclean = abnormal_end_message(check.unclean, trace, crash_path)
         anchored = ("数据检查发现问题：\n" + "\n".join(f"· {p}" for p in notes.problems + notes.done)
                     + "\n请联系站长，并用“文件 → 检查数据完整性”查看详情。") if notes.problems else None

@@ -8,11 +8,10 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import audit, backup
 from weiquan_desktop.services.actor import Actor
-from weiquan_desktop.services.session import close_session, open_session
+from weiquan_desktop.services.session import close_session, is_embedded, open_session
 from weiquan_desktop.ui.tasks import Task
 
 AUTO_MINUTES = 30
@@ -33,7 +32,7 @@ class AutoBackup(QObject):
 
     def changed(self) -> bool:
         # a shared PostgreSQL database is backed up on its server (pg_dump), not from each desk
-        return is_sqlite() and backup.changed_since(self.last_head)
+        return is_embedded() and backup.changed_since(self.last_head)
 
     def run_in_background(self) -> Task | None:
         if not self.changed() or (self.task is not None and self.task.dialog.isVisible()):

@@ -79,7 +79,7 @@ class ExceptionHandler(QObject):
             QApplication.quit()
             return
         from weiquan_desktop.errors import UserError
-        from weiquan_desktop.models.db import storage_error
+        from weiquan_desktop.services.session import storage_error
 
         storage = exc if isinstance(exc, UserError) else storage_error(exc)
         if storage is not None:  # the disk, not the program: say so plainly, no traceback

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from weiquan_desktop.privacy import mask_name
 from weiquan_desktop.services import mediation
 from weiquan_desktop.ui.widgets import fill, read_only_table
 
@@ -46,7 +47,7 @@ class FollowUpPage(QWidget):
 
     def reload(self) -> None:
         fmt = "%Y-%m-%d %H:%M"
-        self._fill(self.visits, [(r.id, [r.case_no, r.closed_at.strftime(fmt), r.state, r.complainant_name or "",
+        self._fill(self.visits, [(r.id, [r.case_no, r.closed_at.strftime(fmt), r.state, mask_name(r.complainant_name),
                                          r.respondent_name or ""]) for r in mediation.awaiting_visit()])
         self._fill(self.referrals, [(f.record_id, [f.number, f.record.case_no, f.body_name, f.referred_at.strftime(fmt),
                                                    f.feedback_due.isoformat() if f.feedback_due else ""])

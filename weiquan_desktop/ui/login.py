@@ -35,10 +35,42 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("解锁" if locked_user else "登录")
+        if locked_user:
+            buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出程序")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Enter in the name moves to the password (it used to submit, and burn one of the five tries)
+        self.username.returnPressed.connect(self._name_entered)
+        self.password.returnPressed.connect(self.accept)
+        for button in buttons.buttons():
+            button.setAutoDefault(False)
+            button.setDefault(False)
+        self.locked = locked_user is not None
         (self.password if locked_user else self.username).setFocus()
+
+    def _name_entered(self) -> None:
+        if self.username.text().strip():
+            self.password.setFocus()
+
+    def keyPressEvent(self, event: object) -> None:  # noqa: N802
+        # Enter is handled by the fields themselves; a dialog's default button would submit too
+        from PySide6.QtCore import Qt
+
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return
+        super().keyPressEvent(event)
+
+    def reject(self) -> None:
+        """Leaving the lock screen closes the program: asked first, never at a single click."""
+        from PySide6.QtWidgets import QMessageBox
+
+        if self.locked and QMessageBox.question(
+                self, "退出程序", "退出程序吗？未保存的登记会保存为草稿，下次打开“新登记”时可以恢复。",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+            return
+        super().reject()
 
     def accept(self) -> None:
         try:
@@ -46,6 +78,7 @@ class LoginDialog(QDialog):
         except UserError as exc:
             self.error.setText(str(exc))
             self.password.clear()
+            self.password.setFocus()
             return
         super().accept()
 

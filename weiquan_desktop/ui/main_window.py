@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QShowEvent
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
 
 from weiquan_desktop import APP_TITLE, __version__
 from weiquan_desktop.errors import UserError
@@ -76,8 +85,21 @@ class MainWindow(QMainWindow):
         self._backup_head = audit.head()  # what the automatic backup compares against
         self._auto_backup: AutoBackup | None = None
         self.refresh_title()
+        self.locked = False
         self._painted = False
         self.started = False  # painted once, and what waited for that has run
+
+    def show_fitting(self) -> None:
+        """A station's 1366×768 screen: the window fills it (above the taskbar, status bar in view)."""
+        from weiquan_desktop.ui.widgets import available_area, fit_to_screen
+
+        area = available_area(self)
+        fit_to_screen(self)  # fits even where maximizing is not honoured (no window manager, a remote desktop)
+        if area.width() < 1500 or area.height() < 900:
+            self.showMaximized()
+        else:
+            self.resize(min(self.width(), area.width()), min(self.height(), area.height()))
+            self.show()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
@@ -105,8 +127,11 @@ class MainWindow(QMainWindow):
             return None
         page = self._pages.get(name)
         if page is None:
+            from weiquan_desktop.ui.widgets import scrolling
+
             page = self._pages[name] = self._factories[name]()
-            child(self, QWidget, name).layout().addWidget(page)
+            # a page taller than a 1366×768 screen at 125% scrolls; it grew the window past the taskbar
+            child(self, QWidget, name).layout().addWidget(scrolling(page))
         return page
 
     def _make_followup(self) -> QWidget:
@@ -180,8 +205,16 @@ class MainWindow(QMainWindow):
         dialog.setModal(True)
         dialog.saved.connect(lambda _id: self.refresh_records())
         dialog.mediate_now.connect(lambda record_id: self.open_record(record_id).mediate())
+        dialog.finished.connect(self._back_to_register)
         dialog.show()
         return dialog
+
+    def _back_to_register(self) -> None:
+        """After a registration the keyboard is back at the register's search (it was nowhere)."""
+        if self.isVisible() and not any(w.isModal() and w.isVisible() for w in QApplication.topLevelWidgets()
+                                        if w is not self):
+            self.activateWindow()
+            self.register_view.focus_search()
 
     def open_record(self, record_id: int) -> CaseDetailDialog:
         from weiquan_desktop.ui.case_detail import CaseDetailDialog
@@ -211,13 +244,26 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "修改密码", "密码已修改，下次登录请使用新密码。")
 
     def lock(self) -> bool:
-        """The idle lock (or Ctrl+L): the same user's password opens the desk again; cancel quits."""
+        """The idle lock (or Ctrl+L): every window is covered, so the consumer at the counter sees nothing,
+        and the same user's password opens the desk again; leaving asks first and then quits."""
+        from PySide6.QtWidgets import QApplication
+
         from weiquan_desktop.ui.login import LoginDialog
+        from weiquan_desktop.ui.widgets import Cover
 
         if self.user is None:
             return True
-        dialog = LoginDialog(self, locked_user=self.user)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        covers = [Cover(window) for window in QApplication.topLevelWidgets()
+                  if window.isVisible() and window.isWindow() and not isinstance(window, LoginDialog)]
+        self.locked = True
+        try:
+            dialog = LoginDialog(self, locked_user=self.user)
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            self.locked = False
+            for cover in covers:
+                cover.deleteLater()
+        if accepted:
             return True
         self.close()
         return False

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from PySide6.QtCore import QDateTime, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QGroupBox,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -25,8 +23,7 @@ from PySide6.QtWidgets import (
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError, ValidationError
-from weiquan_desktop.models.schema import ClockPause, GroundOption, MediationSession, Record, Staff
-from weiquan_desktop.services import mediation
+from weiquan_desktop.services import mediation, views
 from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.mediation import TermInput
 from weiquan_desktop.ui.forms import child, load_form
@@ -74,26 +71,26 @@ class MediationDialog(QDialog):
         self.outcomes = child(self, QTabWidget, "outcomes")
         self.f = {name: self.findChild(QWidget, name) for name in (
             "held_at", "mode", "mediator", "attendees", "consumer_statement", "business_statement", "notes",
-            "recovered", "punitive", "punitive_basis", "third_party", "ground", "party", "withdraw_reason")}
+            "recovered", "punitive", "punitive_basis", "third_party", "third_party_role", "third_party_contact",
+            "third_party_phone", "third_party_address", "ground", "party", "withdraw_reason")}
         self.b = {name: child(self, QPushButton, name) for name in (
             "addSession", "addTerm", "removeTerm", "laws", "settle", "terminate", "withdraw", "pause", "close")}
         self.helper = child(self, QLabel, "helper")
-        # the outcome needs the room; past sessions scroll
-        self.sessions.setMaximumHeight(150)
+        # three past sessions in view (one and a half were), the rest scroll; the whole dialog scrolls too
+        rows = self.sessions.verticalHeader().defaultSectionSize()
+        self.sessions.setMinimumHeight(self.sessions.horizontalHeader().sizeHint().height() + 3 * rows + 6)
+        self.sessions.setMaximumHeight(self.sessions.horizontalHeader().sizeHint().height() + 5 * rows + 6)
         self.terms.setMinimumHeight(140)
         self.b["pause"].setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.layout().setStretchFactor(child(self, QGroupBox, "outcomeGroup"), 1)
         self.f["mode"].addItems(domain.MEDIATION_MODES)
         self.f["mediator"].addItem("", None)
-        for staff in Staff.select().where(Staff.active).order_by(Staff.id):
-            self.f["mediator"].addItem(staff.name, staff.id)
+        for option in views.staff_options():
+            self.f["mediator"].addItem(option.label, option.id)
         if actor is not None:
             self.f["mediator"].setCurrentIndex(max(self.f["mediator"].findData(actor.id), 0))
         self.f["punitive_basis"].addItems(PUNITIVE_BASES)
-        grounds = [g for (g,) in GroundOption.select(GroundOption.text).where(
-            GroundOption.list_name == "termination", GroundOption.active).order_by(GroundOption.position).tuples()]
         self.f["ground"].addItem("（请选择终止理由）", None)
-        for ground in grounds or domain.TERMINATION_GROUNDS:
+        for ground in views.grounds("termination"):
             self.f["ground"].addItem(ground, ground)
         self.f["party"].addItem("", None)
         for party in domain.TERMINATION_PARTIES:
@@ -125,33 +122,26 @@ class MediationDialog(QDialog):
     # --- display ----------------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.record = Record.get_by_id(self.record_id)
-        r = self.record
-        due = (f"　{r.due_label} {r.next_due.isoformat()}{'（估算）' if r.due_estimated else ''}"
-               if r.next_due else "")
-        paused = ClockPause.get_or_none(ClockPause.record == r, ClockPause.ended_on.is_null())
-        self.summary.setText(f"<b>{r.case_no}</b>　{r.complainant_name or ''} 投诉 {r.respondent_name or ''}"
-                             f"（{r.item or ''}，{r.amount or 0:,.2f} 元）　状态：{r.state}{due}"
-                             + (f"　<span style='color:#8a5a00'>计时暂停中（{paused.reason}）</span>" if paused else ""))
-        self.b["pause"].setText("恢复计时" if paused else "暂停计时（检测/鉴定）…")
-        rows = list(MediationSession.select().where(MediationSession.record == r).order_by(MediationSession.held_at))
+        self.view = views.mediation_view(self.record_id)
+        v = self.view
+        due = f"　{v.due.text}" if v.due else ""
+        conflict = f"<br><span style='color:#b3261e'>{v.conflict}</span>" if v.conflict else ""
+        self.summary.setText(f"<b>{v.case_no}</b>　{v.summary}　状态：{v.state}{due}{conflict}")
+        self.b["pause"].setText("恢复计时" if v.paused else "暂停计时（检测/鉴定）…")
         self.sessions.setColumnCount(5)
         self.sessions.setHorizontalHeaderLabels(["时间", "方式", "调解员", "参加人员", "调解情况"])
-        self.sessions.setRowCount(len(rows))
+        self.sessions.setRowCount(len(v.sessions))
         self.sessions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sessions.verticalHeader().setVisible(False)
+        self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.sessions.horizontalHeader().setStretchLastSection(True)
-        for i, s in enumerate(rows):
-            for c, text in enumerate([s.held_at.strftime("%Y-%m-%d %H:%M"), s.mode, s.mediator.name if s.mediator else "",
-                                      s.attendees or "", s.notes or ""]):
+        for i, s in enumerate(v.sessions):
+            for c, text in enumerate([s.held_at.strftime("%Y-%m-%d %H:%M"), s.mode, s.mediator, s.attendees, s.notes]):
                 self.sessions.setItem(i, c, QTableWidgetItem(text))
-        open_ = r.state == "调解中"
+        open_ = v.state == "调解中"
         for name in ("addSession", "settle", "terminate", "withdraw", "pause", "addTerm", "removeTerm"):
             self.b[name].setEnabled(open_)
-        amount = r.amount or Decimal(0)
-        self.helper.setText(
-            f"赔偿参考：消保法第五十五条（欺诈）{mediation.consumer_law_55(amount):,.2f} 元；"
-            f"食品安全法第一百四十八条 {mediation.food_safety_148(amount):,.2f} 元（按涉及金额 {amount:,.2f} 元计算）")
+        self.helper.setText(mediation.compensation_hint(v.amount, v.category))
 
     def _fail(self, exc: Exception) -> None:
         self.errors.setText(str(exc))
@@ -170,7 +160,7 @@ class MediationDialog(QDialog):
                 self.record_id, held_at=f["held_at"].dateTime().toPython().replace(second=0, microsecond=0),
                 mode=f["mode"].currentText(), mediator_id=f["mediator"].currentData(), attendees=f["attendees"].text(),
                 consumer_statement=f["consumer_statement"].text(), business_statement=f["business_statement"].text(),
-                notes=f["notes"].text(), actor=self.actor, version=self.record.version)
+                notes=f["notes"].text(), actor=self.actor, version=self.view.version)
         except (UserError, ValidationError) as exc:
             self._fail(exc)
             return
@@ -180,14 +170,14 @@ class MediationDialog(QDialog):
 
     def toggle_pause(self) -> None:
         try:
-            if ClockPause.select().where(ClockPause.record == self.record, ClockPause.ended_on.is_null()).exists():
-                mediation.resume_clock(self.record_id, date.today(), actor=self.actor, version=self.record.version)
+            if self.view.paused:
+                mediation.resume_clock(self.record_id, date.today(), actor=self.actor, version=self.view.version)
             else:
                 reason, ok = QInputDialog.getItem(self, "暂停计时", "原因（检验、检测、鉴定期间不计入调解期限）：",
                                                   ["送检测", "送鉴定", "送检验"], 0, True)
                 if not ok:
                     return
-                mediation.pause_clock(self.record_id, date.today(), reason, actor=self.actor, version=self.record.version)
+                mediation.pause_clock(self.record_id, date.today(), reason, actor=self.actor, version=self.view.version)
         except (UserError, ValidationError) as exc:
             self._fail(exc)
             return
@@ -244,12 +234,15 @@ class MediationDialog(QDialog):
         try:
             mediation.settle(self.record_id, self.term_inputs(), recovered=f["recovered"].text() or None,
                              punitive_amount=f["punitive"].text() or None, punitive_basis=f["punitive_basis"].currentText(),
-                             third_party=f["third_party"].text(), actor=self.actor, version=self.record.version)
+                             third_party=mediation.ThirdParty(
+                                 f["third_party"].text(), f["third_party_role"].text(), f["third_party_contact"].text(),
+                                 f["third_party_phone"].text(), f["third_party_address"].text()),
+                             actor=self.actor, version=self.view.version)
         except (UserError, ValidationError) as exc:
             self._fail(exc)
             return
         self._done()
-        QMessageBox.information(self, "和解成功", f"案件 {self.record.case_no} 已和解，可在案件详情中打印和解协议书。")
+        QMessageBox.information(self, "和解成功", f"案件 {self.view.case_no} 已和解，可在案件详情中打印和解协议书。")
 
     def _ground_changed(self) -> None:
         needs_party = self.f["ground"].currentData() in domain.GROUNDS_WITH_PARTY
@@ -262,9 +255,12 @@ class MediationDialog(QDialog):
         if not ground:
             self._fail(ValidationError("请选择终止调解的理由。", "终止理由"))
             return False
+        if QMessageBox.question(self, "终止调解", f"以“{ground}”终止调解？终止后本案不能再调解。") \
+                != QMessageBox.StandardButton.Yes:
+            return False
         try:
             mediation.terminate(self.record_id, ground, party=self.f["party"].currentData(), actor=self.actor,
-                                version=self.record.version)
+                                version=self.view.version)
         except (UserError, ValidationError) as exc:
             self._fail(exc)
             return False
@@ -274,7 +270,7 @@ class MediationDialog(QDialog):
     def withdraw(self) -> None:
         try:
             mediation.withdraw(self.record_id, reason=self.f["withdraw_reason"].text(), actor=self.actor,
-                               version=self.record.version)
+                               version=self.view.version)
         except (UserError, ValidationError) as exc:
             self._fail(exc)
             return
@@ -289,17 +285,15 @@ class ReferralDialog(QDialog):
         from PySide6.QtCore import QDate
         from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFormLayout, QVBoxLayout
 
-        from weiquan_desktop.models.schema import Body
-
         self.record_id, self.actor = record_id, actor
-        self.version = Record.get_by_id(record_id).version  # as read when opened: a save by another desk since then is refused
+        self.version = views.record_version(record_id)  # as read when opened: a save by another desk since then is refused
         self.setWindowTitle("移交")
         self.resize(640, 420)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.body = QComboBox(editable=True)
-        for body in Body.select().where(Body.active).order_by(Body.id):
-            self.body.addItem(body.name, body.id)
+        for option in views.body_options():
+            self.body.addItem(option.label, option.id)
         self.reason = QComboBox()
         self.reason.addItems(domain.REFERRAL_REASONS)
         due = mediation.referral_feedback_due(date.today())

@@ -1,5 +1,6 @@
 """Work around a PySide6 6.12.0 reference-count bug: handing an item to a view (QTableWidget.setItem,
-QListWidget.addItem, QStandardItemModel.setItem, ...) drops one reference to Python's None. Before Python
+QListWidget.addItem, QStandardItemModel.setItem, ...) drops one reference to Python's None, and so does every
+call of QCoreApplication's static processEvents and sendPostedEvents. Before Python
 3.12 None is not immortal, so after enough items None is freed and the interpreter aborts ("none_dealloc").
 
 At import we measure the leak on a throw-away item; only when it is there do we wrap the affected methods to
@@ -12,6 +13,7 @@ import ctypes
 import functools
 import sys
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QTableWidget, QTableWidgetItem
 
@@ -27,6 +29,8 @@ _PROBES = (
     (QStandardItemModel, "setItem", lambda: QStandardItemModel(2, 1), lambda n: (n, 0, QStandardItem("x"))),
     (QStandardItemModel, "appendRow", QStandardItemModel, lambda n: (QStandardItem("x"),)),
 )
+# static methods: the class is the owner
+_STATIC_PROBES = ((QCoreApplication, "processEvents"), (QCoreApplication, "sendPostedEvents"))
 
 
 def _leak(make_owner: object, method: str, arguments: object) -> int:
@@ -52,6 +56,19 @@ def _wrap(cls: type, method: str, lost: int) -> None:
     setattr(cls, method, wrapper)
 
 
+def _wrap_static(cls: type, method: str, lost: int) -> None:
+    original = getattr(cls, method)
+
+    @functools.wraps(original)
+    def wrapper(*args: object) -> object:
+        result = original(*args)
+        for _ in range(lost):
+            _incref(None)
+        return result
+
+    setattr(cls, method, staticmethod(wrapper))
+
+
 _applied: list[str] | None = None
 
 
@@ -68,6 +85,11 @@ def apply() -> list[str]:
         lost = _leak(make_owner, method, arguments)
         if lost > 0:
             _wrap(cls, method, lost)
+            patched.append(f"{cls.__name__}.{method}")
+    for cls, method in _STATIC_PROBES:
+        lost = _leak(lambda cls=cls: cls, method, lambda n: ())
+        if lost > 0:
+            _wrap_static(cls, method, lost)
             patched.append(f"{cls.__name__}.{method}")
     _applied = patched
     return patched

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop import domain
-from weiquan_desktop.models.schema import Staff
-from weiquan_desktop.services import register
+from weiquan_desktop.services import register, views
 from weiquan_desktop.services.register import COLUMNS, DUE_FILTERS, RegisterQuery, RegisterRow
 
 PAGE = 200
@@ -217,16 +216,38 @@ class RegisterView(QWidget):
         self.clear_button.clicked.connect(self.clear_filters)
         # activated: Enter on the selected row, or a double click (keyboard first)
         self.table.activated.connect(lambda index: self.open_record.emit(self.model.record_id(index.row())))
-        for column, width in enumerate((150, 50, 70, 130, 80, 180, 130, 90, 70, 170)):
-            self.table.setColumnWidth(column, width)
+        # widths from the text they hold, so nothing is cut at 100% or 125%: a case number, a date, a deadline
+        metrics = self.table.fontMetrics()
+        for column, sample in enumerate(("WXH01-2026-00000", "咨询", "调解终止", "2026-12-01 10:00", "欧阳**",
+                                         "苏宁易购东胜万象汇店", "首饰及文体用品类", "28,600.00", "王建国",
+                                         "调解期限 2026-12-31（估算）")):
+            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)  # Ctrl+F
+        self.search.returnPressed.connect(self._search_entered)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _search_entered(self) -> None:
+        """Enter in the search box: the list now, and a single hit opened at once."""
+        if self._debounce.isActive():
+            self._debounce.stop()
+            self.apply_filters()
+        self.model.load_rest()
+        if self.model.rowCount() == 1:
+            self.open_record.emit(self.model.record_id(0))
+        elif self.model.rowCount():
+            self.table.setFocus()
+            self.table.selectRow(0)
 
     def reload_handlers(self) -> None:
         current = self.handler.currentData()
         self.handler.blockSignals(True)
         self.handler.clear()
         self.handler.addItem("全部经办人", None)
-        for staff_id, name in Staff.select(Staff.id, Staff.name).order_by(Staff.id).tuples():
-            self.handler.addItem(name, staff_id)
+        for option in views.staff_options(active_only=False):
+            self.handler.addItem(option.label, option.id)
         self.handler.setCurrentIndex(max(self.handler.findData(current), 0))
         self.handler.blockSignals(False)
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from weiquan_desktop import domain, validation
+from weiquan_desktop import domain
 from weiquan_desktop.errors import ValidationError
 from weiquan_desktop.services import station
 from weiquan_desktop.services.actor import Actor
@@ -92,20 +92,10 @@ class FirstRunDialog(QDialog):
 
     def accept(self) -> None:
         """Station profile and the head's account are saved together, or neither."""
-        from weiquan_desktop.models import write_transaction
-        from weiquan_desktop.services import auth
-
         edits = {name: child(self, QLineEdit, name) for name in ("full_name", "username", "password", "password2")}
         try:
-            profile = self.form.profile().validated()
-            validation.required(edits["full_name"].text(), "姓名")
-            validation.required(edits["username"].text(), "登录名")
-            if edits["password"].text() != edits["password2"].text():
-                raise ValidationError("两次输入的密码不一致。", "密码")
-            with write_transaction():
-                self.user = auth.create_account(edits["full_name"].text(), "站长", edits["username"].text().strip(),
-                                                edits["password"].text())
-                station.save_profile(profile, actor=self.user)
+            self.user = station.first_setup(self.form.profile(), *(edits[n].text() for n in (
+                "full_name", "username", "password", "password2")))
         except ValidationError as exc:
             self.form.show_error(exc)
             return

@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError, ValidationError
-from weiquan_desktop.models.schema import CoordinatorFiling, Staff
-from weiquan_desktop.services import activities, audit, auth, printing, retention, staff, station
+from weiquan_desktop.services import activities, audit, auth, printing, retention, staff, station, views
 from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.ui.widgets import fill, read_only_table
 
@@ -104,7 +103,7 @@ class RosterPage(QWidget):
             for c, text in enumerate([s.name, s.role, s.phone or "", s.education or "", s.username or "",
                                       str(s.trainings.count())]):
                 self.table.setItem(r, c, QTableWidgetItem(text))
-        self.filing_button.setEnabled(CoordinatorFiling.select().exists())
+        self.filing_button.setEnabled(views.latest_filing_id() is not None)
 
     def _pick(self) -> None:
         row = self.table.currentRow()
@@ -137,7 +136,7 @@ class RosterPage(QWidget):
         if self.selected is None:
             self.status.setText("请先在表中选择一名工作人员。")
             return
-        person = Staff.get_by_id(self.selected)
+        person = next(p for p in self.people if p.id == self.selected)
         username, ok = QInputDialog.getText(self, "设置登录账号", f"{person.name} 的登录名：")
         if not ok:
             return
@@ -182,9 +181,9 @@ class RosterPage(QWidget):
         self.reload()
 
     def print_filing(self) -> None:
-        latest = CoordinatorFiling.select().order_by(CoordinatorFiling.id.desc()).first()
+        latest = views.latest_filing_id()
         if latest is not None:
-            _save_pdf(self, "协调员变更备案表", lambda p: printing.coordinator_filing(latest.id, p))
+            _save_pdf(self, "协调员变更备案表", lambda p: printing.coordinator_filing(latest, p))
 
 
 class WuyouPage(QWidget):
@@ -277,8 +276,6 @@ class ActivityDialog(QDialog):
 
     def __init__(self, activity_id: int | None = None, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from weiquan_desktop.models.schema import Activity, ActivityStaff
-
         self.activity_id, self.actor = activity_id, actor
         self.setWindowTitle("宣传培训活动")
         layout = QVBoxLayout(self)
@@ -308,17 +305,16 @@ class ActivityDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         if activity_id:
-            a = Activity.get_by_id(activity_id)
+            a = views.activity_form(activity_id)
             self.held_on.setDate(QDate(a.held_on))
             self.type.setCurrentText(a.type)
-            self.place.setText(a.place or "")
-            self.participants.setValue(a.participants or 0)
-            self.materials.setText(a.materials or "")
-            self.description.setText(a.description or "")
-            chosen = {link.staff_id for link in ActivityStaff.select().where(ActivityStaff.activity == a)}
+            self.place.setText(a.place)
+            self.participants.setValue(a.participants)
+            self.materials.setText(a.materials)
+            self.description.setText(a.description)
             for i in range(self.staff.count()):
                 item = self.staff.item(i)
-                if item.data(256) in chosen:
+                if item.data(256) in a.staff_ids:
                     item.setCheckState(Qt.CheckState.Checked)
 
     def chosen_staff(self) -> list[int]:

@@ -34,7 +34,7 @@ class _Runnable(QRunnable):
         self.fn, self.signals, self.cancelled = fn, signals, cancelled
 
     def run(self) -> None:
-        from weiquan_desktop.models.schema import database_proxy
+        from weiquan_desktop.services.session import close_thread_connection, storage_error
 
         def progress(done: int, total: int) -> bool:
             self.signals.progress.emit(done, total)
@@ -45,8 +45,6 @@ class _Runnable(QRunnable):
         except UserError as exc:
             self.signals.failed.emit(str(exc), True)
         except Exception as exc:  # noqa: BLE001 - shown to the user and logged by the crash handler's logger
-            from weiquan_desktop.models.db import storage_error
-
             storage = storage_error(exc)
             if storage is not None:
                 self.signals.failed.emit(str(storage), True)
@@ -55,9 +53,7 @@ class _Runnable(QRunnable):
         else:
             self.signals.done.emit(result)
         finally:
-            db = database_proxy.obj
-            if db is not None and not db.is_closed():
-                db.close()  # this thread's connection
+            close_thread_connection()
 
 
 class Task(QObject):
@@ -120,7 +116,7 @@ class ProcessTask(Task):
 
     def start(self) -> ProcessTask:
         from weiquan_desktop import worker
-        from weiquan_desktop.models.db import current_data_dir, current_database_url
+        from weiquan_desktop.services.session import location
 
         context = worker.context()
         self._events = context.Queue()
@@ -128,7 +124,7 @@ class ProcessTask(Task):
         self.dialog.canceled.connect(self._cancel.set)  # the child's progress callback then says stop
         self._process = context.Process(
             target=worker.run, daemon=True,
-            args=(str(current_data_dir().root), current_database_url(), self.target, self.kwargs,
+            args=(str(location()[0].root), location()[1], self.target, self.kwargs,
                   self._events, self._cancel))
         self._process.start()
         self._poll.start()
