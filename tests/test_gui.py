@@ -177,3 +177,24 @@ def test_second_launch_hands_over_to_the_first(qtbot, app, tmp_path):
     again = SingleInstance(data)
     assert again.acquire()  # released: a later launch becomes the owner
     again.release()
+
+
+def test_qt_dialogs_speak_chinese(qtbot, app):
+    """Qt's own zh_CN catalogue leaves the file dialog's "Look in:" and "Files of type:" in English."""
+    import re
+
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+
+    dialog = QFileDialog(None, "导入台账")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    printer = QPrinter()
+    printing = QPrintDialog(printer)
+    for shown in (dialog, printing):
+        qtbot.addWidget(shown)
+        texts = [w.text() for w in shown.findChildren(QLabel) + shown.findChildren(QPushButton) if w.text()]
+        english = [t for t in texts if re.search("[A-Za-z]{3}", t) and not re.search("[\u4e00-\u9fff]", t)
+                   and not t.startswith("/")]
+        assert not english, english
+    assert "查找范围(&L)：" in [w.text() for w in dialog.findChildren(QLabel)]
+    assert "文件名称(&N)：" in [w.text() for w in dialog.findChildren(QLabel)]  # Qt's own, still asked

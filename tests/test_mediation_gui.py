@@ -117,12 +117,9 @@ def test_failed_mediation_to_referral_and_feedback(qtbot, app, demo_db, data_dir
     qtbot.mouseClick(dialog.b["terminate"], Qt.MouseButton.LeftButton)
     assert Record.get_by_id(record.id).state == "调解终止"
     assert Record.get_by_id(record.id).termination_party == "被投诉人"
-    dialog.close()
-    detail.reload()
-    assert detail.buttons["referCase"].isVisible()
-
-    referral = ReferralDialog(record.id, parent=detail)
-    qtbot.addWidget(referral)
+    assert any("终止调解" in text for text in quiet) and any("移交" in text for text in quiet)  # asked, then offered
+    referral = dialog.referral  # the referral opened over the mediation, as the clerk said yes
+    assert isinstance(referral, ReferralDialog) and referral.isVisible()
     referral.add_material("购物小票复印件", "1", "1")
     referral.materials.item(2, 2).setText("两页")
     referral.accept()
@@ -130,6 +127,7 @@ def test_failed_mediation_to_referral_and_feedback(qtbot, app, demo_db, data_dir
     referral.materials.item(2, 2).setText("2")
     referral.accept()
     assert Record.get_by_id(record.id).state == "已移交"
+    dialog.close()
     detail.reload()
     assert detail.buttons["referralFeedback"].isVisible()
     assert "消费纠纷移交单" in [a.text() for a in detail.print_menu.actions()]

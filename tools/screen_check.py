@@ -187,6 +187,16 @@ def run(out: Path | None) -> list[dict]:
             checker.settle()
             if index:
                 checker.check(f"main-{page}", window)
+            if page == "report":  # the quarter just ended, generated: tables and charts filled
+                from weiquan_desktop.ui.report_page import ReportPage
+
+                report = window.findChild(ReportPage)
+                report.generate()
+                for _ in range(100):
+                    if report.figures is not None:
+                        break
+                    checker.settle()
+                checker.check("main-report-generated", window)
             inner = tabs.widget(index).findChild(QTabWidget)
             for sub in range(inner.count() if inner is not None and page == "settings" else 0):
                 inner.setCurrentIndex(sub)

@@ -59,6 +59,21 @@ def setup_fonts(app: QApplication) -> None:
     app.setFont(font)
 
 
+class MissingChinese(QTranslator):
+    """What Qt's own zh_CN catalogue leaves in English (the file dialog's "Look in:" and "Files of type:", the
+    print dialog's "Page Set:"); installed after it, so it is asked first."""
+
+    TEXTS = {"&Look in:": "查找范围(&L)：", "Look in:": "查找范围：", "Files of &type:": "文件类型(&T)：",
+             "Files of type:": "文件类型：", "Page &Set:": "页面范围(&S)：", "Page Set:": "页面范围："}
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        return self.TEXTS.get(source)  # None (a null string): the next catalogue is asked
+
+    def isEmpty(self) -> bool:  # noqa: N802
+        return False
+
+
 def setup_translations(app: QApplication) -> bool:
     """Qt's own Chinese strings for standard buttons and dialogs (确定/取消/打开); False if not found."""
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
@@ -67,6 +82,7 @@ def setup_translations(app: QApplication) -> bool:
         translator = QTranslator(app)
         if translator.load(name, folder):
             app.installTranslator(translator)
+            app.installTranslator(MissingChinese(app))
             app.setProperty("weiquan_qt_translated", True)
             return True
     log.warning("Qt's Chinese translations were not found in %s", folder)

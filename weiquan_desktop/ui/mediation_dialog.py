@@ -265,7 +265,19 @@ class MediationDialog(QDialog):
             self._fail(exc)
             return False
         self._done()
+        self.offer_referral()
         return True
+
+    def offer_referral(self) -> ReferralDialog | None:
+        """The station's rules: a mediation that failed goes to the 12315 body with its materials, unless the
+        consumer is told to go elsewhere (then 不移交的原因 in the case). Offered at once, never forced."""
+        if QMessageBox.question(self, "调解终止", "调解已终止。是否现在将案件及材料移交辖区12315机构（或市场监管部门）？"
+                                "\n选“否”可稍后在案件中移交，或记录不移交的原因。") != QMessageBox.StandardButton.Yes:
+            return None
+        self.referral = ReferralDialog(self.record_id, self.actor, self)
+        self.referral.accepted.connect(lambda: self._done())
+        self.referral.open()  # window-modal over this dialog, without a nested event loop
+        return self.referral
 
     def withdraw(self) -> None:
         try:

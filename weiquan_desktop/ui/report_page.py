@@ -7,10 +7,10 @@ from pathlib import Path
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
-    QBarSeries,
     QBarSet,
     QChart,
     QChartView,
+    QHorizontalBarSeries,
     QLineSeries,
     QValueAxis,
 )
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -43,6 +44,19 @@ KINDS = ("季度", "半年", "全年", "自定义")
 
 
 
+
+
+def _count_axis(highest: int) -> QValueAxis:
+    """Whole numbers from 0 in steps of 1, 2, 5, 10 … (0, 3.5, 7 printed as "0 3 7" read as nonsense)."""
+    step = 1
+    while highest / step > 6:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2  # 1, 2, 5, 10, 20, 50 …
+    top = max(step, -(-highest // step) * step)
+    axis = QValueAxis()
+    axis.setRange(0, top)
+    axis.setTickCount(top // step + 1)
+    axis.setLabelFormat("%d")
+    return axis
 
 
 class ReportPage(QWidget):
@@ -74,6 +88,9 @@ class ReportPage(QWidget):
         grid = QGridLayout()
         self.headlines = read_only_table(["指标", "本期", "上期"])
         self.categories = read_only_table(["商品服务大类", "件数", "占比", "上期占比", "变化（百分点）"])
+        for table in (self.headlines, self.categories):  # the names take the room, the figures sit beside them
+            table.horizontalHeader().setStretchLastSection(False)
+            table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.category_chart = QChartView()
         self.trend_chart = QChartView()
         for view in (self.category_chart, self.trend_chart):
@@ -177,19 +194,24 @@ class ReportPage(QWidget):
         chart = QChart()
         chart.setTitle("投诉按商品服务大类")
         bars = QBarSet("件数")
-        names = list(figures["by_category"])[:10]
-        bars.append([figures["by_category"][n]["count"] for n in names])
-        series = QBarSeries()
+        # horizontal bars, the largest on top: a category name reads whole on the left (under the bars it
+        # was cut to "文…")
+        names = list(figures["by_category"])[:6][::-1]  # the table below lists them all
+        counts_by_name = [figures["by_category"][n]["count"] for n in names]
+        bars.append(counts_by_name)
+        series = QHorizontalBarSeries()
         series.append(bars)
         chart.addSeries(series)
         axis = QBarCategoryAxis()
         axis.append(names)
-        axis.setLabelsAngle(-40)  # long Chinese category names stay readable
-        chart.addAxis(axis, Qt.AlignmentFlag.AlignBottom)
+        font = axis.labelsFont()
+        font.setPointSizeF(max(font.pointSizeF() - 1, 7))
+        axis.setLabelsFont(font)
+        axis.setTruncateLabels(False)  # a whole name or none: "文…" said nothing
+        chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis)
-        values = QValueAxis()
-        values.setLabelFormat("%d")
-        chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        values = _count_axis(max(counts_by_name, default=0))
+        chart.addAxis(values, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(values)
         chart.legend().setVisible(False)
         self.category_chart.setChart(chart)
@@ -197,8 +219,7 @@ class ReportPage(QWidget):
         line_chart.setTitle("月度登记与解决")
         months = QBarCategoryAxis()
         months.append([t[0] for t in trend])
-        counts = QValueAxis()
-        counts.setLabelFormat("%d")
+        counts = _count_axis(max([0] + [max(t[1], t[2]) for t in trend]))
         line_chart.addAxis(months, Qt.AlignmentFlag.AlignBottom)
         line_chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
         for label, column in (("登记", 1), ("解决", 2)):
@@ -209,7 +230,6 @@ class ReportPage(QWidget):
             line_chart.addSeries(line)
             line.attachAxis(months)
             line.attachAxis(counts)
-        counts.setRange(0, max([1] + [max(t[1], t[2]) for t in trend]))
         self.trend_chart.setChart(line_chart)
 
     def save(self) -> None:
