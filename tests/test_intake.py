@@ -136,3 +136,18 @@ def test_correcting_a_registration_records_old_and_new_and_detects_a_second_desk
     bad.phone = "123"
     with pytest.raises(ValidationError, match="联系电话"):
         intake.update(record.id, bad, version=updated.version)
+
+
+def test_the_register_finds_a_consumer_by_id_number_its_last_digits_and_pinyin_initials(station_db):
+    from weiquan_desktop.services import register
+
+    mine = intake.register(complaint(complainant_name="赵晓东", phone="13912345678"))
+    other = intake.register(complaint(complainant_name="钱多多", phone="13700000000", id_number=""))
+
+    def found(term: str) -> list[int]:
+        return register.ordered_ids(register.RegisterQuery(search=term))
+
+    assert found("11010519491231002X") == [mine.id]
+    assert found("1231002x") == [mine.id]  # the last digits, in either case
+    assert found("zxd") == [mine.id]  # 赵晓东
+    assert found("qdd") == [other.id]
