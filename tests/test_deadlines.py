@@ -41,10 +41,12 @@ def test_station_entered_days_override_the_library():
     cal = WorkCalendar({date(2026, 3, 9): False, date(2027, 1, 1): False, date(2027, 1, 9): True})
     # a local holiday on Monday 2026-03-09 pushes the deadline by a day
     assert cal.add_working_days(date(2026, 3, 6), 1).due == date(2026, 3, 10)
-    # 2027 has station data: Jan 1 is a holiday, Saturday Jan 9 a make-up day, and it is not estimated
+    # days entered for 2027: Jan 1 is a holiday, Saturday Jan 9 a make-up day; until the year's notice is
+    # imported its deadlines stay estimated
     result = cal.add_working_days(date(2026, 12, 31), 1)
     assert result.due == date(2027, 1, 4)
-    assert not result.estimated
+    assert result.estimated
+    assert not WorkCalendar(cal.overrides, notice_years=[2027]).add_working_days(date(2026, 12, 31), 1).estimated
     assert cal.add_working_days(date(2027, 1, 8), 1).due == date(2027, 1, 9)
 
 

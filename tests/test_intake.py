@@ -5,7 +5,7 @@ import pytest
 
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models.schema import AuditLog, Business, Record, RecordEvent
-from weiquan_desktop.services import demo, intake, station
+from weiquan_desktop.services import demo, duties, intake, station
 
 
 @pytest.fixture
@@ -32,8 +32,11 @@ def test_register_a_complaint_in_one_transaction(station_db):
     assert saved.state == "待受理"
     assert saved.amount == Decimal("39.50")
     assert saved.demands == "退款、赔偿"
-    # received on Saturday 2026-09-26: the decision is due 7 working days later, on 2026-10-12
-    assert (saved.next_due, saved.due_label) == (date(2026, 10, 12), "受理期限")
+    # received on Saturday 2026-09-26 10:30: the reply is due 24 hours later, the decision 7 working days later
+    assert (saved.next_due, saved.due_label) == (date(2026, 9, 27), "答复期限")
+    owed = {d.code: d for d in duties.for_record(saved)}
+    assert owed["reply"].due_at == datetime(2026, 9, 27, 10, 30)
+    assert owed["decision"].due == date(2026, 10, 12)
     assert RecordEvent.select().where(RecordEvent.record == saved).count() == 1
     assert AuditLog.select().where(AuditLog.entity_id == record.case_no).count() == 1
     assert "mdl" in saved.search_text and "13812345678" in saved.search_text

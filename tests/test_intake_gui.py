@@ -98,7 +98,7 @@ def test_a_walk_in_complaint_by_keyboard_alone(qtbot, app, demo_db, data_dir):
     qtbot.waitUntil(lambda: view.model.rowCount() == 1 and view.model.query.search == "13912345678")
     assert view.model.index(0, 0).data() == saved.case_no
     assert view.model.index(0, 4).data() == "赵**"  # masked by default
-    assert view.model.index(0, 9).data().startswith("受理期限")
+    assert view.model.index(0, 9).data().startswith("答复期限")  # the 24-hour reply comes first
     with qtbot.waitSignal(view.open_record) as opened:
         keys(ENTER)  # the single hit opens
     assert opened.args == [saved.id]

@@ -11,7 +11,7 @@ from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import close_database, open_database
 from weiquan_desktop.models.schema import AuditLog, Record
 from weiquan_desktop.paths import DataDir
-from weiquan_desktop.services import demo, exchange, intake, ledger_import, station
+from weiquan_desktop.services import demo, duties, exchange, intake, ledger_import, station
 from weiquan_desktop.services.ledger_format import HEADERS
 
 
@@ -107,7 +107,10 @@ def test_a_good_row_imports(demo_db, tmp_path):
     assert report.created == 1
     saved = Record.select().order_by(Record.id.desc()).get()
     assert saved.case_no.startswith("WXH01-2026-") and str(saved.amount) == "1234.50"
-    assert saved.next_due == date(2026, 5, 14)  # 7 working days; Saturday 05-09 is a make-up day
+    # no contact recorded yet: the 24-hour reply is due first; the decision 7 working days on (Saturday 05-09
+    # is a make-up day)
+    assert (saved.next_due, saved.due_label) == (date(2026, 5, 7), "答复期限")
+    assert {d.code: d.due for d in duties.for_record(saved)}["decision"] == date(2026, 5, 14)
 
 
 @pytest.mark.parametrize(("row", "column", "words"), [

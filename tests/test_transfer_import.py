@@ -1,5 +1,7 @@
 """A bureau's spreadsheet of transferred cases with its own column names."""
 
+from datetime import date
+
 import openpyxl
 import pytest
 
@@ -16,15 +18,15 @@ def _row(n, phone="13812345678", **changes):
            "被投诉单位": "麦当劳", "商品名称": "汉堡", "投诉类别": "食品类", "问题类别": "质量", "涉案金额": 35.5,
            "投诉内容": "汉堡内有异物。", "消费者诉求": "退款，赔偿", "承办人": "某所"}
     row.update(changes)
-    return [row[h] for h in HEADERS]
+    return row
 
 
-def _book(tmp_path, rows):
+def _book(tmp_path, rows, headers=HEADERS):
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(HEADERS)
+    ws.append(headers)
     for row in rows:
-        ws.append(row)
+        ws.append([row.get(h) for h in headers])
     path = tmp_path / "转办.xlsx"
     wb.save(path)
     return path
@@ -41,7 +43,29 @@ def test_headers_are_matched_by_synonyms(station_db, tmp_path):
     mapping = transfer_import.suggest_mapping(sheet.headers)
     assert mapping == {"external_no": "工单编号", "received_at": "受理时间", "complainant_name": "投诉人", "phone": "手机",
                        "address": None, "respondent_name": "被投诉单位", "item": "商品名称", "category": "投诉类别",
-                       "nature": "问题类别", "amount": "涉案金额", "facts": "投诉内容", "demands": "消费者诉求"}
+                       "nature": "问题类别", "amount": "涉案金额", "facts": "投诉内容", "demands": "消费者诉求",
+                       "external_due": None}
+
+
+def test_the_sheets_own_feedback_deadline_is_kept(station_db, tmp_path):
+    book = _book(tmp_path, [_row(1, 反馈期限="2026-11-27"), _row(2, 反馈期限="")], [*HEADERS, "反馈期限"])
+    sheet = transfer_import.read_sheet(book)
+    mapping = transfer_import.suggest_mapping(sheet.headers)
+    assert mapping["external_due"] == "反馈期限"
+    checked = transfer_import.preview(sheet, mapping, source="上级交办")
+    assert checked.errors == []
+    assert transfer_import.apply(checked) == 2
+    first = Record.get(Record.external_no == "ODR20261100001")
+    assert (first.source, first.external_due) == ("上级交办", date(2026, 11, 27))
+    assert Record.get(Record.external_no == "ODR20261100002").external_due is None  # the rule's date then
+
+
+def test_a_bad_feedback_deadline_names_its_row_and_column(station_db, tmp_path):
+    book = _book(tmp_path, [_row(1, 反馈期限="下周五")], [*HEADERS, "反馈期限"])
+    sheet = transfer_import.read_sheet(book)
+    checked = transfer_import.preview(sheet, transfer_import.suggest_mapping(sheet.headers))
+    assert [(e.row, e.column) for e in checked.errors] == [(2, "反馈期限")]
+    assert "日期格式" in checked.errors[0].message
 
 
 def test_all_rows_import_as_12315_transfers(station_db, tmp_path):
@@ -51,7 +75,7 @@ def test_all_rows_import_as_12315_transfers(station_db, tmp_path):
     assert transfer_import.apply(checked) == 2
     saved = Record.get(Record.external_no == "ODR20261100002")
     assert (saved.source, saved.kind, saved.complainant_name, saved.demands) == ("12315转办", "投诉", "李四", "退款、赔偿")
-    assert saved.due_label in ("受理期限", "反馈期限") and saved.next_due is not None
+    assert saved.due_label in ("答复期限", "受理期限", "反馈期限") and saved.next_due is not None
 
 
 def test_a_bad_row_stops_the_whole_import(station_db, tmp_path):

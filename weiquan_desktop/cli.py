@@ -110,6 +110,20 @@ def build_parser() -> argparse.ArgumentParser:
     _common(passwd, suppress=True)
     passwd.set_defaults(handler=cmd_user_passwd)
 
+    cal = sub.add_parser("calendar", help="节假日与调休：导入国务院放假通知，查看某年安排")
+    _common(cal, suppress=True)
+    cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
+    cal_import = cal_sub.add_parser("import", help="从文本文件导入国务院办公厅的年度放假通知（全部检查通过才导入）")
+    _common(cal_import, suppress=True)
+    cal_import.add_argument("file", metavar="NOTICE.txt")
+    cal_import.add_argument("--year", type=int, metavar="YEAR", help="年份（默认按通知标题）")
+    cal_import.add_argument("--dry-run", action="store_true", help="只检查并列出会改变期限的案件，不导入")
+    cal_import.set_defaults(handler=cmd_calendar_import)
+    cal_show = cal_sub.add_parser("show", help="列出某年的放假和调休上班日")
+    _common(cal_show, suppress=True)
+    cal_show.add_argument("year", type=int, metavar="YEAR")
+    cal_show.set_defaults(handler=cmd_calendar_show)
+
     audit_cmd = sub.add_parser("audit", help="审计日志")
     _common(audit_cmd, suppress=True)
     audit_sub = audit_cmd.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
@@ -213,7 +227,7 @@ def cmd_export_ledger(args: argparse.Namespace) -> int:
     note = "（个人信息已去标识化）" if result.masked else "（含完整个人信息，请妥善保管）"
     print(f"已导出 {result.rows} 条记录到 {result.path}{note}。")
     if result.estimated:
-        print(f"其中 {result.estimated} 条记录的期限按周一至周五估算（该年度尚无节假日数据）。")
+        print(f"其中 {result.estimated} 条记录的期限按法定节假日估算（该年度尚未导入国务院放假通知）。")
     return 0
 
 
@@ -234,6 +248,38 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
         print(f"检查通过：{report.rows} 条记录均可导入（未导入，因为使用了 --dry-run）。")
     else:
         print(f"已导入 {report.created} 条记录。")
+    return 0
+
+
+def cmd_calendar_import(args: argparse.Namespace) -> int:
+    from weiquan_desktop.services import calendar_rules
+
+    _open(args)
+    text = calendar_rules.read_notice_file(Path(args.file))
+    preview = (calendar_rules.preview_notice(text, args.year) if args.dry_run
+               else calendar_rules.import_notice(text, args.year, actor=args.staff))
+    notice = preview.notice
+    if not notice.ok:
+        print("放假通知未导入，日历没有改动：\n" + "\n".join(notice.problems or ["没有读到放假日期。"]), file=sys.stderr)
+        return 1
+    for item in preview.redated:
+        print(item.text())
+    verb = "检查通过（未导入，因为使用了 --dry-run）" if args.dry_run else "已导入"
+    print(f"{verb}：{notice.year}年放假 {len(notice.holidays)} 天，调休上班 {len(notice.workdays)} 天；"
+          f"{len(preview.redated)} 件案件的期限{'将' if args.dry_run else '已'}重新计算。")
+    return 0
+
+
+def cmd_calendar_show(args: argparse.Namespace) -> int:
+    from weiquan_desktop.services import calendar_rules, deadlines
+
+    _open(args)
+    calendar = deadlines.WorkCalendar.from_database()
+    days = calendar_rules.year_days(args.year)
+    for day, workday, name in days:
+        print(f"{day.isoformat()}　星期{'一二三四五六日'[day.weekday()]}　{'调休上班' if workday else '放假'}　{name}")
+    state = "估算（尚未导入国务院放假通知，按法定节假日计）" if calendar.is_estimated_year(args.year) else "已确定"
+    print(f"{args.year}年：{state}。")
     return 0
 
 

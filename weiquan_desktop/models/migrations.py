@@ -31,6 +31,8 @@ from weiquan_desktop.paths import DataDir
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3
+# the day from which decisions owe a recorded notice (services.duties); set by v3 and on a new database
+NOTICES_SINCE_KEY = "notices_tracked_since"
 
 # Tables whose rows are never changed or removed once written: the hash-chained audit log, each record's
 # history, and the statistics reports as they were submitted.
@@ -212,6 +214,9 @@ def _v3(db: Database) -> None:
         for old, new in pairs:
             db.execute_sql(f'UPDATE "ground_option" SET "text" = {p} WHERE "list_name" = {p} AND "text" = {p}',
                            (new, list_name, old))
+    # notices are owed from today on: a case decided before v3 has no record of its notice to miss
+    db.execute_sql(f'INSERT INTO "setting" ("key", "value") VALUES ({p}, {p})',
+                   (NOTICES_SINCE_KEY, date.today().isoformat()))
 
 
 # The register's search walks (received_at, id, search_text) on SQLite. PostgreSQL caps a b-tree entry at
@@ -300,6 +305,7 @@ def seed(db: Database) -> None:
             GroundOption.create(list_name=list_name, position=position, text=text)
     for key, value in domain.SETTING_DEFAULTS.items():
         Setting.insert(key=key, value=value).on_conflict_ignore().execute()
+    Setting.insert(key=NOTICES_SINCE_KEY, value=date.today().isoformat()).on_conflict_ignore().execute()
 
 
 def backup_before_migration(db: Database, data_dir: DataDir, version: int) -> Path:

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from weiquan_desktop.models.schema import Attachment, Record, RecordEvent, Staff
 from weiquan_desktop.privacy import mask_address, mask_id, mask_name, mask_phone
+from weiquan_desktop.services import duties
 from weiquan_desktop.services.actor import Actor, name_of
 
 Section = tuple[str, list[tuple[str, str]]]
@@ -85,6 +86,10 @@ def sections(record: Record, masked: bool = True) -> list[Section]:
         handling.insert(0, ("下一期限", f"{record.due_label} {record.next_due.isoformat()}"
                             + ("（估算）" if record.due_estimated else "")))
     out.append(("办理", [(k, v) for k, v in handling if v]))
+    owed = duties.for_record(record)
+    if owed:  # every clock of the case: kept, late, still running or paused
+        out.append(("期限与告知", [(duties.LABELS[d.code] + (f"（{d.about}）" if d.about else ""), d.text())
+                                  for d in owed]))
     if record.remark:
         out.append(("备注", [("备注", record.remark)]))
     return out

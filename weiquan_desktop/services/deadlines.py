@@ -4,9 +4,10 @@ Counting (domain/README.md): the start day is not counted (民法典 Art.201); a
 on the Nth working day after the start date; a limit of N calendar days ends N days after it, moved to the
 next working day when that is a rest day (Art.203). Days spent on 检验/检测/鉴定 are not counted.
 
-Which days are working days: the station's own table (Holiday) first, then chinesecalendar, which knows
-2004-2026. A year that neither knows falls back to Monday-Friday and every deadline reaching into it is
-flagged as estimated.
+Which days are working days: the station's own table (Holiday: the State Council's notice as imported, and
+local days) first, then chinesecalendar, which knows 2004-2026. A year with neither the library's data nor an
+imported notice counts Monday-Friday less its statutory holidays (weiquan_desktop.holidays), and every
+deadline reaching into it is flagged as estimated.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from weiquan_desktop import domain
-from weiquan_desktop.models.schema import ClockPause, Holiday, TimeLimitRule, TransferFeedback
+from weiquan_desktop import domain, holidays
+from weiquan_desktop.models.schema import ClockPause, Holiday, TimeLimitRule
 
 MAX_SPAN_DAYS = 3 * 366  # no limit in the rules comes near this; stops a bad rule from looping forever
 
@@ -42,26 +43,41 @@ class Deadline:
         return f"{self.due.isoformat()}{'（估算）' if self.estimated else ''}"
 
 
-class WorkCalendar:
-    """Working days: station overrides, then chinesecalendar, then Monday-Friday (estimated)."""
+NOTICE_KEY = "holiday_notice_{year}"  # Setting: the State Council's notice for that year was imported
 
-    def __init__(self, overrides: dict[date, bool] | None = None) -> None:
+
+class WorkCalendar:
+    """Working days: station overrides, then chinesecalendar, then Monday-Friday less the statutory holidays
+    (estimated)."""
+
+    def __init__(self, overrides: dict[date, bool] | None = None, notice_years: Iterable[int] = ()) -> None:
         self.overrides = dict(overrides or {})
-        self._override_years = {d.year for d in self.overrides}
+        self.notice_years = set(notice_years)
+        self._statutory: dict[int, dict[date, str]] = {}
         self._memo: dict[tuple[str, date, int], Deadline] = {}  # exports ask for the same dates again and again
 
     @classmethod
     def from_database(cls) -> WorkCalendar:
-        return cls({day: workday for day, workday in Holiday.select(Holiday.day, Holiday.workday).tuples()})
+        from weiquan_desktop.models.schema import Setting
+
+        prefix = NOTICE_KEY.format(year="")
+        years = [int(key[len(prefix):]) for (key,) in Setting.select(Setting.key)
+                 .where(Setting.key.startswith(prefix)).tuples() if key[len(prefix):].isdigit()]
+        return cls({day: workday for day, workday in Holiday.select(Holiday.day, Holiday.workday).tuples()}, years)
 
     def is_estimated_year(self, year: int) -> bool:
-        return not _library_knows(year) and year not in self._override_years
+        return not _library_knows(year) and year not in self.notice_years
 
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         if _library_knows(day.year):
             return chinese_calendar.is_workday(day)
+        if day.year not in self.notice_years:  # no notice yet: at least the statutory days are off
+            if day.year not in self._statutory:
+                self._statutory[day.year] = holidays.statutory_days(day.year)
+            if day in self._statutory[day.year]:
+                return False
         return day.weekday() < 5
 
     def working_days_between(self, start: date, end: date) -> int:
@@ -157,9 +173,12 @@ class RuleBook:
     def due(self, code: str, start: date) -> Deadline:
         return apply_rule(self.calendar, self.rule(code, start), start)
 
-    def record_deadlines(self, kind: str, source: str, received_at: datetime, decision: str | None,
-                         decided_at: datetime | None, reply_due: datetime | None = None,
-                         pauses: Iterable[tuple[date, date]] = ()) -> dict[str, Deadline]:
+    def ledger_deadlines(self, kind: str, source: str, received_at: datetime, decision: str | None,
+                         decided_at: datetime | None, pauses: Iterable[tuple[date, date]] = ()
+                         ) -> dict[str, Deadline]:
+        """The ledger's three deadline columns (spec/ledger.md 32-34): the decision limit of a complaint, the
+        mediation limit of an accepted one (the days its goods were tested not counted, as on the register)
+        and the feedback limit of a 12315 transfer."""
         out: dict[str, Deadline] = {}
         received = received_at.date()
         if kind == "投诉":
@@ -169,65 +188,79 @@ class RuleBook:
                 out[DUE_MEDIATION] = apply_rule(self.calendar, self.rule("mediation", accepted), accepted, pauses)
         if source == "12315转办":
             out[DUE_FEEDBACK] = self.due("transfer_feedback", received)
-        if kind == "咨询" and reply_due is not None:
-            out[DUE_REPLY] = Deadline(reply_due.date(), self.calendar.is_estimated_year(reply_due.year))
         return out
 
 
-# which deadlines still bind a record in a given open state
-_OPEN_STATE_DEADLINES = {
-    ("投诉", "待受理"): (DUE_DECISION, DUE_FEEDBACK),
-    ("投诉", "调解中"): (DUE_MEDIATION, DUE_FEEDBACK),
-    ("咨询", "待回复"): (DUE_REPLY,),
-}
+def refresh(record: object, book: RuleBook | None = None, facts: object | None = None,
+            since: date | None | bool = False) -> None:
+    """Set the record's next_due / due_label / due_estimated from its earliest open duty (the caller saves it).
+    ``facts`` and ``since`` may be given by a caller refreshing many records at once."""
+    from weiquan_desktop.services import duties
 
-
-def next_deadline(book: RuleBook, record: object, pauses: Iterable[tuple[date, date]] = (),
-                  feedback_sent: bool = False) -> tuple[str, Deadline] | None:
-    """The earliest deadline still binding a record: those of its open state and, for a 12315 transfer, the
-    feedback deadline until the feedback has been sent (a case settled at once still owes it)."""
-    binding = _OPEN_STATE_DEADLINES.get((record.kind, record.state), ())
-    if record.source == "12315转办" and not feedback_sent and DUE_FEEDBACK not in binding:
-        binding = (*binding, DUE_FEEDBACK)
-    elif feedback_sent:
-        binding = tuple(b for b in binding if b != DUE_FEEDBACK)
-    if not binding:
-        return None
-    all_due = book.record_deadlines(record.kind, record.source, record.received_at, record.decision,
-                                    record.decided_at, record.reply_due, pauses)
-    candidates = [(label, all_due[label]) for label in binding if label in all_due]
-    return min(candidates, key=lambda item: item[1].due) if candidates else None
-
-
-def pauses_of(record_id: int) -> list[tuple[date, date]]:
-    today = date.today()
-    return [(start, end or today) for start, end in ClockPause.select(ClockPause.started_on, ClockPause.ended_on)
-            .where(ClockPause.record == record_id).tuples()]
-
-
-def refresh(record: object, book: RuleBook | None = None) -> None:
-    """Set the record's next_due / due_label / due_estimated (the caller saves it)."""
     book = book or RuleBook()
-    saved = getattr(record, "id", None) is not None
-    sent = saved and record.source == "12315转办" and TransferFeedback.select().where(
-        TransferFeedback.record == record.id).exists()
-    found = next_deadline(book, record, pauses_of(record.id) if saved else (), feedback_sent=sent)
+    record_id = getattr(record, "id", None)
+    if facts is None:
+        facts = duties.facts_for([record_id])[record_id] if record_id is not None else duties.Facts()
+    if since is False:
+        since = duties.notices_since()
+    found = duties.next_open(duties.case_duties(record, facts, book, since=since))
     record.next_due, record.due_label, record.due_estimated = (
-        (found[1].due, found[0], found[1].estimated) if found else (None, None, False))
+        (found.due, found.label, found.estimated) if found else (None, None, False))
 
 
-def refresh_open_records() -> int:
-    """Recompute the deadlines of every open record (after the calendar or a rule was edited)."""
+def refresh_open_records(where: object = None) -> int:
+    """Recompute the deadlines of every record that may owe something (after the calendar or a rule was
+    edited, or a new day moved a paused clock on); ``where`` narrows it (a peewee condition)."""
     from weiquan_desktop.models.schema import Record
+    from weiquan_desktop.services import duties
 
     book = RuleBook()
+    since = duties.notices_since()
+    candidates = (Record.state.in_(domain.OPEN_STATES) | Record.next_due.is_null(False)
+                  | Record.source.in_(domain.TRANSFER_SOURCES) | (Record.state == "已移交")
+                  | Record.is_group | Record.is_major)
+    notice_states = Record.state.in_(("不予受理", "调解终止"))
+    candidates |= (notice_states & (Record.closed_at >= since)) if since else notice_states
+    query = Record.select().where(candidates if where is None else (candidates & where))
     changed = 0
-    for record in Record.select().where(Record.state.in_(domain.OPEN_STATES) | Record.next_due.is_null(False)
-                                        | (Record.source == "12315转办")):
-        before = (record.next_due, record.due_label, record.due_estimated)
-        refresh(record, book)
-        if (record.next_due, record.due_label, record.due_estimated) != before:
-            Record.update(next_due=record.next_due, due_label=record.due_label,
-                          due_estimated=record.due_estimated).where(Record.id == record.id).execute()
-            changed += 1
+    batch: list = []
+
+    def flush() -> int:
+        facts = duties.facts_for([r.id for r in batch])
+        count = 0
+        for record in batch:
+            before = (record.next_due, record.due_label, record.due_estimated)
+            refresh(record, book, facts[record.id], since)
+            if (record.next_due, record.due_label, record.due_estimated) != before:
+                Record.update(next_due=record.next_due, due_label=record.due_label,
+                              due_estimated=record.due_estimated).where(Record.id == record.id).execute()
+                count += 1
+        batch.clear()
+        return count
+
+    for record in query.iterator():
+        batch.append(record)
+        if len(batch) >= 500:
+            changed += flush()
+    changed += flush() if batch else 0
+    return changed
+
+
+DAY_KEY = "deadlines_refreshed_on"
+
+
+def refresh_for_new_day(today: date | None = None) -> int:
+    """Once a day (the first window or command of the day on any desk): a clock paused for testing moves its
+    projected deadline on by a day, so records with a pause still open are counted again."""
+    from weiquan_desktop.models import write_transaction
+    from weiquan_desktop.models.schema import Record, Setting
+
+    today = today or date.today()
+    if Setting.select(Setting.value).where(Setting.key == DAY_KEY).scalar() == today.isoformat():
+        return 0
+    with write_transaction():
+        paused = ClockPause.select(ClockPause.record).where(ClockPause.ended_on.is_null())
+        changed = refresh_open_records(Record.id.in_(paused))
+        Setting.insert(key=DAY_KEY, value=today.isoformat()).on_conflict(
+            conflict_target=[Setting.key], preserve=[Setting.value]).execute()
     return changed

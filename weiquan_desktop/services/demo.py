@@ -15,14 +15,17 @@ from decimal import Decimal
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import write_transaction
+from weiquan_desktop.models.migrations import NOTICES_SINCE_KEY
 from weiquan_desktop.models.schema import (
     Activity,
     ActivityStaff,
     Business,
+    CaseNotice,
     MediationSession,
     Record,
     Referral,
     ReturnVisit,
+    Setting,
     SettlementTerm,
     Staff,
     TransferFeedback,
@@ -198,7 +201,11 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
         for chunk in _chunks(_uniform(Record, batch), 500):
             ids.extend(row[0] for row in Record.insert_many(chunk).returning(Record.id).tuples().execute())
         _insert_extras(rng, ids, extras, staff)
+        _notices(rng, ids, staff)
         _activities(rng, start, end, staff)
+        # the demo's notices are on record from its first day (services.duties)
+        Setting.insert(key=NOTICES_SINCE_KEY, value=start.isoformat()).on_conflict(
+            conflict_target=[Setting.key], preserve=[Setting.value]).execute()
         deadlines.refresh_open_records()
         audit.append("demo.generate", actor=DEMO_ACTOR.name, detail={"records": records, "seed": seed})
     database_proxy.obj.execute_sql("ANALYZE")  # statistics for the planner after a bulk load
@@ -363,10 +370,14 @@ def _insert_extras(rng: random.Random, ids: list[int], extras: list[tuple[int, d
                           "action": f"乙方于协议签订之日起三日内为甲方办理{extra['term']['kind']}。"})
         if "referral" in extra:
             at = extra["referral"]["at"]
+            # the receiving body answers in two to five weeks (now and then after its date); recent ones wait
+            back = at + timedelta(days=rng.randrange(10, 36), hours=rng.randrange(0, 8))
             referrals.append({"record": record_id, "number": f"YJ-{record_id:07d}",
                               "body": body.id if body else None, "body_name": body.name if body else "辖区12315机构",
                               "reason": extra["referral"]["reason"], "referred_at": at, "materials": REFERRAL_MATERIALS,
-                              "feedback_due": book.due("referral_feedback", at.date()).due})
+                              "feedback_due": book.due("referral_feedback", at.date()).due,
+                              "feedback_at": back if back < datetime.now() else None,
+                              "feedback": "已受理，组织双方调解。" if back < datetime.now() else None})
         if "feedback" in extra:
             feedbacks.append({"record": record_id, "handled_at": extra["feedback"], "process": "组织双方调解。",
                               "method": "现场调解", "result": "已按和解协议处理。", "sent_at": extra["feedback"]})
@@ -378,6 +389,46 @@ def _insert_extras(rng: random.Random, ids: list[int], extras: list[tuple[int, d
                         (ReturnVisit, visits), (TransferFeedback, feedbacks)):
         for chunk in _chunks(_uniform(model, rows), 500):
             model.insert_many(chunk).execute()
+
+
+def _notices(rng: random.Random, ids: list[int], staff: list[Staff]) -> None:
+    """The rejection and termination notices of the demo's closed cases: mostly within a day or two, one in
+    ten late, and the most recent few not yet given."""
+    now = datetime.now()
+    rows = []
+    closed = (Record.select(Record.id, Record.state, Record.closed_at, Record.decided_at)
+              .where(Record.id.in_(ids), Record.state.in_(("不予受理", "调解终止"))).tuples())
+    for record_id, state, closed_at, decided_at in closed:
+        when = closed_at or decided_at
+        if when is None:
+            continue
+        delay = timedelta(days=rng.randrange(8, 16)) if rng.random() < 0.1 else timedelta(hours=rng.randrange(1, 48))
+        if when + delay > now:
+            continue
+        person = rng.choice(staff)
+        rows.append({"record": record_id, "kind": "不予受理告知" if state == "不予受理" else "终止调解告知",
+                     "at": (when + delay).replace(microsecond=0), "method": rng.choice(("电话", "短信", "当面")),
+                     "party": "投诉人" if state == "不予受理" else "双方", "staff": person.id, "actor": person.name,
+                     "created_at": (when + delay).replace(microsecond=0)})
+    # the 24-hour reply: most within hours, a few the day after
+    for record_id, received in (Record.select(Record.id, Record.received_at)
+                                .where(Record.id.in_(ids), Record.kind == "投诉").tuples()):
+        hours = rng.uniform(0.2, 20) if rng.random() < 0.9 else rng.uniform(26, 50)
+        at = (received + timedelta(hours=hours)).replace(second=0, microsecond=0)
+        if at > now:
+            continue
+        person = rng.choice(staff)
+        rows.append({"record": record_id, "kind": "答复", "at": at, "method": rng.choice(("电话", "受理回执", "当面")),
+                     "party": "投诉人", "content": "告知处理流程和时间。", "staff": person.id, "actor": person.name,
+                     "created_at": at})
+    for chunk in _chunks(_uniform(CaseNotice, rows), 500):
+        CaseNotice.insert_many(chunk).execute()
+    # group cases reported to the bureau within hours of coming in
+    for record_id, received in (Record.select(Record.id, Record.received_at)
+                                .where(Record.id.in_(ids), Record.is_group | Record.is_major).tuples()):
+        Record.update(major_reported_at=received + timedelta(hours=rng.randrange(1, 6)),
+                      major_reported_to="辖区市场监督管理局", major_reported_by=rng.choice(staff).name
+                      ).where(Record.id == record_id).execute()
 
 
 def _activities(rng: random.Random, start: date, end: date, staff: list[Staff]) -> None:

@@ -20,7 +20,7 @@ from peewee import JOIN, Expression
 from weiquan_desktop import __version__
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.fileio import atomic_write
-from weiquan_desktop.models.schema import Record, Referral, Staff
+from weiquan_desktop.models.schema import ClockPause, Record, Referral, Staff
 from weiquan_desktop.privacy import mask_address, mask_id, mask_name, mask_phone
 from weiquan_desktop.services import audit, auth, deadlines, station
 from weiquan_desktop.services.actor import Actor, name_of
@@ -100,6 +100,12 @@ def ledger_rows(start: date | None = None, end: date | None = None, *, masked: b
                 .order_by(Referral.referred_at))
     for record_id, body, at in referred.tuples().iterator():
         referrals[record_id] = (body, at)  # the latest referral of a record wins
+    # paused mediation clocks (few): the ledger's mediation limit is the register's, tested days not counted
+    today = date.today()
+    pauses: dict[int, list[tuple[date, date]]] = {}
+    for record_id, started, ended in ClockPause.select(ClockPause.record, ClockPause.started_on,
+                                                       ClockPause.ended_on).tuples().iterator():
+        pauses.setdefault(record_id, []).append((started, ended or today))
     for row in query.tuples().iterator():
         (rid, case_no, kind, source, received, name, phone, id_number, address, respondent, category, item,
          nature, purchase, amount, facts, demands, decision, decided, rejection, state, settlement, recovered,
@@ -107,7 +113,7 @@ def ledger_rows(start: date | None = None, end: date | None = None, *, masked: b
         if masked:
             name, phone, id_number, address = (mask_name(name) or None, mask_phone(phone) or None,
                                                mask_id(id_number) or None, mask_address(address) or None)
-        due = book.record_deadlines(kind, source, received, decision, decided)
+        due = book.ledger_deadlines(kind, source, received, decision, decided, pauses.get(rid, ()))
         referral = referrals.get(rid) if state == "已移交" else None
         decision_due = due.get(deadlines.DUE_DECISION)
         mediation_due = due.get(deadlines.DUE_MEDIATION)
@@ -230,7 +236,7 @@ def _notes_sheet(wb: Workbook, profile: object, start: date | None, end: date | 
         ("站点名称", profile.name if profile else ""), ("站点编码", profile.code if profile else ""),
         ("导出时间", datetime.now().strftime("%Y-%m-%d %H:%M")), ("登记时间范围", period),
         ("记录条数", rows), ("个人信息", "已去标识化（姓名、电话、证件号码、地址部分隐去）" if masked else "完整（未去标识化）"),
-        ("期限估算", f"{estimated} 条记录的期限落在尚无节假日数据的年份，按周一至周五估算" if estimated else "无"),
+        ("期限估算", f"{estimated} 条记录的期限落在尚未导入国务院放假通知的年份，按法定节假日估算" if estimated else "无"),
         ("导出程序", f"weiquan-desktop {__version__}"),
     ):
         ws.append([label, value])

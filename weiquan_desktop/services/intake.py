@@ -58,6 +58,7 @@ class IntakeForm:
     demands: list[str] = field(default_factory=list)
     clues: str = ""
     external_no: str = ""
+    external_due: date | None = None  # the feedback deadline the 12315 or bureau sheet set, when it set one
     is_group: bool = False
     group_size: int | None = None
     answer: str = ""  # consultation answered on the spot
@@ -75,8 +76,9 @@ class IntakeForm:
         for key in ("received_at", "reply_due"):
             if data.get(key):
                 data[key] = datetime.fromisoformat(data[key])
-        if data.get("purchase_date"):
-            data["purchase_date"] = date.fromisoformat(data["purchase_date"])
+        for key in ("purchase_date", "external_due"):
+            if data.get(key):
+                data[key] = date.fromisoformat(data[key])
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -131,6 +133,9 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
         _check(errors, validation.required, text["facts"], "建议内容")
     if form.source in domain.TRANSFER_SOURCES:
         _check(errors, validation.required, text["external_no"], "转办编号")
+        received_on = (form.received_at or now or datetime.now()).date()
+        if form.external_due is not None and form.external_due < received_on:
+            errors.append(ValidationError("“反馈期限”不能早于登记时间。", "反馈期限"))
     if text["phone"]:
         clean["phone"] = _check(errors, validation.phone, text["phone"], "联系电话")
     for key, label in (("agent_phone", "代理人电话"), ("respondent_phone", "被投诉方电话")):
@@ -189,6 +194,7 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
         "amount": amount, "place": text["place"] or None, "facts": text["facts"] or None,
         "demands": domain.DEMAND_SEPARATOR.join(d for d in domain.DEMANDS if d in form.demands) or None,
         "clues": text["clues"] or None, "external_no": text["external_no"] or None,
+        "external_due": form.external_due if form.source in domain.TRANSFER_SOURCES else None,
         "is_group": bool(form.is_group), "handler": form.handler_id, "remark": text["remark"] or None,
         "answer": text["answer"] or None, "reply_due": None if text["answer"] else form.reply_due,
     })
@@ -286,7 +292,8 @@ EDITABLE = ("source", "received_at", "complainant_name", "phone", "id_type", "id
             "agent_name", "agent_id_number", "agent_authorisation", "agent_phone", "consent_publish",
             "consent_mediation", "respondent", "respondent_name", "respondent_contact", "respondent_phone",
             "respondent_address", "category", "category_group", "item", "nature", "purchase_date", "amount", "place",
-            "facts", "evidence", "demands", "clues", "external_no", "is_group", "group_size", "handler", "remark")
+            "facts", "evidence", "demands", "clues", "external_no", "external_due", "is_group", "group_size", "handler",
+            "remark")
 
 
 def form_of(record: Record) -> IntakeForm:
@@ -305,7 +312,8 @@ def form_of(record: Record) -> IntakeForm:
         amount="" if record.amount is None else str(record.amount), place=record.place or "", facts=record.facts or "",
         evidence=record.evidence or "", group_size=record.group_size,
         demands=[d for d in (record.demands or "").split(domain.DEMAND_SEPARATOR) if d], clues=record.clues or "",
-        external_no=record.external_no or "", is_group=record.is_group, answer=record.answer or "",
+        external_no=record.external_no or "", external_due=record.external_due, is_group=record.is_group,
+        answer=record.answer or "",
         reply_due=record.reply_due, handler_id=record.handler_id, remark=record.remark or "")
 
 

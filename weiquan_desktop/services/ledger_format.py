@@ -76,7 +76,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("群体性", "", "是 / 否", "choice", 7),
     Column("备注", "", width=20),
     Column("受理期限", "投诉：登记日后第7个工作日", "仅导出", "date", 11, True),
-    Column("调解期限", "已受理投诉：受理日适用的调解期限", "仅导出", "date", 11, True),
+    Column("调解期限", "已受理投诉：受理日适用的调解期限（检验、检测、鉴定期间不计入；暂停中的按今日恢复计）", "仅导出", "date", 11, True),
     Column("反馈期限", "12315转办：登记日后第10个工作日", "仅导出", "date", 11, True),
 )
 HEADERS = tuple(c.header for c in COLUMNS)

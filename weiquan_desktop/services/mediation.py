@@ -306,9 +306,15 @@ def record_referral_feedback(referral_id: int, text: str, *, at: datetime | None
             raise UserError("该移交记录不存在。")
         if referral.feedback_at is not None:
             raise UserError(f"移交单 {referral.number} 已记录过反馈。")
-        referral.feedback, referral.feedback_at = text, (at or _now()).replace(microsecond=0)
+        at = (at or _now()).replace(microsecond=0)
+        validation.not_future(at, "反馈时间")
+        if at < referral.referred_at:
+            raise ValidationError("反馈时间不能早于移交时间。", "反馈时间")
+        referral.feedback, referral.feedback_at = text, at
         referral.save()
-        add_event(referral.record, "移交反馈", actor, detail={"反馈": text})
+        record = load_for_change(referral.record_id, None)
+        save_changed(record)  # the feedback no longer binds the case's next deadline
+        add_event(record, "移交反馈", actor, at=at, detail={"反馈": text})
         audit.append("referral.feedback", actor=name_of(actor), entity="referral", entity_id=referral.number)
     return referral
 

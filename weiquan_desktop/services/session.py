@@ -96,7 +96,23 @@ def on_start(data_dir: DataDir, *, unclean: bool = False) -> StartNotes:
         notes.done = anchor.keep_numbers_ahead(data_dir)
     for line in notes.problems + notes.done:
         log.warning("%s", line)
+    new_day()
     return notes
+
+
+def new_day() -> None:
+    """A new day moves the clocks paused for testing on (once a day, whichever desk or command is first)."""
+    from weiquan_desktop.services import deadlines
+
+    try:
+        moved = deadlines.refresh_for_new_day()
+    except Exception as exc:  # noqa: BLE001 - a read-only or busy database still opens; the next start retries
+        if storage_error(exc) is None:
+            raise
+        log.warning("paused deadlines not recounted today: %s", exc)
+        return
+    if moved:
+        log.info("a new day: %d paused deadlines recounted", moved)
 
 
 OWN_FILES = ("weiquan.sqlite3", "weiquan.sqlite3-wal", "weiquan.sqlite3-shm", "anchor.json", ".gui.lock")

@@ -33,6 +33,7 @@ FIELDS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "amount": ("涉及金额", ("涉及金额", "涉案金额", "金额", "标的金额"), False),
     "facts": ("事实与理由", ("事实与理由", "投诉内容", "问题描述", "事实经过", "诉求内容", "内容"), True),
     "demands": ("诉求", ("诉求", "投诉诉求", "消费者诉求", "要求"), True),
+    "external_due": ("反馈期限", ("反馈期限", "办理期限", "处理期限", "办结期限", "反馈截止日期", "截止日期"), False),
 }
 NOT_IMPORTED = "（不导入）"
 
@@ -115,13 +116,20 @@ def preview(sheet: Sheet, mapping: dict[str, str | None], source: str = "12315�
         except (ValueError, OverflowError, TypeError):
             result.errors.append(Issue(number, mapping["received_at"], f"日期格式不对：{cell_text(value('received_at'))}"))
             continue
+        try:
+            due_value = parse_datetime(value("external_due")) if mapping.get("external_due") else None
+        except (ValueError, OverflowError, TypeError):
+            result.errors.append(Issue(number, mapping["external_due"],
+                                       f"日期格式不对：{cell_text(value('external_due'))}"))
+            continue
         demands = [d.strip() for d in cell_text(value("demands")).replace("，", "、").replace(",", "、").split("、") if d.strip()]
         form = intake.IntakeForm(
             kind="投诉", source=source, received_at=received, complainant_name=cell_text(value("complainant_name")),
             phone=cell_text(value("phone")), id_type="居民身份证", address=cell_text(value("address")),
             respondent_name=cell_text(value("respondent_name")), item=cell_text(value("item")),
             category=cell_text(value("category")), nature=cell_text(value("nature")), amount=cell_text(value("amount")),
-            facts=cell_text(value("facts")), demands=demands, external_no=cell_text(value("external_no")))
+            facts=cell_text(value("facts")), demands=demands, external_no=cell_text(value("external_no")),
+            external_due=due_value.date() if due_value else None)
         _clean, problems = intake.check(form)
         if received is None:
             problems = [p for p in problems if p.field != "登记时间"]

@@ -14,11 +14,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from weiquan_desktop.services import register
+from weiquan_desktop.services import duties, register
 from weiquan_desktop.ui.register_view import due_colour
 
 
@@ -39,11 +40,6 @@ class DuePanel(QDialog):
         self.rows = register.due_list(max(week_end, today + timedelta(days=1)), today)
         self.table = QTableWidget(len(self.rows), 6)
         self.table.setHorizontalHeaderLabels(["期限", "日期", "编号", "类型", "状态", "被投诉方"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         for r, row in enumerate(self.rows):
             when = row.next_due.isoformat() + ("（估算）" if row.due_estimated else "")
             for c, text in enumerate([row.due_label, when, row.case_no, row.kind, row.state, row.respondent_name]):
@@ -53,7 +49,25 @@ class DuePanel(QDialog):
                     item.setBackground(QBrush(colour))
                 self.table.setItem(r, c, item)
         self.table.doubleClicked.connect(lambda index: self.open_record.emit(self.rows[index.row()].id))
-        layout.addWidget(self.table)
+        # what the last 30 days kept late or missed (feedback to 12315 after its date, a reply after 24 hours)
+        self.late = duties.late_between(today - timedelta(days=30), today)
+        self.late_table = QTableWidget(len(self.late), 4)
+        self.late_table.setHorizontalHeaderLabels(["期限", "应办日期", "编号", "实际办理"])
+        for table in (self.table, self.late_table):
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.verticalHeader().setVisible(False)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            table.horizontalHeader().setStretchLastSection(True)
+        for r, item in enumerate(self.late):
+            done = item.done_at.strftime("%Y-%m-%d %H:%M") + " 逾期办理" if item.done_at else "未办理，已逾期"
+            for c, text in enumerate([item.label, item.due.isoformat(), item.case_no, done]):
+                self.late_table.setItem(r, c, QTableWidgetItem(text))
+        self.late_table.doubleClicked.connect(lambda index: self.open_record.emit(self.late[index.row()].record_id))
+        tabs = QTabWidget()
+        tabs.addTab(self.table, f"待办（{len(self.rows)}）")
+        tabs.addTab(self.late_table, f"近30日逾期（{len(self.late)}）")
+        layout.addWidget(tabs)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout.addWidget(buttons)

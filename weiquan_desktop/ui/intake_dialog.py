@@ -49,9 +49,10 @@ FIELD_WIDGETS = {
     "被投诉方": "respondent_name", "被举报方": "respondent_name", "商品服务大类": "category",
     "问题性质": "nature", "购买日期": "purchase_date", "涉及金额": "amount", "事实与理由": "facts",
     "咨询内容": "facts", "建议内容": "facts", "具体线索": "clues", "答复": "answer", "答复时间": "reply_due",
+    "反馈期限": "external_due",
 }
 # the fields in the order a clerk fills them: Enter follows it, skipping what is hidden or disabled
-FIELDS = ("kind", "source", "received_at", "external_no", "handler", "complainant_name", "phone", "id_type",
+FIELDS = ("kind", "source", "received_at", "external_no", "external_due", "handler", "complainant_name", "phone", "id_type",
           "id_number", "address", "anonymous", "consent_publish", "consent_mediation", "has_agent", "agent_name",
           "agent_phone", "agent_id_number", "agent_authorisation", "respondent_name", "respondent_contact",
           "respondent_phone", "respondent_address", "place", "category", "item", "nature", "purchase_date",
@@ -64,6 +65,13 @@ REQUIRED = {
     "咨询": ("facts",),
     "建议": ("facts",),
 }
+
+
+def _date_or_none(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
 
 
 def _resolve_choice(box: QComboBox) -> None:
@@ -321,11 +329,7 @@ class IntakeDialog(QDialog):
 
     def form(self) -> IntakeForm:
         w = self.w
-        purchase = w["purchase_date"].text().strip()
-        try:
-            purchase_date = date.fromisoformat(purchase) if purchase else None
-        except ValueError:
-            purchase_date = None
+        purchase_date, external_due = (_date_or_none(w[name].text()) for name in ("purchase_date", "external_due"))
         agent = w["has_agent"].isChecked()
         return IntakeForm(
             kind=w["kind"].currentText(), source=w["source"].currentText(),
@@ -344,7 +348,8 @@ class IntakeDialog(QDialog):
             purchase_date=purchase_date, amount=w["amount"].text(), place=w["place"].text(),
             facts=w["facts"].toPlainText(), evidence=w["evidence"].text(),
             demands=[d for d, box in self._demand_boxes.items() if box.isChecked()],
-            clues=w["clues"].toPlainText(), external_no=w["external_no"].text(), is_group=w["is_group"].isChecked(),
+            clues=w["clues"].toPlainText(), external_no=w["external_no"].text(), external_due=external_due,
+            is_group=w["is_group"].isChecked(),
             group_size=(w["group_size"].value() or None) if w["is_group"].isChecked() else None,
             answer=w["answer"].toPlainText(),
             reply_due=w["reply_due"].dateTime().toPython().replace(second=0, microsecond=0)
@@ -370,6 +375,7 @@ class IntakeDialog(QDialog):
         w["category"].setCurrentText(form.category or "")
         w["nature"].setCurrentText(form.nature or "")
         w["purchase_date"].setText(form.purchase_date.isoformat() if form.purchase_date else "")
+        w["external_due"].setText(form.external_due.isoformat() if form.external_due else "")
         w["anonymous"].setChecked(form.anonymous)
         w["consent_publish"].setChecked(form.consent_publish)
         w["consent_mediation"].setChecked(form.consent_mediation)
@@ -417,7 +423,8 @@ class IntakeDialog(QDialog):
         for box in self._demand_boxes.values():
             box.setVisible(complaint)
         child(self, QGroupBox, "respondentGroup").setVisible(kind != "建议")
-        self._show("external_no", self.w["source"].currentText() in domain.TRANSFER_SOURCES)
+        for name in ("external_no", "external_due"):
+            self._show(name, self.w["source"].currentText() in domain.TRANSFER_SOURCES)
         self._label_texts["facts"] = {"咨询": "咨询内容", "建议": "建议内容", "举报": "举报内容"}.get(kind, "事实与理由")
         required = REQUIRED.get(kind, ())
         for name, label in self._labels.items():
@@ -457,8 +464,10 @@ class IntakeDialog(QDialog):
 
     def show_errors(self, errors: list[ValidationError]) -> None:
         self._clear_errors()
-        if self.w["purchase_date"].text().strip() and self.form().purchase_date is None:
-            errors = [ValidationError("“购买日期”应写成 YYYY-MM-DD，如 2026-09-25。", "购买日期"), *errors]
+        form = self.form()
+        for name, label in (("purchase_date", "购买日期"), ("external_due", "反馈期限")):
+            if self.w[name].isVisibleTo(self) and self.w[name].text().strip() and getattr(form, name) is None:
+                errors = [ValidationError(f"“{label}”应写成 YYYY-MM-DD，如 2026-09-25。", label), *errors]
         if not errors:
             return
         errors = self._in_form_order(errors)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from weiquan_desktop import APP_TITLE, __version__
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.paths import DataDir
-from weiquan_desktop.services import audit, register, station
+from weiquan_desktop.services import audit, calendar_rules, register, station
 from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.register_view import RegisterView
@@ -67,7 +67,9 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda index: self._page(self.tabs.widget(index).objectName()))
         self.station_label = QLabel()
         self.attention_label = QLabel()
+        self.calendar_label = QLabel(styleSheet="color: #8a5a00;")  # December: next year's holidays not in yet
         self.statusBar().addWidget(self.station_label, 1)
+        self.statusBar().addPermanentWidget(self.calendar_label)
         self.statusBar().addPermanentWidget(self.attention_label)
         actions = {
             "actionOpenDataFolder": self.open_data_folder, "actionQuit": self.close,
@@ -83,6 +85,10 @@ class MainWindow(QMainWindow):
         self.register_view.new_record.connect(self.new_record)
         self.register_view.open_record.connect(self.open_record)
         self._backup_head = audit.head()  # what the automatic backup compares against
+        # the due counts change with the clock, not only with edits (a desk left open past midnight)
+        self._status_timer = QTimer(self, interval=10 * 60_000)
+        self._status_timer.timeout.connect(self.refresh_status)
+        self._status_timer.start()
         self._auto_backup: AutoBackup | None = None
         self.refresh_title()
         self.locked = False
@@ -330,7 +336,13 @@ class MainWindow(QMainWindow):
         self.station_label.setText(f"{name}　数据文件夹：{self.data_dir.root}{who}")
 
     def refresh_status(self) -> None:
+        from weiquan_desktop.services.session import new_day
+
+        new_day()  # a window left open overnight counts paused clocks on
         self.refresh_title()
+        reminder = calendar_rules.next_year_missing()
+        self.calendar_label.setText(f"尚未导入{date.today().year + 1}年放假安排" if reminder else "")
+        self.calendar_label.setToolTip(reminder or "")
         due = register.due_summary()
         overdue = f"<span style='color:#b3261e'>已逾期 {due.overdue} 件</span>　" if due.overdue else ""
         self.attention_label.setText(f"{overdue}今日到期 {due.today} 件　明日到期 {due.tomorrow} 件　"

@@ -124,7 +124,7 @@ class RegisterModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and key == "next_due":
             row = self.row_at(index.row())
             if row.due_estimated:
-                return "该年度尚无节假日数据，按周一至周五估算；请在站点设置中录入当年节假日。"
+                return "该年度尚未导入国务院放假通知，按法定节假日估算；通知发布后请在站点设置中导入。"
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "amount":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

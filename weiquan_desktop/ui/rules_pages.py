@@ -8,10 +8,14 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableWidgetItem,
@@ -23,7 +27,86 @@ from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import calendar_rules
 from weiquan_desktop.services.actor import Actor
-from weiquan_desktop.ui.widgets import read_only_table
+from weiquan_desktop.ui.widgets import fill, read_only_table
+
+
+class NoticeDialog(QDialog):
+    """导入放假通知: paste the State Council's notice (or read it from a .txt on a USB stick), see what it says
+    and which open cases it re-dates, then load it. Nothing changes until 导入 is pressed, and not then if the
+    notice does not check out."""
+
+    def __init__(self, actor: Actor | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.actor = actor
+        self.setWindowTitle("导入国务院放假通知")
+        self.resize(760, 560)
+        layout = QVBoxLayout(self)
+        note = QLabel("把“国务院办公厅关于××××年部分节假日安排的通知”全文粘贴到下面（每项一行，如“一、元旦：1月1日（周五）"
+                      "至3日（周日）放假调休，共3天。”），或从文件读取；也可以照此格式自己输入。")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText("国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：……")
+        layout.addWidget(self.text, 2)
+        row = QHBoxLayout()
+        self.open_file = QPushButton("从文件读取…")
+        self.check_button = QPushButton("检查")
+        row.addWidget(self.open_file)
+        row.addWidget(self.check_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        layout.addWidget(self.result)
+        self.table = read_only_table(["日期", "星期", "安排", "节日"])
+        layout.addWidget(self.table, 2)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导入")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.open_file.clicked.connect(self.read_file)
+        self.check_button.clicked.connect(self.check)
+        self.text.textChanged.connect(lambda: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False))
+        self.preview: calendar_rules.NoticePreview | None = None
+
+    def read_file(self) -> None:
+        from pathlib import Path
+
+        name, _ = QFileDialog.getOpenFileName(self, "选择放假通知文本", "", "文本文件 (*.txt);;所有文件 (*)")
+        if not name:
+            return
+        try:
+            self.text.setPlainText(calendar_rules.read_notice_file(Path(name)))
+        except UserError as exc:
+            self.result.setText(str(exc))
+            return
+        self.check()
+
+    def check(self) -> calendar_rules.NoticePreview:
+        self.preview = preview = calendar_rules.preview_notice(self.text.toPlainText())
+        notice = preview.notice
+        days = sorted([(d, "放假", n) for d, n in notice.holidays.items()] + [(d, "调休上班", n) for d, n in notice.workdays.items()])
+        fill(self.table, [[d.isoformat(), "一二三四五六日"[d.weekday()], kind, name] for d, kind, name in days])
+        if not notice.ok:
+            self.result.setText("<span style='color:#b3261e'>通知没有通过检查，不能导入：</span><br>"
+                                + "<br>".join(notice.problems or ["没有读到放假日期。"]))
+        else:
+            moved = "；".join(r.text() for r in preview.redated[:8])
+            more = f" 等 {len(preview.redated)} 件" if len(preview.redated) > 8 else ""
+            self.result.setText(f"{notice.year}年：放假 {len(notice.holidays)} 天，调休上班 {len(notice.workdays)} 天。"
+                                + (f"导入后将重新计算期限的案件：{moved}{more}。" if preview.redated else "导入后没有案件的期限改变。"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(notice.ok)
+        return preview
+
+    def accept(self) -> None:
+        try:
+            self.preview = calendar_rules.import_notice(self.text.toPlainText(), actor=self.actor)
+        except UserError as exc:
+            self.result.setText(str(exc))
+            return
+        super().accept()
 
 
 class HolidayPage(QWidget):
@@ -33,7 +116,7 @@ class HolidayPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(
             "程序内置2004—2026年国务院公布的节假日安排。每年11月前后公布下一年安排后，请在这里录入放假日和调休上班日；"
-            "本表中的日期优先于内置日历。尚未录入的年份按周一至周五计算，期限标注“估算”。"))
+            "本表中的日期优先于内置日历。尚未导入放假通知的年份按法定节假日估算（周一至周五，除去元旦、春节等法定假日），期限标注“估算”。"))
         layout.itemAt(0).widget().setWordWrap(True)
         row = QHBoxLayout()
         self.day = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
@@ -42,19 +125,34 @@ class HolidayPage(QWidget):
         self.name = QLineEdit(placeholderText="名称，如：春节")
         self.add_button = QPushButton("添加/修改")
         self.remove_button = QPushButton("删除所选")
+        self.notice_button = QPushButton("导入放假通知…")
         for widget in (QLabel("日期"), self.day, self.kind, self.name, self.add_button, self.remove_button):
             row.addWidget(widget)
         row.addStretch(1)
+        row.addWidget(self.notice_button)
         layout.addLayout(row)
+        self.reminder = QLabel(styleSheet="color: #8a5a00;", wordWrap=True)
+        layout.addWidget(self.reminder)
         self.table = read_only_table(["日期", "星期", "安排", "名称"])
         layout.addWidget(self.table)
         self.status = QLabel()
         layout.addWidget(self.status)
         self.add_button.clicked.connect(self.add)
         self.remove_button.clicked.connect(self.remove)
+        self.notice_button.clicked.connect(self.import_notice)
         self.reload()
 
+    def import_notice(self) -> NoticeDialog:
+        dialog = NoticeDialog(self.actor, self)
+        dialog.accepted.connect(lambda: (self.status.setText(
+            f"已导入{dialog.preview.notice.year}年放假安排，{len(dialog.preview.redated)} 件案件的期限已重新计算。"),
+            self.reload()))
+        dialog.open()
+        return dialog
+
     def reload(self) -> None:
+        self.reminder.setText(calendar_rules.next_year_missing() or "")
+        self.reminder.setVisible(bool(self.reminder.text()))
         rows = calendar_rules.holidays()
         self.table.setRowCount(len(rows))
         for r, h in enumerate(rows):

@@ -1,0 +1,289 @@
+"""Every clock a case runs on, and whether it was kept (Qt-free).
+
+A duty is something the station owes by a date: the 24-hour reply after a complaint is taken, the
+acceptance decision, the rejection and termination notices, the mediation itself (paused while goods are
+tested), the feedback owed to 12315 or the bureau for a case they passed down, a receiving body's feedback on
+a referral, and the same-day report of a group or major case. Each is computed from the record and what was
+recorded against it (notices, pauses, referrals, feedback); the earliest one not yet done is the record's
+next deadline (``Record.next_due``), which the register, the due counts and the ledger show.
+
+The notices (答复 aside) are owed only for decisions taken since the program recorded notices
+(``NOTICES_SINCE_KEY``, set when the database was made or climbed to v3): a case rejected before then has no
+record of its notice to be missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from weiquan_desktop import domain
+from weiquan_desktop.models.migrations import NOTICES_SINCE_KEY
+from weiquan_desktop.models.schema import (
+    CaseNotice,
+    ClockPause,
+    MediationSession,
+    Referral,
+    Setting,
+    TransferFeedback,
+)
+
+# code -> the label the register shows (at most 10 characters: Record.due_label)
+LABELS = {
+    "reply": "答复期限", "decision": "受理期限", "rejection_notice": "不予受理告知", "mediation": "调解期限",
+    "termination_notice": "终止调解告知", "transfer_feedback": "反馈期限", "referral_feedback": "移交反馈期限",
+    "major_report": "报告期限", "consult_reply": "答复期限",
+}
+PAUSED_SUFFIX = "（暂停）"
+# what ends each notice duty (CaseNotice.kind); a reply is any first contact after the complaint is taken
+NOTICE_OF = {"rejection_notice": "不予受理告知", "termination_notice": "终止调解告知"}
+CONTACT_KINDS = ("答复", "进展告知", "现场核查")
+
+
+@dataclass(frozen=True)
+class Duty:
+    code: str
+    due: date
+    estimated: bool = False
+    due_at: datetime | None = None  # for a limit in hours: the very minute
+    done_at: datetime | None = None
+    paused: str | None = None  # the reason, while the mediation clock stands still
+    about: str = ""  # which referral, which notice
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code] + (PAUSED_SUFFIX if self.paused else "")
+
+    @property
+    def open(self) -> bool:
+        return self.done_at is None
+
+    def late(self, now: datetime | None = None) -> bool:
+        """Done after its time, or still open past it (a paused clock is not late)."""
+        if self.done_at is not None:
+            return self.done_at > self.due_at if self.due_at else self.done_at.date() > self.due
+        if self.paused:
+            return False
+        now = now or datetime.now()
+        return now > self.due_at if self.due_at else now.date() > self.due
+
+    def text(self, now: datetime | None = None) -> str:
+        """One line for the case window: when it was due, and when it was done or that it is not."""
+        when = self.due_at.strftime("%Y-%m-%d %H:%M") if self.due_at else self.due.isoformat()
+        when += "（估算）" if self.estimated else ""
+        if self.done_at is not None:
+            done = self.done_at.strftime("%Y-%m-%d %H:%M")
+            return f"{when}前；{done} 已办{'，逾期' if self.late() else ''}"
+        if self.paused:
+            return f"计时暂停（{self.paused}），恢复后顺延；按今日恢复计为 {when}"
+        return f"{when}前；未办{'，已逾期' if self.late(now) else ''}"
+
+
+@dataclass
+class Facts:
+    """What was recorded against a record that its duties depend on."""
+
+    pauses: list[tuple[date, date | None, str]] = field(default_factory=list)
+    first_contact: datetime | None = None  # the first 答复, progress call or on-site check
+    notices: dict[str, datetime] = field(default_factory=dict)  # kind -> the first one
+    first_session: datetime | None = None
+    feedback_sent: datetime | None = None  # to 12315 or the bureau
+    referrals: list[tuple[str, str, date | None, datetime | None]] = field(default_factory=list)  # number, body, due, back
+
+
+def facts_for(record_ids: Iterable[int]) -> dict[int, Facts]:
+    """The facts of many records in a few queries (an export or a refresh of thousands)."""
+    ids = list(record_ids)
+    out: dict[int, Facts] = {rid: Facts() for rid in ids}
+    for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
+        for rid, start, end, reason in (ClockPause.select(ClockPause.record, ClockPause.started_on,
+                                                          ClockPause.ended_on, ClockPause.reason)
+                                        .where(ClockPause.record.in_(chunk)).order_by(ClockPause.started_on)
+                                        .tuples()):
+            out[rid].pauses.append((start, end, reason))
+        for rid, kind, at in (CaseNotice.select(CaseNotice.record, CaseNotice.kind, CaseNotice.at)
+                              .where(CaseNotice.record.in_(chunk)).order_by(CaseNotice.at).tuples()):
+            facts = out[rid]
+            facts.notices.setdefault(kind, at)
+            if kind in CONTACT_KINDS and facts.first_contact is None:
+                facts.first_contact = at
+        for rid, at in (MediationSession.select(MediationSession.record, MediationSession.held_at)
+                        .where(MediationSession.record.in_(chunk)).order_by(MediationSession.held_at).tuples()):
+            if out[rid].first_session is None:
+                out[rid].first_session = at
+        for rid, sent in (TransferFeedback.select(TransferFeedback.record, TransferFeedback.sent_at)
+                          .where(TransferFeedback.record.in_(chunk), TransferFeedback.sent_at.is_null(False))
+                          .order_by(TransferFeedback.sent_at).tuples()):
+            if out[rid].feedback_sent is None:
+                out[rid].feedback_sent = sent
+        for rid, number, body, due, back in (Referral.select(Referral.record, Referral.number, Referral.body_name,
+                                                             Referral.feedback_due, Referral.feedback_at)
+                                             .where(Referral.record.in_(chunk)).order_by(Referral.referred_at)
+                                             .tuples()):
+            out[rid].referrals.append((number, body, due, back))
+    return out
+
+
+def notices_since() -> date | None:
+    value = Setting.select(Setting.value).where(Setting.key == NOTICES_SINCE_KEY).scalar()
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def case_duties(record: object, facts: Facts, book: object, *, today: date | None = None,
+                since: date | None = None) -> list[Duty]:
+    """Every duty of the record, done or not, in the order they arise. ``book`` is a deadlines.RuleBook."""
+    from weiquan_desktop.services.deadlines import apply_rule
+
+    today = today or date.today()
+    cal = book.calendar
+    out: list[Duty] = []
+    kind, received = record.kind, record.received_at
+    closed = record.closed_at if record.state in domain.CLOSING_STATES.get(kind, ()) else None
+
+    def tracked(on: datetime | None) -> bool:
+        return on is not None and (since is None or on.date() >= since)
+
+    if kind == "投诉":
+        rule = book.rule("reply", received.date())
+        due_at = received + timedelta(hours=rule.amount) if rule.unit == "hours" else None
+        reply = apply_rule(cal, rule, received)
+        contacts = [t for t in (facts.first_contact, record.decided_at, facts.first_session, closed) if t]
+        out.append(Duty("reply", due_at.date() if due_at else reply.due, reply.estimated, due_at,
+                        min(contacts) if contacts else None))
+        decision = book.due("decision", received.date())
+        out.append(Duty("decision", decision.due, decision.estimated, done_at=record.decided_at))
+        if record.decision == "不予受理" and tracked(record.decided_at):
+            notice = book.due("rejection_notice", record.decided_at.date())
+            out.append(Duty("rejection_notice", notice.due, notice.estimated,
+                            done_at=facts.notices.get(NOTICE_OF["rejection_notice"])))
+        if record.decision == "受理" and record.decided_at is not None:
+            accepted = record.decided_at.date()
+            open_pause = next((reason for _s, end, reason in facts.pauses if end is None), None)
+            spans = [(start, end or today) for start, end, _r in facts.pauses]
+            limit = apply_rule(cal, book.rule("mediation", accepted), accepted, spans)
+            out.append(Duty("mediation", limit.due, limit.estimated, done_at=closed,
+                            paused=open_pause if closed is None else None))
+        if record.state == "调解终止" and tracked(record.closed_at):
+            notice = book.due("termination_notice", record.closed_at.date())
+            out.append(Duty("termination_notice", notice.due, notice.estimated,
+                            done_at=facts.notices.get(NOTICE_OF["termination_notice"])))
+        if record.is_group or record.is_major:
+            # immediately: the day the case came in (a same-day limit is not moved off a rest day)
+            out.append(Duty("major_report", received.date(), done_at=record.major_reported_at))
+    if record.source in domain.TRANSFER_SOURCES:
+        if record.external_due is not None:
+            due, estimated = record.external_due, False
+        else:
+            rule_due = book.due("transfer_feedback", received.date())
+            due, estimated = rule_due.due, rule_due.estimated
+        out.append(Duty("transfer_feedback", due, estimated, done_at=facts.feedback_sent))
+    for number, body, due, back in facts.referrals:
+        if due is not None:
+            out.append(Duty("referral_feedback", due, cal.is_estimated_year(due.year), done_at=back,
+                            about=f"{number} {body}"))
+    if kind == "咨询" and record.reply_due is not None:
+        out.append(Duty("consult_reply", record.reply_due.date(), cal.is_estimated_year(record.reply_due.year),
+                        record.reply_due, closed))
+    return out
+
+
+def next_open(duties: list[Duty]) -> Duty | None:
+    """The earliest duty not yet done: the record's next deadline."""
+    waiting = [d for d in duties if d.open]
+    return min(waiting, key=lambda d: (d.due, d.due_at or datetime.combine(d.due, datetime.max.time()))) \
+        if waiting else None
+
+
+def for_record(record: object, book: object | None = None, *, today: date | None = None) -> list[Duty]:
+    """The duties of one saved record (or of one not saved yet: no facts)."""
+    from weiquan_desktop.services.deadlines import RuleBook
+
+    book = book or RuleBook()
+    record_id = getattr(record, "id", None)
+    facts = facts_for([record_id])[record_id] if record_id is not None else Facts()
+    return case_duties(record, facts, book, today=today, since=notices_since())
+
+
+# --- across cases ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kept:
+    """How a kind of duty fell due in a period was kept: on time, late, or not at all (yet)."""
+
+    code: str
+    due: int
+    on_time: int
+    late: int
+    missing: int  # still not done and past its time
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.code]
+
+
+@dataclass(frozen=True)
+class LateItem:
+    record_id: int
+    case_no: str
+    label: str
+    due: date
+    done_at: datetime | None  # None: still not done
+
+
+def _records_with_duties(start: date, end: date) -> object:
+    from weiquan_desktop.models.schema import Record
+
+    # a duty falls due at most a few months after the case came in; the receipt window bounds the scan
+    return Record.select().where(Record.deleted_at.is_null(), Record.received_at >= datetime.combine(
+        start - timedelta(days=200), datetime.min.time()), Record.received_at < datetime.combine(
+        end + timedelta(days=1), datetime.min.time()))
+
+
+def _each_duty(start: date, end: date, now: datetime) -> Iterable[tuple[object, Duty]]:
+    from weiquan_desktop.services.deadlines import RuleBook
+
+    book, since = RuleBook(), notices_since()
+    batch: list = []
+
+    def flush() -> Iterable[tuple[object, Duty]]:
+        facts = facts_for([r.id for r in batch])
+        for record in batch:
+            for duty in case_duties(record, facts[record.id], book, today=now.date(), since=since):
+                if start <= duty.due <= end:
+                    yield record, duty
+        batch.clear()
+
+    for record in _records_with_duties(start, end).iterator():
+        batch.append(record)
+        if len(batch) >= 500:
+            yield from flush()
+    if batch:
+        yield from flush()
+
+
+def kept_between(start: date, end: date, now: datetime | None = None) -> list[Kept]:
+    """Each kind of duty that fell due from ``start`` to ``end``: how many, kept on time, kept late, missed."""
+    now = now or datetime.now()
+    counts: dict[str, list[int]] = {}
+    for _record, duty in _each_duty(start, end, now):
+        row = counts.setdefault(duty.code, [0, 0, 0, 0])
+        row[0] += 1
+        if duty.done_at is not None:
+            row[2 if duty.late() else 1] += 1
+        elif duty.late(now):
+            row[3] += 1
+    return [Kept(code, *counts[code]) for code in LABELS if code in counts]
+
+
+def late_between(start: date, end: date, now: datetime | None = None, limit: int = 500) -> list[LateItem]:
+    """The duties due in the period that were kept late or not at all, the most recent first."""
+    now = now or datetime.now()
+    found = [LateItem(record.id, record.case_no, duty.label + (f"（{duty.about}）" if duty.about else ""),
+                      duty.due, duty.done_at)
+             for record, duty in _each_duty(start, end, now)
+             if (duty.done_at is not None and duty.late()) or (duty.done_at is None and duty.late(now))]
+    return sorted(found, key=lambda item: item.due, reverse=True)[:limit]
