@@ -188,3 +188,28 @@ def test_a_group_complaint_is_reported_the_same_day(station_db):
                          reported_at=datetime(2026, 10, 10, 11, 0), group_size=12)
     report = owed(record.id)["major_report"]
     assert report.done_at == datetime(2026, 10, 10, 11, 0) and not report.late()
+
+
+def test_a_complaint_against_the_host_itself_warns_the_mediator(station_db):
+    from weiquan_desktop.services import views
+
+    own = complaint(datetime(2026, 10, 12, 9, 0), respondent_name="万象汇购物中心物业服务中心")
+    intake.decide(own.id, "受理", at=datetime(2026, 10, 12, 10, 0))
+    warning = views.mediation_view(own.id).conflict
+    assert warning and "利害关系" in warning and "移交" in warning
+    tenant = complaint(datetime(2026, 10, 12, 9, 0))
+    assert views.mediation_view(tenant.id).conflict is None
+
+
+def test_progress_calls_and_site_checks_are_recorded_with_who_when_how_and_what(station_db):
+    from weiquan_desktop.services import casefile
+
+    record = complaint(datetime(2026, 10, 12, 9, 0))
+    notices.record_notice(record.id, "进展告知", method="电话", at=datetime(2026, 10, 13, 9, 0), party="投诉人",
+                          content="检测报告预计下周出")
+    notices.record_notice(record.id, "现场核查", method="现场", at=datetime(2026, 10, 13, 15, 0), party="麦当劳店长",
+                          content="查看后厨与留样")
+    events = [(e.action, e.detail) for e in casefile.events(record.id)]
+    assert ("进展告知", "方式：电话；对象：投诉人；内容：检测报告预计下周出") in events
+    assert any(action == "现场核查" and "查看后厨与留样" in detail for action, detail in events)
+    assert owed(record.id)["reply"].done_at == datetime(2026, 10, 13, 9, 0)  # the first contact is the reply
