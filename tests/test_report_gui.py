@@ -65,3 +65,76 @@ def test_staff_evaluation_dialog(qtbot, app, demo_db):
     assert {"王建国", "李淑珍"} <= names
     handled = sum(int(dialog.table.item(r, 2).text()) for r in range(dialog.table.rowCount()))
     assert handled == sum(statistics.report("2026")["received"].values())
+
+
+def test_exports_are_signed_by_the_user_and_the_summary_is_edited_before_export(qtbot, app, demo_db, data_dir,
+                                                                                 tmp_path, monkeypatch):
+    import openpyxl
+    from PySide6.QtWidgets import QFileDialog
+
+    from weiquan_desktop.services import auth
+    from weiquan_desktop.ui.main_window import MainWindow
+
+    head = auth.create_account("王建国", "站长", "wang", "Weiquan#2026")
+    window = MainWindow(data_dir, head)
+    qtbot.addWidget(window)
+    page = window.report_page
+    window.tabs.setCurrentWidget(page.parentWidget())
+    page.kind.setCurrentText("季度")
+    page.year.setValue(2026)
+    page.part.setCurrentIndex(2)
+    qtbot.mouseClick(page.make, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.period is not None and page.make.isEnabled(), timeout=10_000)
+    page.checked_by.setText("李淑珍")
+    target = tmp_path / "季报.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))  # only the answer
+    task = page.export("xlsx")
+    with qtbot.waitSignal(task.finished, timeout=60_000):
+        pass
+    line = openpyxl.load_workbook(target)["汇总"]["A3"].value
+    assert "制表人：王建国" in line and "审核人：李淑珍" in line
+    assert AuditLog.select().where(AuditLog.action == "report.export", AuditLog.actor == "王建国").count() == 1
+
+    dialog = page.show_summary()
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle().endswith("2026年第三季度工作小结")
+    assert "本期共登记消费者诉求" in dialog.texts["工作开展情况"].toPlainText()
+    dialog.texts["下步打算"].setPlainText("1. 每周核对转办案件。")
+    summary_pdf = tmp_path / "小结.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(summary_pdf), ""))
+    task = dialog.export_pdf()
+    with qtbot.waitSignal(task.finished, timeout=60_000):
+        pass
+    assert summary_pdf.read_bytes().startswith(b"%PDF")
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(summary_pdf), "-"], capture_output=True).stdout.decode("utf-8")
+        assert "每周核对转办案件。" in text and "审核人：李淑珍" in text
+
+
+def test_the_combined_view_reads_stations_ledgers_in_the_background(qtbot, app, demo_db, data_dir, tmp_path,
+                                                                    monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from weiquan_desktop.services import exchange
+    from weiquan_desktop.ui.report_page import ReportPage
+
+    ledger = exchange.export_ledger(tmp_path / "本站.xlsx", masked=True).path
+    before = Record.select().count()
+    page = ReportPage()
+    qtbot.addWidget(page)
+    page.kind.setCurrentText("全年")
+    page.year.setValue(2026)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([str(ledger)], ""))
+    task = page.combine_stations()
+    qtbot.waitUntil(lambda: getattr(page, "combined_dialog", None) is not None, timeout=60_000)
+    dialog = page.combined_dialog
+    qtbot.addWidget(dialog)
+    assert task is not None
+    assert dialog.table.rowCount() == 2  # the station and the total
+    total = statistics.report("2026")
+    assert dialog.table.item(1, 0).text() == "合计"
+    assert dialog.table.item(1, 2).text() == f"{sum(total['received'].values()):,}"
+    assert Record.select().count() == before  # the station's own data untouched

@@ -13,7 +13,7 @@ import sys
 import pytest
 from helpers import ROOT
 
-EXPECTED = {"main-register", "main-followup", "main-report", "main-report-generated", "main-activity", "main-settings", "login", "password",
+EXPECTED = {"main-register", "main-followup", "main-report", "main-report-generated", "report-summary", "main-activity", "main-settings", "login", "password",
             "first-run", "intake-complaint", "intake-complaint-agent-group", "intake-report", "intake-consultation",
             "case-new", "case-settled", "mediation", "mediation-outcome-1", "mediation-outcome-2", "referral",
             "laws", "due-panel", "activity", "audit"}

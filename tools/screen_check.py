@@ -197,6 +197,9 @@ def run(out: Path | None) -> list[dict]:
                         break
                     checker.settle()
                 checker.check("main-report-generated", window)
+                summary_dialog = report.show_summary()
+                checker.check("report-summary", summary_dialog)
+                summary_dialog.hide()
             inner = tabs.widget(index).findChild(QTabWidget)
             for sub in range(inner.count() if inner is not None and page == "settings" else 0):
                 inner.setCurrentIndex(sub)

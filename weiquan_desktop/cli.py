@@ -71,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="在标准输出打印 JSON")
     out.add_argument("--xlsx", metavar="OUT", help="导出 Excel 报表")
     out.add_argument("--pdf", metavar="OUT", help="导出 PDF 报表")
+    out.add_argument("--summary", metavar="OUT", help="导出半年小结或年度总结（PDF，按数据起草的各部分可用 --sections 修改）")
+    rep.add_argument("--hotspots", metavar="FILE", help="热点分析文字（UTF-8 文本文件；默认按数据起草）")
+    rep.add_argument("--measures", metavar="FILE", help="整改措施文字（UTF-8 文本文件）")
+    rep.add_argument("--checked-by", metavar="NAME", help="审核人")
+    rep.add_argument("--submitted", type=_date, metavar="DATE", help="报送日期（YYYY-MM-DD）")
+    rep.add_argument("--freeze", action="store_true", help="同时保存为已报送报表（冻结，以后修改案件不改变它）")
+    rep.add_argument("--snapshot", type=int, metavar="N", help="导出第 N 号已报送报表（冻结时的数字和文字）")
+    rep.add_argument("--sections", metavar="FILE", help="小结/总结各部分文字：以“## 部分名称”分段的 UTF-8 文本文件")
+    rep.add_argument("--ledger", metavar="XLSX", action="append",
+                     help="汇总多个服务站的台账工作簿（可重复；只读，不改动本站数据）")
     rep.set_defaults(handler=cmd_report)
 
     doc = sub.add_parser("print", help="打印文书为 PDF")
@@ -283,23 +293,71 @@ def cmd_calendar_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _text_file(path: str | None, what: str) -> str | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8-sig").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"无法读取{what}文件 {path}：{getattr(exc, 'strerror', None) or exc}（应为 UTF-8 文本）") from None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     import json
 
-    from weiquan_desktop.services import statistics
+    from weiquan_desktop.services import combined, report_export, statistics, summary
 
-    _open(args)
     period = statistics.parse_period(args.period)
-    if args.json:
-        print(json.dumps(statistics.report(period), ensure_ascii=False, indent=2))
-        return 0
-    from weiquan_desktop.services import report_export
-
-    if args.xlsx:
-        out = report_export.to_xlsx(statistics.report(period), period, Path(args.xlsx))
+    if args.ledger:
+        return _report_combined(args, period, combined)
+    _open(args)
+    hotspots, measures = _text_file(args.hotspots, "热点分析"), _text_file(args.measures, "整改措施") or ""
+    if args.snapshot is not None:
+        frozen = statistics.snapshot(args.snapshot)
+        if (frozen.period.start, frozen.period.end) != (period.start, period.end):
+            raise UserError(f"第 {args.snapshot} 号已报送报表的期间是 {frozen.label}，与 {args.period} 不符。")
+        figures, hotspots, measures = frozen.figures, frozen.hotspots, frozen.measures
+        submitted = args.submitted or frozen.created_at.date()
     else:
-        out = report_export.to_pdf(statistics.report(period), period, Path(args.pdf))
+        figures = statistics.report(period)
+        submitted = args.submitted
+        if hotspots is None:
+            hotspots = statistics.draft_hotspots(figures)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2))
+        return 0
+    signed = report_export.Signed(args.staff.name if args.staff else None, args.checked_by, submitted)
+    if args.freeze and args.snapshot is None:
+        number = statistics.save_snapshot(period, figures, hotspots, measures, actor=args.staff)
+        print(f"已保存为第 {number} 号已报送报表。")
+    if args.summary:
+        sections = summary.parse_sections(_text_file(args.sections, "小结") or "")
+        out = summary.to_pdf(period, Path(args.summary), sections=sections, signed=signed, actor=args.staff,
+                             figures=figures)
+    elif args.xlsx:
+        out = report_export.to_xlsx(figures, period, Path(args.xlsx), hotspots=hotspots, measures=measures,
+                                    signed=signed, actor=args.staff)
+    else:
+        out = report_export.to_pdf(figures, period, Path(args.pdf), hotspots=hotspots, measures=measures,
+                                   signed=signed, actor=args.staff)
     print(f"已生成 {out}。")
+    return 0
+
+
+def _report_combined(args: argparse.Namespace, period: object, combined: object) -> int:
+    """Several stations' ledgers added up in a scratch database: the station's own data is never opened."""
+    import json
+
+    view = combined.combine([Path(p) for p in args.ledger], period)
+    if args.json:
+        print(json.dumps(view.as_json(), ensure_ascii=False, indent=2))
+    else:
+        out = combined.to_xlsx(view, Path(args.xlsx)) if args.xlsx else None
+        if out is None:
+            raise UserError("汇总多个服务站时请用 --json 或 --xlsx。")
+        print(f"已生成 {out}。")
+    for line in view.warnings:
+        print(f"提示：{line}", file=sys.stderr)
     return 0
 
 

@@ -234,16 +234,17 @@ class LateItem:
     done_at: datetime | None  # None: still not done
 
 
-def _records_with_duties(start: date, end: date) -> object:
+def _records_with_duties(start: date, end: date, scope: object = None) -> object:
     from weiquan_desktop.models.schema import Record
 
     # a duty falls due at most a few months after the case came in; the receipt window bounds the scan
-    return Record.select().where(Record.deleted_at.is_null(), Record.received_at >= datetime.combine(
+    query = Record.select().where(Record.deleted_at.is_null(), Record.received_at >= datetime.combine(
         start - timedelta(days=200), datetime.min.time()), Record.received_at < datetime.combine(
         end + timedelta(days=1), datetime.min.time()))
+    return query if scope is None else query.where(scope)
 
 
-def _each_duty(start: date, end: date, now: datetime) -> Iterable[tuple[object, Duty]]:
+def _each_duty(start: date, end: date, now: datetime, scope: object = None) -> Iterable[tuple[object, Duty]]:
     from weiquan_desktop.services.deadlines import RuleBook
 
     book, since = RuleBook(), notices_since()
@@ -257,7 +258,7 @@ def _each_duty(start: date, end: date, now: datetime) -> Iterable[tuple[object, 
                     yield record, duty
         batch.clear()
 
-    for record in _records_with_duties(start, end).iterator():
+    for record in _records_with_duties(start, end, scope).iterator():
         batch.append(record)
         if len(batch) >= 500:
             yield from flush()
@@ -265,11 +266,11 @@ def _each_duty(start: date, end: date, now: datetime) -> Iterable[tuple[object, 
         yield from flush()
 
 
-def kept_between(start: date, end: date, now: datetime | None = None) -> list[Kept]:
+def kept_between(start: date, end: date, now: datetime | None = None, scope: object = None) -> list[Kept]:
     """Each kind of duty that fell due from ``start`` to ``end``: how many, kept on time, kept late, missed."""
     now = now or datetime.now()
     counts: dict[str, list[int]] = {}
-    for _record, duty in _each_duty(start, end, now):
+    for _record, duty in _each_duty(start, end, now, scope):
         row = counts.setdefault(duty.code, [0, 0, 0, 0])
         row[0] += 1
         if duty.done_at is not None:

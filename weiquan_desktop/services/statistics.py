@@ -36,6 +36,16 @@ class Period:
         end = self.start - timedelta(days=1)
         return Period(end - timedelta(days=length - 1), end, "range", "")
 
+    def year_ago(self) -> Period:
+        """The same period one year before (同比); 29 February becomes the 28th."""
+        def back(day: date) -> date:
+            return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
+        if self.kind in ("quarter", "half", "year"):
+            return parse_period({"quarter": f"{self.start.year - 1}Q{(self.start.month - 1) // 3 + 1}",
+                                 "half": f"{self.start.year - 1}H{1 if self.start.month <= 6 else 2}",
+                                 "year": str(self.start.year - 1)}[self.kind])
+        return Period(back(self.start), back(self.end), "range", "")
+
 
 def _month_end(year: int, month: int) -> date:
     return (date(year + (month == 12), month % 12 + 1, 1)) - timedelta(days=1)
@@ -72,14 +82,20 @@ def _money(fen: int | None) -> str:
     return f"{fen_to_yuan(fen):.2f}"
 
 
-def figures(period: Period, today: date | None = None, book: object | None = None) -> dict:
-    """The figures of spec/report.md for one period (without ``previous``), by SQL aggregation."""
+def station_scope(code: str) -> object:
+    """The records of one station in a database holding several (a bureau's combined view): its case numbers."""
+    return Record.case_no.startswith(f"{code}-")
+
+
+def figures(period: Period, today: date | None = None, book: object | None = None, scope: object = None) -> dict:
+    """The figures of spec/report.md for one period (without ``previous``), by SQL aggregation; ``scope``
+    narrows them to some records (one station of several)."""
     from weiquan_desktop.services import deadlines
 
     today = today or date.today()
     start = datetime.combine(period.start, datetime.min.time())
     end = datetime.combine(period.end + timedelta(days=1), datetime.min.time())
-    alive = Record.deleted_at.is_null()
+    alive = Record.deleted_at.is_null() if scope is None else (Record.deleted_at.is_null() & scope)
     received_in = alive & (Record.received_at >= start) & (Record.received_at < end)
     complaint = received_in & (Record.kind == "投诉")
 
@@ -162,19 +178,121 @@ def figures(period: Period, today: date | None = None, book: object | None = Non
     }
 
 
-def report(period: Period | str, today: date | None = None) -> dict:
-    """The whole report: this period's figures, the previous period's, and the change of each share."""
+def report(period: Period | str, today: date | None = None, scope: object = None) -> dict:
+    """The whole report: this period's figures (spec/report.md) and what a bureau asks for beside them
+    (``extra``), the previous period's (环比) and the same period a year before (同比, ``year_ago``), and the
+    change of each share."""
     from weiquan_desktop.services import deadlines
 
     period = parse_period(period) if isinstance(period, str) else period
     book = deadlines.RuleBook()
-    current = figures(period, today, book)
-    previous = figures(period.previous(), today, book)
+    current = figures(period, today, book, scope)
+    previous = figures(period.previous(), today, book, scope)
+    year_ago = figures(period.year_ago(), today, book, scope)
     current["previous"] = previous
     current["share_change"] = {
         name: round((value["share"] - previous["by_category"].get(name, {}).get("share", 0.0)) * 100, 2)
         for name, value in current["by_category"].items()}
+    current["extra"] = extra_figures(period, today, scope)
+    year_ago["extra"] = extra_figures(period.year_ago(), today, scope)
+    previous["extra"] = extra_figures(period.previous(), today, scope)
+    current["year_ago"] = year_ago
     return current
+
+
+ORIGINS = {"本站受理": tuple(s for s in domain.SOURCES if s not in domain.TRANSFER_SOURCES),
+           "上级转办": domain.TRANSFER_SOURCES}
+SATISFIED = ("满意", "基本满意")
+
+
+def extra_figures(period: Period, today: date | None = None, scope: object = None) -> dict:
+    """Beside spec/report.md: own cases and those passed down (a bureau must not count them twice), 举报,
+    建议 and referrals with their outcomes, in-person visits, time limits kept, publicity and training, return
+    visits, and category and nature shares over accepted complaints (as the CCA publishes them)."""
+    from weiquan_desktop.models.schema import Activity, Referral, ReturnVisit, Training
+    from weiquan_desktop.services import duties
+
+    now = datetime.combine(today, datetime.max.time()) if today else datetime.now()
+    start = datetime.combine(period.start, datetime.min.time())
+    end = datetime.combine(period.end + timedelta(days=1), datetime.min.time())
+    alive = Record.deleted_at.is_null() if scope is None else (Record.deleted_at.is_null() & scope)
+    received_in = alive & (Record.received_at >= start) & (Record.received_at < end)
+    closed_in = alive & (Record.closed_at >= start) & (Record.closed_at < end)
+
+    origin = {}
+    for label, sources in ORIGINS.items():
+        mine = Record.source.in_(sources)
+        counts = dict(Record.select(Record.decision, fn.COUNT(Record.id)).where(
+            received_in, Record.kind == "投诉", mine).group_by(Record.decision).tuples())
+        resolved = Record.select().where(closed_in, Record.kind == "投诉", mine, Record.state == "已和解").count()
+        origin[label] = {"received": sum(counts.values()), "accepted": counts.get("受理", 0), "resolved": resolved}
+
+    def states(kind: str) -> dict[str, int]:
+        found = dict(Record.select(Record.state, fn.COUNT(Record.id)).where(received_in, Record.kind == kind)
+                     .group_by(Record.state).tuples())
+        return {state: found.get(state, 0) for state in domain.STATES[kind]}
+
+    referral_rows = (Referral.select(Referral.feedback_due, Referral.feedback_at).join(Record)
+                     .where(alive, Referral.referred_at >= start, Referral.referred_at < end).tuples())
+    referrals = {"made": 0, "fed_back": 0, "fed_back_late": 0, "awaiting_overdue": 0}
+    for due, back in referral_rows:
+        referrals["made"] += 1
+        if back is not None:
+            referrals["fed_back"] += 1
+            referrals["fed_back_late"] += bool(due and back.date() > due)
+        elif due and now.date() > due:
+            referrals["awaiting_overdue"] += 1
+
+    on_time = {}
+    for kept in duties.kept_between(period.start, period.end, now, scope=scope):
+        done = kept.on_time + kept.late
+        on_time[kept.code] = {"label": kept.label, "due": kept.due, "on_time": kept.on_time, "late": kept.late,
+                              "missing": kept.missing, "rate": round(kept.on_time / kept.due, 4) if kept.due else None,
+                              "done": done}
+
+    activity = {"count": 0, "participants": 0, "by_type": {}}
+    for kind, count, people in (Activity.select(Activity.type, fn.COUNT(Activity.id), fn.SUM(Activity.participants))
+                                .where(Activity.held_on.between(period.start, period.end))
+                                .group_by(Activity.type).tuples()):
+        activity["count"] += count
+        activity["participants"] += int(people or 0)
+        activity["by_type"][kind] = count
+    trainings = (Training.select(fn.COUNT(Training.id), fn.COALESCE(fn.SUM(Training.hours), 0))
+                 .where(Training.held_on.between(period.start, period.end)).tuples().first()) or (0, 0)
+    visits = dict(ReturnVisit.select(ReturnVisit.satisfaction, fn.COUNT(ReturnVisit.id)).join(Record).where(
+        alive, ReturnVisit.visited_at >= start, ReturnVisit.visited_at < end)
+        .group_by(ReturnVisit.satisfaction).tuples())
+    visited = sum(visits.values())
+    accepted_categories = Counter()
+    accepted_natures = Counter()
+    for category, nature, count in (Record.select(Record.category, Record.nature, fn.COUNT(Record.id))
+                                    .where(received_in, Record.kind == "投诉", Record.decision == "受理")
+                                    .group_by(Record.category, Record.nature).tuples()):
+        if category:
+            accepted_categories[category] += count
+        if nature:
+            accepted_natures[nature] += count
+    accepted = sum(accepted_categories.values())
+    publicity = Record.select().where(received_in, Record.kind == "投诉", Record.consent_publish).count()
+    return {
+        "by_origin": origin,
+        "reports": states("举报"),
+        "suggestions": states("建议"),
+        "consultations": states("咨询"),
+        "visits_in_person": Record.select().where(received_in, Record.source == "来访").count(),
+        "referrals": referrals,
+        "on_time": on_time,
+        "activities": activity,
+        "trainings": {"count": int(trainings[0] or 0), "hours": int(trainings[1] or 0)},
+        "return_visits": {"count": visited, "by_satisfaction": visits,
+                          "satisfied_rate": round(sum(visits.get(s, 0) for s in SATISFIED) / visited, 4)
+                          if visited else None},
+        "by_category_accepted": {name: {"count": c, "share": _share(c, accepted)}
+                                 for name, c in sorted(accepted_categories.items(), key=lambda i: (-i[1], i[0]))},
+        "by_nature_accepted": {name: {"count": c, "share": _share(c, accepted)}
+                               for name, c in sorted(accepted_natures.items(), key=lambda i: (-i[1], i[0]))},
+        "consent_publish": publicity,
+    }
 
 
 def _month(column: object) -> object:
@@ -225,10 +343,22 @@ def draft_hotspots(figures: dict) -> str:
     rises = sorted(((v, k) for k, v in figures.get("share_change", {}).items() if v > 0), reverse=True)[:2]
     if rises:
         parts.append("与上期相比，" + "、".join(f"{k}占比上升{v:.2f}个百分点" for v, k in rises) + "。")
+    on_time = figures.get("extra", {}).get("on_time", {})
     if figures["group_cases"]:
-        parts.append(f"本期发生群体性投诉{figures['group_cases']}件，已及时报告。")
+        report = on_time.get("major_report")
+        if report and report["late"] + report["missing"]:
+            parts.append(f"本期发生群体性投诉{figures['group_cases']}件，其中{report['late'] + report['missing']}件"
+                         "未当日报告。")
+        elif report:
+            parts.append(f"本期发生群体性投诉{figures['group_cases']}件，均已当日报告。")
+        else:
+            parts.append(f"本期发生群体性投诉{figures['group_cases']}件。")
     if figures["overdue_decisions"]:
         parts.append(f"有{figures['overdue_decisions']}件投诉未在规定时限内作出受理决定，需加强时限管理。")
+    slow = [f"{v['label'].removesuffix('期限')}逾期{v['late'] + v['missing']}件" for v in on_time.values()
+            if v["late"] + v["missing"]]
+    if slow:
+        parts.append("时限方面，" + "、".join(slow) + "。")
     return "".join(parts)
 
 
@@ -264,6 +394,13 @@ class Snapshot:
     created_at: datetime
     created_by: str
     audit_head: str
+
+
+def snapshot(number: int) -> Snapshot:
+    found = next((s for s in snapshots() if s.id == number), None)
+    if found is None:
+        raise UserError(f"没有第 {number} 号已报送报表。")
+    return found
 
 
 def snapshots() -> list[Snapshot]:
@@ -371,29 +508,90 @@ def staff_evaluation_xlsx(period: Period, dest: object) -> object:
 
 # --- the report as table rows: the 报表 tab and both exports show the same ----------------------------
 
-HEADLINES = (
-    ("受理投诉件数", "complaints_accepted"), ("解决件数", "resolved"), ("投诉解决率", "resolution_rate"),
-    ("为消费者挽回经济损失（元）", "recovered_amount"), ("加倍赔偿件数", "punitive_cases"),
-    ("加倍赔偿金额（元）", "punitive_amount"), ("接待咨询人次", None), ("不予受理", "complaints_rejected"),
-    ("待受理", "complaints_pending"), ("群体性投诉", "group_cases"), ("未按时作出受理决定", "overdue_decisions"),
+def _get(figures: dict, path: str) -> object:
+    """A figure by its dotted path (``extra.on_time.reply.rate``); None where an older snapshot lacks it."""
+    value: object = figures
+    for part in path.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+# (label, dotted path or a function of the figures, format: int / rate / money)
+HEADLINES: tuple[tuple[str, object, str], ...] = (
+    ("登记总数", lambda f: sum(f["received"].values()), "int"),
+    ("　接待来访人次", "extra.visits_in_person", "int"),
+    ("　咨询", "received.咨询", "int"),
+    ("　投诉", "received.投诉", "int"),
+    ("　　其中本站受理", "extra.by_origin.本站受理.received", "int"),
+    ("　　其中上级转办（12315转办、上级交办）", "extra.by_origin.上级转办.received", "int"),
+    ("　举报", "received.举报", "int"),
+    ("　建议", "received.建议", "int"),
+    ("受理投诉件数", "complaints_accepted", "int"),
+    ("不予受理", "complaints_rejected", "int"),
+    ("待受理", "complaints_pending", "int"),
+    ("解决件数（和解）", "resolved", "int"),
+    ("投诉解决率", "resolution_rate", "rate"),
+    ("为消费者挽回经济损失（元）", "recovered_amount", "money"),
+    ("加倍赔偿件数", "punitive_cases", "int"),
+    ("加倍赔偿金额（元）", "punitive_amount", "money"),
+    ("移交件数", "extra.referrals.made", "int"),
+    ("　其中已收到接收单位反馈", "extra.referrals.fed_back", "int"),
+    ("举报已移交", "extra.reports.已移交", "int"),
+    ("建议已办结", "extra.suggestions.已办结", "int"),
+    ("群体性投诉", "group_cases", "int"),
+    ("未按时作出受理决定", "overdue_decisions", "int"),
+    ("24小时内答复率", "extra.on_time.reply.rate", "rate"),
+    ("7个工作日内作出受理决定率", "extra.on_time.decision.rate", "rate"),
+    ("调解期限内办结率", "extra.on_time.mediation.rate", "rate"),
+    ("转办案件按时反馈率", "extra.on_time.transfer_feedback.rate", "rate"),
+    ("　转办案件逾期反馈件数", lambda f: _sum(f, "extra.on_time.transfer_feedback", ("late", "missing")), "int"),
+    ("宣传培训活动（场）", "extra.activities.count", "int"),
+    ("　参与人数", "extra.activities.participants", "int"),
+    ("回访件数", "extra.return_visits.count", "int"),
+    ("回访满意率（满意和基本满意）", "extra.return_visits.satisfied_rate", "rate"),
 )
 
 
-def _headline(figures: dict, key: str | None) -> object:
-    if key is None:
-        return figures["received"]["咨询"]
-    return figures[key]
+def _sum(figures: dict, path: str, keys: tuple[str, ...]) -> int | None:
+    found = _get(figures, path)
+    return sum(found[k] for k in keys) if isinstance(found, dict) else (0 if _get(figures, "extra") else None)
 
 
-def _fmt(value: object, key: str | None) -> str:
-    if key == "resolution_rate":
-        return "—" if value is None else f"{value:.2%}"
-    return str(value)
+def headline_value(figures: dict | None, how: object, kind: str) -> object:
+    """The figure as a number: int, a rate as a fraction (float), money as Decimal; None where not known."""
+    from decimal import Decimal
+
+    if figures is None:
+        return None
+    value = how(figures) if callable(how) else _get(figures, how)
+    if value is None:
+        return None
+    return Decimal(value) if kind == "money" else value
 
 
-def headline_rows(figures: dict) -> list[tuple[str, str, str]]:
-    previous = figures["previous"]
-    return [(label, _fmt(_headline(figures, key), key), _fmt(_headline(previous, key), key)) for label, key in HEADLINES]
+def format_value(value: object, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "rate":
+        return f"{value:.2%}"
+    if kind == "money":
+        return f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def headline_values(figures: dict) -> list[tuple[str, object, object, object, str]]:
+    """(label, this period, previous period (环比), a year before (同比), format) with numbers, not text."""
+    previous, year_ago = figures.get("previous"), figures.get("year_ago")
+    return [(label, headline_value(figures, how, kind), headline_value(previous, how, kind),
+             headline_value(year_ago, how, kind), kind) for label, how, kind in HEADLINES]
+
+
+def headline_rows(figures: dict) -> list[tuple[str, str, str, str]]:
+    """The same as text, for the window and the PDF."""
+    return [(label, format_value(now, kind), format_value(before, kind), format_value(ago, kind))
+            for label, now, before, ago, kind in headline_values(figures)]
 
 
 def category_rows(figures: dict) -> list[tuple[str, int, float, float, float]]:

@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
     def _make_report(self) -> QWidget:
         from weiquan_desktop.ui.report_page import ReportPage
 
-        return ReportPage()
+        return ReportPage(actor=self.user)
 
     def _make_activities(self) -> QWidget:
         from weiquan_desktop.ui.pages import ActivityPage

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -34,10 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop.errors import UserError
-from weiquan_desktop.services import statistics
+from weiquan_desktop.services import report_export, statistics
+from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.statistics import Period
 from weiquan_desktop.ui.tasks import ProcessTask, Task
-from weiquan_desktop.ui.widgets import fill, read_only_table
+from weiquan_desktop.ui.widgets import fill, read_only_table, scrolling
 
 KINDS = ("季度", "半年", "全年", "自定义")
 
@@ -60,9 +62,11 @@ def _count_axis(highest: int) -> QValueAxis:
 
 
 class ReportPage(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, actor: Actor | None = None) -> None:
         super().__init__(parent)
+        self.actor = actor  # 制表人, and who the audit log says exported it
         self.figures: dict | None = None
+        self.submitted_on: date | None = None
         self.period: Period | None = None
         self.viewing_snapshot = False
         layout = QVBoxLayout(self)
@@ -86,7 +90,7 @@ class ReportPage(QWidget):
         self.title = QLabel()
         layout.addWidget(self.title)
         grid = QGridLayout()
-        self.headlines = read_only_table(["指标", "本期", "上期"])
+        self.headlines = read_only_table(["指标", "本期", "上期", "去年同期"])
         self.categories = read_only_table(["商品服务大类", "件数", "占比", "上期占比", "变化（百分点）"])
         for table in (self.headlines, self.categories):  # the names take the room, the figures sit beside them
             table.horizontalHeader().setStretchLastSection(False)
@@ -109,17 +113,25 @@ class ReportPage(QWidget):
         layout.addLayout(texts, 1)
         buttons = QHBoxLayout()
         self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.checked_by = QLineEdit(placeholderText="审核人")
+        self.checked_by.setMaximumWidth(120)
         self.save_snapshot = QPushButton("保存为已报送报表")
         self.export_xlsx = QPushButton("导出 Excel…")
         self.export_pdf = QPushButton("导出 PDF…")
+        self.summary_button = QPushButton("小结/总结…")
+        self.combined_button = QPushButton("多站汇总…")
         self.evaluation = QPushButton("工作人员考核…")
         self.evaluation.clicked.connect(self.show_evaluation)
         buttons.addWidget(self.status, 1)
-        buttons.addWidget(self.evaluation)
-        for button in (self.save_snapshot, self.export_xlsx, self.export_pdf):
+        for widget in (QLabel("审核人"), self.checked_by, self.evaluation, self.combined_button):
+            buttons.addWidget(widget)
+        for button in (self.save_snapshot, self.export_xlsx, self.export_pdf, self.summary_button):
             buttons.addWidget(button)
             button.setEnabled(False)
         layout.addLayout(buttons)
+        self.summary_button.clicked.connect(self.show_summary)
+        self.combined_button.clicked.connect(self.combine_stations)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.make.clicked.connect(self.generate)
         self.save_snapshot.clicked.connect(self.save)
@@ -170,6 +182,7 @@ class ReportPage(QWidget):
         self.make.setEnabled(True)
         self.show_figures(period, figures, hotspots, "", trend)
         self.viewing_snapshot = False
+        self.submitted_on = None
         self.status.setText("")
 
     def _generate_failed(self, message: str) -> None:
@@ -187,7 +200,7 @@ class ReportPage(QWidget):
         self.hotspots.setPlainText(hotspots)
         self.measures.setPlainText(measures)
         self._charts(figures, trend if trend is not None else statistics.monthly_trend(period))
-        for button in (self.save_snapshot, self.export_xlsx, self.export_pdf):
+        for button in (self.save_snapshot, self.export_xlsx, self.export_pdf, self.summary_button):
             button.setEnabled(True)
 
     def _charts(self, figures: dict, trend: list) -> None:
@@ -236,7 +249,7 @@ class ReportPage(QWidget):
         if self.figures is None or self.viewing_snapshot:
             return
         snapshot_id = statistics.save_snapshot(self.period, self.figures, self.hotspots.toPlainText(),
-                                               self.measures.toPlainText())
+                                               self.measures.toPlainText(), actor=self.actor)
         self.status.setText(f"已保存为已报送报表（第 {snapshot_id} 号），以后修改案件不会改变它。")
         self.reload_snapshots()
 
@@ -254,6 +267,7 @@ class ReportPage(QWidget):
         s = self._snapshots[index]
         self.show_figures(s.period, s.figures, s.hotspots, s.measures)
         self.viewing_snapshot = True
+        self.submitted_on = s.created_at.date()  # 报送日期: the day it was frozen as sent
         self.save_snapshot.setEnabled(False)
         self.status.setText(f"已报送报表：{s.created_at:%Y-%m-%d %H:%M} 保存{('，' + s.created_by) if s.created_by else ''}；"
                             f"审计链头 {s.audit_head[:16]}…")
@@ -279,10 +293,145 @@ class ReportPage(QWidget):
 
         # openpyxl and ReportLab are pure Python: a worker process, so the window stays responsive
         task = ProcessTask(self, "正在导出报表", f"weiquan_desktop.services.report_export:to_{kind}", figures=figures,
-                           period=period, dest=Path(target), hotspots=hotspots, measures=measures)
+                           period=period, dest=Path(target), hotspots=hotspots, measures=measures,
+                           signed=self.signed(), **({"actor_id": self.actor.id} if self.actor else {}))
         task.finished.connect(lambda path: self.status.setText(f"已导出 {path}"))
         task.failed.connect(lambda message: QMessageBox.warning(self, "导出未完成", message))
         return task.start()
+
+
+    def signed(self) -> report_export.Signed:
+        return report_export.Signed(self.actor.name if self.actor else None, self.checked_by.text().strip() or None,
+                                    self.submitted_on)
+
+    def show_summary(self) -> SummaryDialog | None:
+        if self.figures is None:
+            return None
+        dialog = SummaryDialog(self.period, self.figures, self, self.actor)
+        dialog.show()
+        return dialog
+
+    def combine_stations(self) -> ProcessTask | None:
+        """A 12315 body's view: several stations' ledger workbooks added up, in a worker process; read only."""
+        names, _ = QFileDialog.getOpenFileNames(self, "选择各服务站的台账工作簿", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+        if not names:
+            return None
+        try:
+            period = self.selected_period()
+        except UserError as exc:
+            QMessageBox.warning(self, "多站汇总", str(exc))
+            return None
+        task = ProcessTask(self, "正在汇总各站台账", "weiquan_desktop.services.combined:combine",
+                           paths=[Path(n) for n in names], period=period)
+        task.finished.connect(lambda view: self._show_combined(view))
+        task.failed.connect(lambda message: QMessageBox.warning(self, "多站汇总未完成", message))
+        return task.start()
+
+    def _show_combined(self, view: object) -> None:
+        self.combined_dialog = CombinedDialog(view, self)
+        self.combined_dialog.show()
+
+
+class SummaryDialog(QDialog):
+    """半年小结 / 年度总结: each section drafted from the figures, edited here, exported as a PDF."""
+
+    def __init__(self, period: Period, figures: dict, parent: ReportPage, actor: Actor | None = None) -> None:
+        super().__init__(parent)
+        from weiquan_desktop.services import summary
+
+        self.period, self.figures, self.page, self.actor = period, figures, parent, actor
+        self.setWindowTitle("".join(summary.title(period)))
+        self.resize(820, 640)
+        layout = QVBoxLayout(self)
+        drafted = summary.draft(figures)
+        self.texts: dict[str, QPlainTextEdit] = {}
+        body = QWidget()
+        form = QVBoxLayout(body)
+        for name in summary.SECTIONS:
+            form.addWidget(QLabel(f"<b>{name}</b>"))
+            edit = QPlainTextEdit(drafted[name])
+            edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(90)
+            self.texts[name] = edit
+            form.addWidget(edit)
+        layout.addWidget(scrolling(body), 1)
+        row = QHBoxLayout()
+        self.status = QLabel()
+        self.export = QPushButton("导出 PDF…")
+        close = QPushButton("关闭")
+        row.addWidget(self.status, 1)
+        row.addWidget(self.export)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.export.clicked.connect(self.export_pdf)
+        close.clicked.connect(self.close)
+
+    def sections(self) -> dict[str, str]:
+        return {name: edit.toPlainText() for name, edit in self.texts.items()}
+
+    def export_pdf(self) -> ProcessTask | None:
+        default = str(Path.home() / f"{''.join(self.windowTitle())}.pdf")
+        target, _ = QFileDialog.getSaveFileName(self, "导出小结", default, "PDF 文件 (*.pdf)")
+        if not target:
+            return None
+        task = ProcessTask(self, "正在导出", "weiquan_desktop.services.summary:to_pdf", period=self.period,
+                           dest=Path(target), sections=self.sections(), signed=self.page.signed(), figures=self.figures,
+                           **({"actor_id": self.actor.id} if self.actor else {}))
+        task.finished.connect(lambda path: self.status.setText(f"已导出 {path}"))
+        task.failed.connect(lambda message: QMessageBox.warning(self, "导出未完成", message))
+        return task.start()
+
+
+class CombinedDialog(QDialog):
+    """多站汇总: one row per station and the total, the figures side by side; duplicates below."""
+
+    def __init__(self, view: object, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.setWindowTitle("多站汇总（只读）")
+        self.resize(980, 520)
+        layout = QVBoxLayout(self)
+        wanted = ("登记总数", "受理投诉件数", "解决件数（和解）", "投诉解决率", "为消费者挽回经济损失（元）",
+                  "　　其中上级转办（12315转办、上级交办）", "24小时内答复率", "转办案件按时反馈率")
+        self.table = read_only_table(["服务站", "行数", *[w.strip("　") for w in wanted]])
+        rows = []
+        for part in [*view.stations, None]:
+            figures = part.figures if part else view.total
+            values = {label: statistics.format_value(now, kind)
+                      for label, now, _p, _a, kind in statistics.headline_values(figures)}
+            rows.append([part.label if part else "合计", str(part.rows) if part else
+                         str(sum(s.rows for s in view.stations)), *[values[w] for w in wanted]])
+        fill(self.table, rows, right_aligned_from=1)
+        layout.addWidget(self.table, 2)
+        self.duplicates = read_only_table(["可能重复", "涉及的服务站与编号"])
+        fill(self.duplicates, [[what, "；".join(cases)] for what, cases in view.duplicates])
+        layout.addWidget(QLabel(f"可能重复的案件：{len(view.duplicates)} 组（未合并，请核对）"
+                                + ("；" + "；".join(view.warnings) if view.warnings else "")))
+        layout.addWidget(self.duplicates, 1)
+        row = QHBoxLayout()
+        self.status = QLabel()
+        export = QPushButton("导出 Excel…")
+        close = QPushButton("关闭")
+        row.addWidget(self.status, 1)
+        row.addWidget(export)
+        row.addWidget(close)
+        layout.addLayout(row)
+        export.clicked.connect(self.export)
+        close.clicked.connect(self.close)
+
+    def export(self) -> None:
+        from weiquan_desktop.services import combined
+
+        target, _ = QFileDialog.getSaveFileName(self, "导出多站汇总", str(Path.home() / "多站汇总.xlsx"),
+                                                "Excel 工作簿 (*.xlsx)")
+        if not target:
+            return
+        try:
+            combined.to_xlsx(self.view, Path(target))
+        except UserError as exc:
+            QMessageBox.warning(self, "导出未完成", str(exc))
+            return
+        self.status.setText(f"已导出 {target}")
 
 
 class EvaluationDialog(QDialog):
