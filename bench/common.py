@@ -52,7 +52,13 @@ def demo_dir(records: int) -> Path:
 
     open_database(DataDir(folder).ensure())
     started = time.perf_counter()
-    demo.generate(records, seed=1)
+    # a station numbers at most 99,999 cases a year (five digits): spread larger sets over more years,
+    # about 80,000 a year, ending today (200,000: from 2024; 1,000,000: from 2014)
+    from datetime import date
+
+    today = date.today()
+    years = max(2, -(-records // 80_000))
+    demo.generate(records, seed=1, start=date(today.year - years + 1, 1, 1))
     print(f"(generated {records:,} demo records in {time.perf_counter() - started:.1f} s)", flush=True)
     close_database()  # the last connection's close checkpoints the WAL into the file
     return folder

@@ -43,6 +43,8 @@ def main(argv: list[str]) -> None:
     QFileDialog.getExistingDirectory = staticmethod(lambda *_a, **_k: str(out))
     for name in ("information", "warning"):
         setattr(QMessageBox, name, staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.Ok))
+    # a head is asked whether to export the full personal data: the de-identified ledger, as most exports
+    QMessageBox.question = staticmethod(lambda *_a, **_k: QMessageBox.StandardButton.No)
 
     window = MainWindow(data_dir)
     window.resize(1280, 800)

@@ -19,6 +19,8 @@ def test_export_of_the_current_filter_runs_in_the_background(qtbot, app, demo_db
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     shown = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
+    # no accounts yet, so the desk may export in full: it answers no
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.No)
     task = window.export_ledger()
     with qtbot.waitSignal(task.finished, timeout=30000):
         pass
@@ -91,3 +93,39 @@ def test_worker_process_reports_a_refusal_and_writes_nothing(qtbot, app, demo_db
         task.start()
     assert "台账文件应以 .xlsx 结尾" in failed.args[0]
     assert list(out.iterdir()) == []
+
+
+def test_a_head_may_export_in_full_from_the_window_and_the_audit_log_says_so(qtbot, app, demo_db, data_dir, tmp_path,
+                                                                              monkeypatch):
+    from weiquan_desktop.models.schema import AuditLog
+    from weiquan_desktop.services import auth
+    from weiquan_desktop.ui.main_window import MainWindow
+
+    head = auth.create_account("王建国", "站长", "wang", "Weiquan#2026")
+    clerk = auth.create_account("李四", "工作人员/和解员", "li", "Weiquan#2026", actor=head)
+    target = tmp_path / "完整台账.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    window = MainWindow(data_dir, head)
+    qtbot.addWidget(window)
+    task = window.export_ledger()
+    with qtbot.waitSignal(task.finished, timeout=30000):
+        pass
+    assert asked and "完整个人信息" in asked[0]
+    names = [r[4] for r in openpyxl.load_workbook(target, read_only=True)["台账"].iter_rows(min_row=2, values_only=True)]
+    assert any(n and "*" not in n for n in names)  # in full
+    entry = AuditLog.select().where(AuditLog.action == "ledger.export").order_by(AuditLog.id.desc()).get()
+    assert entry.actor == "王建国" and '"去标识化": false' in entry.detail
+    # a clerk is not asked: hers is always de-identified
+    asked.clear()
+    target.unlink()
+    clerk_window = MainWindow(data_dir, clerk.__class__(**{**clerk.__dict__, "must_change_password": False}))
+    qtbot.addWidget(clerk_window)
+    task = clerk_window.export_ledger()
+    with qtbot.waitSignal(task.finished, timeout=30000):
+        pass
+    assert not asked
+    names = [r[4] for r in openpyxl.load_workbook(target, read_only=True)["台账"].iter_rows(min_row=2, values_only=True)]
+    assert all("*" in n for n in names if n and len(n) > 1)

@@ -120,6 +120,18 @@ def build_parser() -> argparse.ArgumentParser:
     _common(passwd, suppress=True)
     passwd.set_defaults(handler=cmd_user_passwd)
 
+    st = sub.add_parser("station", help="站点信息：查看或设置（与站点设置页相同的检查）")
+    _common(st, suppress=True)
+    st_sub = st.add_subparsers(dest="station_command", metavar="ACTION", required=True)
+    st_show = st_sub.add_parser("show", help="显示站点信息及辖区机构")
+    _common(st_show, suppress=True)
+    st_show.set_defaults(handler=cmd_station_show)
+    st_set = st_sub.add_parser("set", help="新建或修改站点信息（新建时须给出全部必填项）")
+    _common(st_set, suppress=True)
+    for option, field in STATION_OPTIONS.items():
+        st_set.add_argument(f"--{option}", dest=field, metavar="TEXT", help=_station_label(field))
+    st_set.set_defaults(handler=cmd_station_set)
+
     cal = sub.add_parser("calendar", help="节假日与调休：导入国务院放假通知，查看某年安排")
     _common(cal, suppress=True)
     cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
@@ -141,6 +153,49 @@ def build_parser() -> argparse.ArgumentParser:
     _common(verify, suppress=True)
     verify.set_defaults(handler=cmd_audit_verify)
     return parser
+
+
+STATION_OPTIONS = {"name": "name", "code": "code", "host-business": "host_business", "address": "address",
+                   "phone": "phone", "body-12315": "body_12315", "body-amr": "body_amr", "body-cca": "body_cca",
+                   "site-type": "site_type", "hours": "hours"}
+
+
+def _station_label(field: str) -> str:
+    from weiquan_desktop.services.station import PROFILE_FIELDS
+
+    label, needed = PROFILE_FIELDS[field]
+    return label + ("（必填）" if needed else "")
+
+
+def cmd_station_show(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from weiquan_desktop.services import station
+
+    _open(args)
+    profile = station.load_profile()
+    if profile is None:
+        print("尚未填写站点信息：请用 weiquan-desktop station set 填写，或在程序窗口中填写。")
+        return 0
+    for field, value in asdict(profile).items():
+        print(f"{station.PROFILE_FIELDS[field][0]}：{value or '—'}")
+    return 0
+
+
+def cmd_station_set(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from weiquan_desktop.services import station
+
+    _open(args)
+    given = {field: getattr(args, field) for field in STATION_OPTIONS.values() if getattr(args, field) is not None}
+    if not given:
+        raise UserError("请至少给出一项要设置的站点信息，如 --name 或 --code。")
+    before = station.load_profile()
+    profile = replace(before or station.StationProfile(), **given)
+    station.save_profile(profile, actor=args.staff)
+    print(("已修改" if before else "已新建") + f"站点信息：{profile.name}（{profile.code}）。")
+    return 0
 
 
 ROLE_ALIASES = {"协调员": "协调员/联络员", "联络员": "协调员/联络员", "工作人员": "工作人员/和解员", "和解员": "工作人员/和解员"}

@@ -81,7 +81,7 @@ def combine(paths: list[Path], period: Period) -> Combined:
             parts: list[tuple[str, str, int, int, int]] = []
             warnings: list[str] = []
             for path in paths:
-                parsed, issues, notes = ledger_import.read(path)
+                parsed, issues, notes = ledger_import.read(path, allow_masked=True)  # figures only
                 again = {i.row for i in issues if i.column == "编号" and "已存在" in i.message}
                 issues = [i for i in issues if i.row not in again or i.column != "编号"]
                 if issues:

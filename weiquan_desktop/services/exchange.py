@@ -21,11 +21,15 @@ from weiquan_desktop import __version__
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.models.schema import ClockPause, Record, Referral, Staff
-from weiquan_desktop.privacy import mask_address, mask_id, mask_name, mask_phone
+from weiquan_desktop.privacy import mask_address, mask_id, mask_known, mask_name, mask_phone
 from weiquan_desktop.services import audit, auth, deadlines, station
 from weiquan_desktop.services.actor import Actor, name_of
 from weiquan_desktop.services.ledger_format import (
+    ALL_COLUMNS,
     COLUMNS,
+    EVENT_HEADERS,
+    EVENT_KINDS,
+    EVENTS_SHEET,
     FORMULA_STARTS,
     HEADERS,
     NOTES_SHEET,
@@ -74,6 +78,18 @@ RECORD_FIELDS = (
     Record.punitive_amount, Record.closed_at, Staff.name, Record.external_no, Record.satisfaction,
     Record.is_group, Record.remark, Record.reply_due, Record.anonymous,
 )
+# the extension columns (ledger_format.EXTRA_COLUMNS), in their order
+EXTRA_FIELDS = (
+    Record.id_type, Record.anonymous, Record.consent_publish, Record.consent_mediation, Record.agent_name,
+    Record.agent_phone, Record.agent_id_number, Record.agent_authorisation, Record.respondent_contact,
+    Record.respondent_phone, Record.respondent_address, Record.place, Record.evidence, Record.clues, Record.answer,
+    Record.reply_due, Record.termination_ground, Record.termination_party, Record.handover_note,
+    Record.punitive_basis, Record.third_party, Record.third_party_role, Record.third_party_contact,
+    Record.third_party_phone, Record.third_party_address, Record.group_size, Record.group_amount, Record.is_major,
+    Record.major_reported_at, Record.major_reported_to, Record.major_reported_by, Record.external_due,
+    Record.forwarded_to,
+)
+BOOL_EXTRAS = {1, 2, 3, 27}  # positions in EXTRA_FIELDS written as 是/否
 
 
 def _conditions(start: date | None, end: date | None, selection: RegisterQuery | None) -> list[Expression]:
@@ -90,7 +106,8 @@ def ledger_rows(start: date | None = None, end: date | None = None, *, masked: b
                 ) -> Iterator[tuple[list[object], bool]]:
     """Each record as its 34 ledger values (Python types), and whether a deadline in it is estimated."""
     book = book or deadlines.RuleBook()
-    query = (Record.select(*RECORD_FIELDS).join(Staff, JOIN.LEFT_OUTER, on=(Record.handler == Staff.id))
+    query = (Record.select(*RECORD_FIELDS, *EXTRA_FIELDS)
+             .join(Staff, JOIN.LEFT_OUTER, on=(Record.handler == Staff.id))
              .where(*_conditions(start, end, selection)).order_by(Record.received_at, Record.id))
     referrals: dict[int, tuple[str, datetime]] = {}
     # only the referred records of this export (a small export of a large database reads few)
@@ -109,10 +126,17 @@ def ledger_rows(start: date | None = None, end: date | None = None, *, masked: b
     for row in query.tuples().iterator():
         (rid, case_no, kind, source, received, name, phone, id_number, address, respondent, category, item,
          nature, purchase, amount, facts, demands, decision, decided, rejection, state, settlement, recovered,
-         punitive, closed, handler, external_no, satisfaction, is_group, remark, _reply, _anon) = row
+         punitive, closed, handler, external_no, satisfaction, is_group, remark, _reply, _anon) = row[:32]
+        extras = [("是" if value else "否") if i in BOOL_EXTRAS else value for i, value in enumerate(row[32:])]
         if masked:
+            people, phones = [name, extras[4]], [phone, extras[5]]
             name, phone, id_number, address = (mask_name(name) or None, mask_phone(phone) or None,
                                                mask_id(id_number) or None, mask_address(address) or None)
+            extras[4], extras[5], extras[6] = (mask_name(extras[4]) or None, mask_phone(extras[5]) or None,
+                                               mask_id(extras[6]) or None)
+            for i in (7, 12, 13, 14, 18):  # free text may name the consumer or his agent
+                extras[i] = mask_known(extras[i], people, phones) or None
+            facts, remark = mask_known(facts, people, phones) or None, mask_known(remark, people, phones) or None
         due = book.ledger_deadlines(kind, source, received, decision, decided, pauses.get(rid, ()))
         referral = referrals.get(rid) if state == "已移交" else None
         decision_due = due.get(deadlines.DUE_DECISION)
@@ -125,11 +149,11 @@ def ledger_rows(start: date | None = None, end: date | None = None, *, masked: b
             recovered, punitive, closed, handler, referral[0] if referral else None,
             referral[1] if referral else None, external_no, satisfaction, "是" if is_group else "否", remark,
             decision_due.due if decision_due else None, mediation_due.due if mediation_due else None,
-            feedback_due.due if feedback_due else None,
+            feedback_due.due if feedback_due else None, *extras,
         ], estimated
 
 
-MONEY_INDEXES = tuple(i for i, column in enumerate(COLUMNS) if column.kind == "money")
+MONEY_INDEXES = tuple(i for i, column in enumerate(ALL_COLUMNS) if column.kind == "money")
 # a quick look at the first character; _text_cell then checks the whole prefix
 FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
 
@@ -138,8 +162,8 @@ def _row_cells(ws: Worksheet, values: list[object]) -> list[object]:
     """The row as openpyxl takes it. Per cell this runs 3.4 million times for 100,000 rows: most values
     pass through untouched; only amounts and formula-like text become styled cells."""
     out = [None if value == "" else value for value in values]
-    if len(out) != len(COLUMNS):
-        raise ValueError(f"ledger row has {len(out)} values, expected {len(COLUMNS)}")
+    if len(out) != len(ALL_COLUMNS):
+        raise ValueError(f"ledger row has {len(out)} values, expected {len(ALL_COLUMNS)}")
     for i in MONEY_INDEXES:
         if out[i] is not None:
             out[i] = _styled(ws, out[i], MONEY_FORMAT)
@@ -155,7 +179,7 @@ def write_ledger_sheet(wb: Workbook, title: str, rows: Iterator[tuple[list[objec
     header, filter, amounts as money, formula-like text kept as text. Returns (rows, estimated)."""
     ws = wb.create_sheet(title)
     ws.freeze_panes = "B2"
-    for index, column in enumerate(COLUMNS, 1):
+    for index, column in enumerate(ALL_COLUMNS, 1):
         ws.column_dimensions[_letter(index)].width = column.width
     header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
     header = []
@@ -172,8 +196,109 @@ def write_ledger_sheet(wb: Workbook, title: str, rows: Iterator[tuple[list[objec
         estimated += is_estimated
         if progress is not None and count % 2000 == 0 and not progress(count, total):
             raise Cancelled()
-    ws.auto_filter.ref = f"A1:{_letter(len(COLUMNS))}{count + 1}"
+    ws.auto_filter.ref = f"A1:{_letter(len(ALL_COLUMNS))}{count + 1}"
     return count, estimated
+
+
+def event_rows(record_ids: list[int], masked: bool) -> Iterator[list[object]]:
+    """The 办理记录 rows of these records, by record in the given order, each kind in its own order."""
+    import json
+
+    from weiquan_desktop.models.schema import (
+        CaseNotice,
+        MediationSession,
+        ReturnVisit,
+        SettlementTerm,
+        TransferFeedback,
+    )
+
+    by_record: dict[int, list[list[object]]] = {rid: [] for rid in record_ids}
+    people: dict[int, tuple[str, list, list]] = {}
+    for rid, case_no, name, agent, phone, agent_phone in (
+            Record.select(Record.id, Record.case_no, Record.complainant_name, Record.agent_name, Record.phone,
+                          Record.agent_phone).where(Record.id.in_(record_ids)).tuples()):
+        people[rid] = (case_no, [name, agent], [phone, agent_phone])
+
+    def hide(rid: int, text: object) -> object:
+        if not masked or not isinstance(text, str):
+            return text
+        return mask_known(text, people[rid][1], people[rid][2])
+
+    def add(rid: int, kind: str, item: object = None, position: object = None, at: object = None, end: object = None,
+            method: object = None, party: object = None, who: object = None, content: object = None,
+            amount: object = None, due: object = None, more: dict | None = None) -> None:
+        extra = {k: v for k, v in (more or {}).items() if v not in (None, "", [])}
+        by_record[rid].append([people[rid][0], kind, item, position, at, end, method, hide(rid, party), who,
+                               hide(rid, content), amount, due,
+                               hide(rid, json.dumps(extra, ensure_ascii=False)) if extra else None])
+
+    staff = dict(Staff.select(Staff.id, Staff.name).tuples())
+    for t in SettlementTerm.select().where(SettlementTerm.record.in_(record_ids)).order_by(SettlementTerm.position):
+        add(t.record_id, "和解条款", t.kind, t.position, content=t.action, party=t.obligor, amount=t.amount,
+            due=t.due_on)
+    for s in (MediationSession.select().where(MediationSession.record.in_(record_ids))
+              .order_by(MediationSession.held_at, MediationSession.id)):
+        add(s.record_id, "调解", at=s.held_at, method=s.mode, party=s.attendees, who=staff.get(s.mediator_id),
+            content=s.notes, more={"消费者意见": s.consumer_statement, "经营者意见": s.business_statement})
+    for p in ClockPause.select().where(ClockPause.record.in_(record_ids)).order_by(ClockPause.started_on):
+        add(p.record_id, "暂停计时", at=p.started_on, end=p.ended_on, content=p.reason)
+    for n in CaseNotice.select().where(CaseNotice.record.in_(record_ids)).order_by(CaseNotice.at, CaseNotice.id):
+        add(n.record_id, "告知", n.kind, at=n.at, method=n.method, party=n.party, who=n.actor, content=n.content)
+    for r in Referral.select().where(Referral.record.in_(record_ids)).order_by(Referral.referred_at, Referral.id):
+        add(r.record_id, "移交", r.number, at=r.referred_at, end=r.feedback_at, party=r.body_name, content=r.reason,
+            due=r.feedback_due, more={"材料": json.loads(r.materials or "[]"), "反馈": r.feedback})
+    for f in (TransferFeedback.select().where(TransferFeedback.record.in_(record_ids))
+              .order_by(TransferFeedback.handled_at, TransferFeedback.id)):
+        add(f.record_id, "转办反馈", at=f.handled_at, end=f.sent_at, method=f.method, content=f.result,
+            more={"处理过程": f.process})
+    for v in (ReturnVisit.select().where(ReturnVisit.record.in_(record_ids))
+              .order_by(ReturnVisit.visited_at, ReturnVisit.id)):
+        add(v.record_id, "回访", v.satisfaction, at=v.visited_at, method=v.method, who=staff.get(v.staff_id),
+            content=v.comment, more={"履行情况": v.performance})
+    for rid in record_ids:
+        yield from by_record[rid]
+
+
+def write_events_sheet(wb: Workbook, start: date | None, end: date | None, *, masked: bool,
+                       selection: RegisterQuery | None = None) -> int:
+    """Sheet 办理记录, streamed after the ledger in the same record order, 500 records at a time."""
+    ws = wb.create_sheet(EVENTS_SHEET)
+    ws.freeze_panes = "C2"
+    for letter, width in zip("ABCDEFGHIJKLM", (18, 9, 12, 6, 17, 17, 8, 18, 9, 36, 11, 11, 30), strict=True):
+        ws.column_dimensions[letter].width = width
+    header = []
+    for heading in EVENT_HEADERS:
+        cell = WriteOnlyCell(ws, value=heading)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE5F0")
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    ids = (Record.select(Record.id).where(*_conditions(start, end, selection))
+           .order_by(Record.received_at, Record.id).tuples().iterator())
+    chunk: list[int] = []
+
+    def flush() -> int:
+        written = 0
+        for values in event_rows(chunk, masked):
+            out = [None if v == "" else v for v in values]
+            for i, value in enumerate(out):
+                if value.__class__ is str and value[0] in FORMULA_FIRST:
+                    out[i] = _text_cell(ws, value)
+            if out[10] is not None:
+                out[10] = _styled(ws, out[10], MONEY_FORMAT)
+            ws.append(out)
+            written += 1
+        chunk.clear()
+        return written
+
+    for (rid,) in ids:
+        chunk.append(rid)
+        if len(chunk) >= 500:
+            count += flush()
+    if chunk:
+        count += flush()
+    return count
 
 
 @contextlib.contextmanager
@@ -208,6 +333,7 @@ def export_ledger(dest: Path, start: date | None = None, end: date | None = None
     with atomic_write(dest, private=not masked) as tmp, closing_streams(Workbook(write_only=True)) as wb:
         rows, estimated = write_ledger_sheet(
             wb, SHEET, ledger_rows(start, end, masked=masked, selection=selection), progress, total)
+        write_events_sheet(wb, start, end, masked=masked, selection=selection)
         _notes_sheet(wb, profile, start, end, masked, rows, estimated)
         wb.save(tmp)
     audit.log("ledger.export", actor=name_of(actor), detail={"文件": dest.name, "条数": rows, "去标识化": masked,
@@ -242,8 +368,12 @@ def _notes_sheet(wb: Workbook, profile: object, start: date | None, end: date | 
         ws.append([label, value])
     ws.append([])
     ws.append(["列名", "含义", "取值与格式"])
-    for column in COLUMNS:
-        ws.append([column.header, column.meaning, column.values])
+    for number, column in enumerate(ALL_COLUMNS, 1):
+        note = "（本程序的扩展列）" if number > len(COLUMNS) else ""
+        ws.append([column.header, column.meaning + note, column.values])
+    ws.append([])
+    ws.append([EVENTS_SHEET, "每件案件的和解条款、调解记录、暂停计时、告知联系、移交、转办反馈和回访，一行一项，按“编号”对应台账",
+               "类别：" + "、".join(EVENT_KINDS)])
     ws.append([])
     ws.append(["办理状态", "类型", "可取的状态（办结状态）"])
     for kind, states in domain.STATES.items():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # What the exporter and the importer hand back. They live here, with no openpyxl, because they cross from a
@@ -31,6 +31,7 @@ class Issue:
 class ParsedRow:
     row: int
     values: dict[str, object]
+    events: list[ParsedRow] = field(default_factory=list)  # its 办理记录 rows (a ledger row only)
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,52 @@ COLUMNS: tuple[Column, ...] = (
     Column("调解期限", "已受理投诉：受理日适用的调解期限（检验、检测、鉴定期间不计入；暂停中的按今日恢复计）", "仅导出", "date", 11, True),
     Column("反馈期限", "12315转办：登记日后第10个工作日", "仅导出", "date", 11, True),
 )
-HEADERS = tuple(c.header for c in COLUMNS)
-INDEX = {c.header: i for i, c in enumerate(COLUMNS)}
+SPEC_COLUMNS = len(COLUMNS)  # spec/ledger.md's 34, in its order; what follows is this program's extension
+
+# After the spec's columns: what a station's record holds beyond them, so that export then import gives back
+# the same cases (ledger.md allows extra columns; a reader that does not know them ignores them).
+EXTRA_COLUMNS: tuple[Column, ...] = (
+    Column("证件类型", "", "居民身份证 / 护照 / 港澳居民来往内地通行证 / 台湾居民来往大陆通行证 / 其他", "choice", 12),
+    Column("匿名", "举报人是否匿名", "是 / 否", "bool", 6),
+    Column("同意公示", "投诉人是否同意公示投诉信息", "是 / 否", "bool", 8),
+    Column("同意调解", "投诉人是否同意委托调解", "是 / 否", "bool", 8),
+    Column("代理人", "委托代理人姓名", width=10),
+    Column("代理人电话", "", width=14),
+    Column("代理人证件号码", "", width=20),
+    Column("授权委托", "授权委托书的事项、权限和期限", width=24),
+    Column("被投诉方联系人", "", width=12),
+    Column("被投诉方电话", "", width=14),
+    Column("被投诉方地址", "", width=22),
+    Column("消费地点/铺位", "", width=14),
+    Column("证明材料", "", width=20),
+    Column("具体线索", "举报的线索", width=24),
+    Column("答复", "咨询的答复内容", width=24),
+    Column("约定答复时间", "咨询：约定的答复时间", "日期时间", "datetime", 17),
+    Column("终止调解理由", "", width=24),
+    Column("拒绝调解方", "投诉人 / 被投诉人 / 双方", "", "choice", 9),
+    Column("不移交原因", "调解终止后未移交12315的原因", width=20),
+    Column("加倍赔偿依据", "", width=20),
+    Column("丙方", "和解协议的第三方", width=16),
+    Column("丙方身份", "", width=12),
+    Column("丙方联系人", "", width=10),
+    Column("丙方电话", "", width=14),
+    Column("丙方地址", "", width=20),
+    Column("涉及人数", "群体性投诉涉及的消费者人数", "整数", "int", 8),
+    Column("涉及金额合计", "元", "两位小数", "money", 12),
+    Column("重大", "是否重大投诉", "是 / 否", "bool", 6),
+    Column("报告时间", "群体性、重大投诉报告时间", "日期时间", "datetime", 17),
+    Column("报告对象", "", width=16),
+    Column("报告人", "", width=9),
+    Column("转办反馈期限", "12315或上级转办单写明的反馈日期", "日期", "date", 11),
+    Column("建议转达单位", "建议：转达的单位", width=16),
+)
+ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
+HEADERS = tuple(c.header for c in ALL_COLUMNS)
+INDEX = {c.header: i for i, c in enumerate(ALL_COLUMNS)}
 SHEET = "台账"
+# 办理记录: what happened to each case, one row per term, session, pause, notice, referral, feedback or visit
+EVENTS_SHEET = "办理记录"
+EVENT_HEADERS = ("编号", "类别", "项目", "序号", "时间", "结束", "方式", "对象", "人员", "内容", "金额", "期限", "附加")
+EVENT_KINDS = ("和解条款", "调解", "暂停计时", "告知", "移交", "转办反馈", "回访")
 NOTES_SHEET = "说明"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -8,7 +8,7 @@ from datetime import datetime
 from weiquan_desktop import domain, validation
 from weiquan_desktop.errors import ValidationError
 from weiquan_desktop.models import write_transaction
-from weiquan_desktop.models.schema import Body, Setting, Station
+from weiquan_desktop.models.schema import Body, Record, Setting, Station
 from weiquan_desktop.services import audit, auth
 from weiquan_desktop.services.actor import Actor, name_of
 
@@ -65,7 +65,7 @@ def current() -> Station | None:
 def station_code() -> str:
     station = current()
     if station is None:
-        raise ValidationError("尚未填写站点信息，请先在“站点设置”中填写站点名称和编码。", "站点编码")
+        raise ValidationError("尚未填写站点信息，请先在“站点设置”中填写站点名称和编码（命令行：weiquan-desktop station set）。", "站点编码")
     return station.code
 
 
@@ -95,6 +95,9 @@ def save_profile(profile: StationProfile, actor: Actor | None = None) -> Station
         auth.require(actor, "edit_rules")
     clean = profile.validated()
     before = load_profile()
+    if before is not None and before.code != clean.code and Record.select().exists():
+        # every case number begins with it: changing it would mix two codes in one register
+        raise ValidationError(f"已有登记记录，站点编码 {before.code} 不能再修改。", "站点编码")
     with write_transaction():
         station = current() or Station()
         for attr in ("name", "code", "host_business", "address", "phone"):

@@ -54,6 +54,14 @@ def _month_end(year: int, month: int) -> date:
 def parse_period(text: str) -> Period:
     """2026Q3, 2026H1, 2026, or YYYY-MM-DD..YYYY-MM-DD."""
     text = text.strip().upper()
+    period = _parse_period(text)
+    # a range reaching back to 0001 or on to 9999 overflowed the previous period's arithmetic
+    if not (period.start.year >= 2000 and period.end.year <= 2100 and (period.end - period.start).days <= 3700):
+        raise UserError(f"报表期间不合理：{text}。应在2000年至2100年之间，且不超过10年。")
+    return period
+
+
+def _parse_period(text: str) -> Period:
     try:
         if ".." in text:
             first, last = (date.fromisoformat(part) for part in text.split("..", 1))

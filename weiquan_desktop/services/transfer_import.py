@@ -17,7 +17,13 @@ from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Record
 from weiquan_desktop.services import intake
 from weiquan_desktop.services.actor import Actor
-from weiquan_desktop.services.ledger_import import Issue, cell_text, check_container, parse_datetime
+from weiquan_desktop.services.ledger_import import (
+    Issue,
+    cell_text,
+    check_container,
+    hidden_parts,
+    parse_datetime,
+)
 
 # our field -> (label, header synonyms seen in bureaus' exports, required)
 FIELDS: dict[str, tuple[str, tuple[str, ...], bool]] = {
@@ -61,6 +67,15 @@ def read_sheet(path: Path) -> Sheet:
         if not visible:
             raise UserError(f"{Path(path).name} 中没有可见的工作表。")
         ws = visible[0]  # the sheet a person sees first, never a hidden one
+        try:
+            _hidden, hidden_rows, hidden_columns = hidden_parts(Path(path), ws.title)
+        except Exception:  # noqa: BLE001 - openpyxl reads the same XML below and says what is wrong with it
+            hidden_rows, hidden_columns = [], []
+        if hidden_rows or hidden_columns:
+            where = (f"第 {'、'.join(map(str, hidden_rows[:10]))} 行" if hidden_rows else "") + \
+                    (f"{'、'.join(hidden_columns[:10])} 列" if hidden_columns else "")
+            raise UserError(f"{Path(path).name}“{ws.title}”中{where}被隐藏了：请取消隐藏、核对后再导入。没有导入任何记录。")
+        ws.reset_dimensions()  # a stale <dimension> must not drop the rows below it
         rows = ws.iter_rows()
         headers = [cell_text(c.value) for c in next(rows, ())]
         body = []

@@ -30,16 +30,31 @@ PREVIEW_ROWS = 200
 
 
 def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: Actor | None = None) -> Task | None:
-    default = str(Path.home() / f"台账-{date.today():%Y%m%d}.xlsx")
+    """The register's current filter as a ledger workbook: de-identified, or, for a head who asks for it (to
+    move the station to another computer, or to keep a full copy), with the personal data in full."""
+    from weiquan_desktop.services import auth
+
+    masked = True
+    if auth.can(user, "unmasked_export"):
+        answer = QMessageBox.question(
+            parent, "导出台账", "是否导出完整个人信息？\n\n“是”：含姓名、电话、证件号码全文，用于迁移或留存，请妥善保管，"
+            "并会记入审计日志；\n“否”：去标识化导出，用于报送和查阅。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Cancel:
+            return None
+        masked = answer != QMessageBox.StandardButton.Yes
+    default = str(Path.home() / f"台账-{date.today():%Y%m%d}{'' if masked else '-完整'}.xlsx")
     target, _ = QFileDialog.getSaveFileName(parent, f"导出台账（当前筛选的 {count:,} 条）", default, "Excel 工作簿 (*.xlsx)")
     if not target:
         return None
     if not target.lower().endswith(".xlsx"):
         target += ".xlsx"
     task = ProcessTask(parent, "正在导出台账", "weiquan_desktop.services.exchange:export_ledger", dest=Path(target),
-                       selection=selection, actor_id=id_of(user))
+                       selection=selection, actor_id=id_of(user), masked=masked)
     task.finished.connect(lambda result: QMessageBox.information(
-        parent, "导出完成", f"已导出 {result.rows:,} 条记录到\n{result.path}\n（个人信息已去标识化）"
+        parent, "导出完成", f"已导出 {result.rows:,} 条记录到\n{result.path}\n"
+        + ("（个人信息已去标识化）" if result.masked else "（含完整个人信息，请妥善保管）")
         + (f"\n其中 {result.estimated} 条记录的期限为估算。" if result.estimated else "")))
     task.failed.connect(lambda message: QMessageBox.warning(parent, "导出未完成", message))
     return task.start()
