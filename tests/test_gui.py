@@ -27,6 +27,7 @@ def test_start_up_paints_the_first_rows_then_reads_the_rest(qtbot, app, demo_db,
     assert window.attention_label.text() == ""  # the due counts wait for the first paint
     window.show()
     qtbot.waitUntil(lambda: window.started, timeout=5000)
+    qtbot.waitUntil(lambda: model.complete, timeout=5000)  # read on a pool thread after the first paint
     assert model.rowCount() == 300
     assert [model.record_id(r) for r in range(40)] == first
     assert window.register_view.count_label.text() == "共 300 条"

@@ -55,6 +55,7 @@ class WorkCalendar:
         self.notice_years = set(notice_years)
         self._statutory: dict[int, dict[date, str]] = {}
         self._memo: dict[tuple[str, date, int], Deadline] = {}  # exports ask for the same dates again and again
+        self._days: dict[date, bool] = {}  # is_workday of each day asked (chinese_calendar is slow per call)
 
     @classmethod
     def from_database(cls) -> WorkCalendar:
@@ -69,6 +70,12 @@ class WorkCalendar:
         return not _library_knows(year) and year not in self.notice_years
 
     def is_workday(self, day: date) -> bool:
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         if _library_knows(day.year):
@@ -159,6 +166,7 @@ class RuleBook:
     def __init__(self, calendar: WorkCalendar | None = None) -> None:
         self.calendar = calendar or WorkCalendar.from_database()
         self._rules: dict[str, list[Rule]] = {}
+        self._due: dict[tuple[str, date], Deadline] = {}
         for row in TimeLimitRule.select().order_by(TimeLimitRule.effective_from):
             self._rules.setdefault(row.code, []).append(
                 Rule(row.code, row.amount, row.unit, row.title, row.effective_from))
@@ -171,7 +179,11 @@ class RuleBook:
         return in_force[-1] if in_force else rules[0]
 
     def due(self, code: str, start: date) -> Deadline:
-        return apply_rule(self.calendar, self.rule(code, start), start)
+        key = (code, start)  # a scan of a year's cases asks for the same few hundred dates over and over
+        found = self._due.get(key)
+        if found is None:
+            found = self._due[key] = apply_rule(self.calendar, self.rule(code, start), start)
+        return found
 
     def ledger_deadlines(self, kind: str, source: str, received_at: datetime, decision: str | None,
                          decided_at: datetime | None, pauses: Iterable[tuple[date, date]] = ()

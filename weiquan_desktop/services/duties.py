@@ -14,9 +14,12 @@ record of its notice to be missing.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+
+from peewee import fn
 
 from weiquan_desktop import domain
 from weiquan_desktop.models.migrations import NOTICES_SINCE_KEY
@@ -97,32 +100,48 @@ def facts_for(record_ids: Iterable[int]) -> dict[int, Facts]:
     ids = list(record_ids)
     out: dict[int, Facts] = {rid: Facts() for rid in ids}
     for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
-        for rid, start, end, reason in (ClockPause.select(ClockPause.record, ClockPause.started_on,
-                                                          ClockPause.ended_on, ClockPause.reason)
-                                        .where(ClockPause.record.in_(chunk)).order_by(ClockPause.started_on)
-                                        .tuples()):
-            out[rid].pauses.append((start, end, reason))
-        for rid, kind, at in (CaseNotice.select(CaseNotice.record, CaseNotice.kind, CaseNotice.at)
-                              .where(CaseNotice.record.in_(chunk)).order_by(CaseNotice.at).tuples()):
-            facts = out[rid]
-            facts.notices.setdefault(kind, at)
-            if kind in CONTACT_KINDS and facts.first_contact is None:
-                facts.first_contact = at
-        for rid, at in (MediationSession.select(MediationSession.record, MediationSession.held_at)
-                        .where(MediationSession.record.in_(chunk)).order_by(MediationSession.held_at).tuples()):
-            if out[rid].first_session is None:
-                out[rid].first_session = at
-        for rid, sent in (TransferFeedback.select(TransferFeedback.record, TransferFeedback.sent_at)
-                          .where(TransferFeedback.record.in_(chunk), TransferFeedback.sent_at.is_null(False))
-                          .order_by(TransferFeedback.sent_at).tuples()):
-            if out[rid].feedback_sent is None:
-                out[rid].feedback_sent = sent
-        for rid, number, body, due, back in (Referral.select(Referral.record, Referral.number, Referral.body_name,
-                                                             Referral.feedback_due, Referral.feedback_at)
-                                             .where(Referral.record.in_(chunk)).order_by(Referral.referred_at)
-                                             .tuples()):
-            out[rid].referrals.append((number, body, due, back))
+        _load_facts(out, lambda column, chunk=chunk: column.in_(chunk))
     return out
+
+
+def facts_where(records: object) -> dict[int, Facts]:
+    """The facts of every record a select of record ids gives, one query per kind of fact (a report's scan
+    of a year: a list of ids would take thousands of queries)."""
+    out: dict[int, Facts] = {}
+    _load_facts(out, lambda column: column.in_(records), missing=True)
+    return out
+
+
+def _load_facts(out: dict[int, Facts], which: object, missing: bool = False) -> None:
+    """Fill ``out`` with the facts of the records ``which(record_column)`` selects (``missing``: records not
+    yet in ``out`` get their Facts as they appear)."""
+    def facts(rid: int) -> Facts:
+        found = out.get(rid)
+        if found is None and missing:
+            found = out[rid] = Facts()
+        return found
+
+    for rid, start, end, reason in (ClockPause.select(ClockPause.record, ClockPause.started_on, ClockPause.ended_on,
+                                                      ClockPause.reason)
+                                    .where(which(ClockPause.record)).order_by(ClockPause.started_on).tuples()):
+        facts(rid).pauses.append((start, end, reason))
+    for rid, kind, at in (CaseNotice.select(CaseNotice.record, CaseNotice.kind, CaseNotice.at)
+                          .where(which(CaseNotice.record)).order_by(CaseNotice.at).tuples()):
+        found = facts(rid)
+        found.notices.setdefault(kind, at)
+        if kind in CONTACT_KINDS and found.first_contact is None:
+            found.first_contact = at
+    for rid, at in (MediationSession.select(MediationSession.record, fn.MIN(MediationSession.held_at))
+                    .where(which(MediationSession.record)).group_by(MediationSession.record).tuples()):
+        facts(rid).first_session = at
+    for rid, sent in (TransferFeedback.select(TransferFeedback.record, fn.MIN(TransferFeedback.sent_at))
+                      .where(which(TransferFeedback.record), TransferFeedback.sent_at.is_null(False))
+                      .group_by(TransferFeedback.record).tuples()):
+        facts(rid).feedback_sent = sent
+    for rid, number, body, due, back in (Referral.select(Referral.record, Referral.number, Referral.body_name,
+                                                         Referral.feedback_due, Referral.feedback_at)
+                                         .where(which(Referral.record)).order_by(Referral.referred_at).tuples()):
+        facts(rid).referrals.append((number, body, due, back))
 
 
 def notices_since() -> date | None:
@@ -164,7 +183,8 @@ def case_duties(record: object, facts: Facts, book: object, *, today: date | Non
             accepted = record.decided_at.date()
             open_pause = next((reason for _s, end, reason in facts.pauses if end is None), None)
             spans = [(start, end or today) for start, end, _r in facts.pauses]
-            limit = apply_rule(cal, book.rule("mediation", accepted), accepted, spans)
+            limit = (apply_rule(cal, book.rule("mediation", accepted), accepted, spans) if spans
+                     else book.due("mediation", accepted))
             out.append(Duty("mediation", limit.due, limit.estimated, done_at=closed,
                             paused=open_pause if closed is None else None))
         if record.state == "调解终止" and tracked(record.closed_at):
@@ -234,50 +254,81 @@ class LateItem:
     done_at: datetime | None  # None: still not done
 
 
+# what case_duties reads of a record: a scan selects only these
+DUTY_COLUMNS = ("id", "case_no", "kind", "state", "source", "received_at", "closed_at", "decided_at", "decision",
+                "is_group", "is_major", "external_due", "major_reported_at", "reply_due")
+
+
 def _records_with_duties(start: date, end: date, scope: object = None) -> object:
     from weiquan_desktop.models.schema import Record
 
     # a duty falls due at most a few months after the case came in; the receipt window bounds the scan
-    query = Record.select().where(Record.deleted_at.is_null(), Record.received_at >= datetime.combine(
-        start - timedelta(days=200), datetime.min.time()), Record.received_at < datetime.combine(
-        end + timedelta(days=1), datetime.min.time()))
+    query = Record.select(*(getattr(Record, c) for c in DUTY_COLUMNS)).where(
+        Record.deleted_at.is_null(),
+        Record.received_at >= datetime.combine(start - timedelta(days=200), datetime.min.time()),
+        Record.received_at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
     return query if scope is None else query.where(scope)
 
 
 def _each_duty(start: date, end: date, now: datetime, scope: object = None) -> Iterable[tuple[object, Duty]]:
+    """Every duty due from ``start`` to ``end``, with its record (the columns of DUTY_COLUMNS): one scan of
+    the records received in the window and one query per kind of fact."""
+    from weiquan_desktop.models.schema import Record
     from weiquan_desktop.services.deadlines import RuleBook
 
     book, since = RuleBook(), notices_since()
-    batch: list = []
+    records = _records_with_duties(start, end, scope)
+    facts = facts_where(records.select(Record.id))
+    empty = Facts()
+    db = Record._meta.database
+    for record in _duty_rows(db.execute_sql(*records.sql())):
+        for duty in case_duties(record, facts.get(record.id, empty), book, today=now.date(), since=since):
+            if start <= duty.due <= end:
+                yield record, duty
 
-    def flush() -> Iterable[tuple[object, Duty]]:
-        facts = facts_for([r.id for r in batch])
-        for record in batch:
-            for duty in case_duties(record, facts[record.id], book, today=now.date(), since=since):
-                if start <= duty.due <= end:
-                    yield record, duty
-        batch.clear()
 
-    for record in _records_with_duties(start, end, scope).iterator():
-        batch.append(record)
-        if len(batch) >= 500:
-            yield from flush()
-    if batch:
-        yield from flush()
+_DutyRow = namedtuple("_DutyRow", DUTY_COLUMNS)
+_AS_DATETIME = frozenset(("received_at", "closed_at", "decided_at", "major_reported_at", "reply_due"))
+
+
+def _duty_rows(cursor: object) -> Iterable[tuple]:
+    """The scan's rows without peewee's per-cell conversion (a third of a year's scan): SQLite gives dates
+    as ISO text and booleans as integers, PostgreSQL gives Python values already."""
+    positions = [(i, datetime.fromisoformat) for i, c in enumerate(DUTY_COLUMNS) if c in _AS_DATETIME]
+    positions.append((DUTY_COLUMNS.index("external_due"), date.fromisoformat))
+    flags = [DUTY_COLUMNS.index("is_group"), DUTY_COLUMNS.index("is_major")]
+    while rows := cursor.fetchmany(2000):
+        for row in rows:
+            values = list(row)
+            for i, parse in positions:
+                value = values[i]
+                if value.__class__ is str:
+                    values[i] = parse(value)
+            for i in flags:
+                values[i] = bool(values[i])
+            yield _DutyRow._make(values)
+
+
+def kept_in(periods: list[tuple[date, date]], now: datetime | None = None, scope: object = None) -> list[list[Kept]]:
+    """``kept_between`` of several periods in one scan (a report's period, the one before and a year ago)."""
+    now = now or datetime.now()
+    counts: list[dict[str, list[int]]] = [{} for _ in periods]
+    low, high = min(s for s, _e in periods), max(e for _s, e in periods)
+    for _record, duty in _each_duty(low, high, now, scope):
+        state = 1 if duty.done_at is not None and not duty.late() else 2 if duty.done_at is not None else \
+            3 if duty.late(now) else 0
+        for (start, end), into in zip(periods, counts, strict=True):
+            if start <= duty.due <= end:
+                row = into.setdefault(duty.code, [0, 0, 0, 0])
+                row[0] += 1
+                if state:
+                    row[state] += 1
+    return [[Kept(code, *found[code]) for code in LABELS if code in found] for found in counts]
 
 
 def kept_between(start: date, end: date, now: datetime | None = None, scope: object = None) -> list[Kept]:
     """Each kind of duty that fell due from ``start`` to ``end``: how many, kept on time, kept late, missed."""
-    now = now or datetime.now()
-    counts: dict[str, list[int]] = {}
-    for _record, duty in _each_duty(start, end, now, scope):
-        row = counts.setdefault(duty.code, [0, 0, 0, 0])
-        row[0] += 1
-        if duty.done_at is not None:
-            row[2 if duty.late() else 1] += 1
-        elif duty.late(now):
-            row[3] += 1
-    return [Kept(code, *counts[code]) for code in LABELS if code in counts]
+    return kept_in([(start, end)], now, scope)[0]
 
 
 def late_between(start: date, end: date, now: datetime | None = None, limit: int = 500) -> list[LateItem]:

@@ -1,12 +1,15 @@
 """The register (台账) as queries: filter, search and sort in SQL, fetch pages of rows by id.
 
-The GUI model asks for the ordered ids of a query once (a single indexed scan even at 200,000 records)
-and then fetches only the rows on screen, so nothing sorts or filters Python objects.
+The GUI model first asks for the ids of its first screens (``first_page``: a few hundred rows along an
+index, whatever the size of the station), paints them, and reads the full ordered list of ids after that
+(``ordered_ids``, on a worker thread); rows are fetched only for the pages on screen. A search's first
+page looks at the newest ``SEARCH_WINDOW`` records only, so a keystroke never waits for a scan of every
+record's search text: a rare term's older matches arrive with the full list.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -38,6 +41,8 @@ SORT_FIELDS = {
     "amount": (Record.amount,), "handler": (Record.handler, Record.received_at), "next_due": (Record.next_due,),
 }
 DUE_FILTERS = ("", "已逾期", "今明两天到期", "本周内到期")
+FIRST_PAGE = 500  # ids read before the first paint: a few screens, so scrolling starts at once
+SEARCH_WINDOW = 20_000  # records, in the query's order, a search's first page looks at
 
 
 @dataclass
@@ -54,7 +59,10 @@ class RegisterQuery:
     sort: str = "received_at"
     descending: bool = True
 
-    def where(self, today: date | None = None) -> list[Expression]:
+    def terms(self) -> list[str]:
+        return self.search.lower().split()
+
+    def where(self, today: date | None = None, *, search: bool = True) -> list[Expression]:
         today = today or date.today()
         conditions: list[Expression] = [Record.deleted_at.is_null()]
         for values, column in ((self.kinds, Record.kind), (self.states, Record.state),
@@ -74,7 +82,7 @@ class RegisterQuery:
             conditions.append(Record.next_due.between(today, today + timedelta(days=1)))
         elif self.due == "本周内到期":
             conditions.append(Record.next_due.between(today, today + timedelta(days=6 - today.weekday())))
-        for term in self.search.lower().split():
+        for term in self.terms() if search else ():
             conditions.append(text_contains(Record.search_text, term))
         return conditions
 
@@ -100,12 +108,15 @@ class RegisterRow:
 
 
 def text_contains(column: object, term: str) -> Expression:
-    """Substring match. On SQLite, GLOB on the lower-cased search column: case-sensitive, so it compares
-    bytes without Unicode case folding, which makes it twice as fast as LIKE over Chinese text."""
+    """Substring match on the lower-cased search column, exactly Python's ``term in text`` on both
+    databases (``first_page`` filters that way). On SQLite, GLOB: case-sensitive, so it compares bytes
+    without Unicode case folding, which makes it twice as fast as LIKE over Chinese text. On PostgreSQL,
+    LIKE rather than ILIKE, whose case folding could differ from Python's lower()."""
     if is_sqlite():
         pattern = "".join(f"[{ch}]" if ch in "*?[" else ch for ch in term)
         return Expression(column, "GLOB", f"*{pattern}*")
-    return column.contains(term)
+    pattern = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return Expression(column, "LIKE", f"%{pattern}%")
 
 
 BY_DATE = "record_alive_received_at_id_next_due"
@@ -137,34 +148,82 @@ def _has_index(db: object, name: str) -> bool:
     return name in _indexes[key]
 
 
-def _ids(select: object, index: str | None = None, limit: int | None = None) -> list[int]:
+def _cursor(select: object, index: str | None = None, limit: int | None = None) -> object:
     """Plain cursor rows: building peewee row objects for 200,000 ids would cost more than the query."""
     if limit is not None:
-        if limit <= 0:
-            return []
         select = select.limit(limit)
     db = database_proxy.obj
     sql, params = select.sql()
     if index and is_sqlite(db) and _has_index(db, index):
         sql = sql.replace('FROM "record" AS "t1"', f'FROM "record" AS "t1" INDEXED BY "{index}"', 1)
-    return [row[0] for row in db.execute_sql(sql, params).fetchall()]
+    return db.execute_sql(sql, params)
+
+
+def _parts(query: RegisterQuery, *, search: bool = True, columns: tuple = ()) -> list[tuple[object, str | None]]:
+    """The query as selects of (id, *columns) to run one after the other, each with the index to walk;
+    without its search terms when ``search`` is false (then the date order walks the index that holds
+    the search text, so reading it costs no table lookups)."""
+    fields = SORT_FIELDS.get(query.sort, (Record.received_at,))
+    direction = "desc" if query.descending else "asc"
+    order = [getattr(c, direction)() for c in (*fields, Record.id)]
+    conditions = query.where(search=search)
+    index = _index_for(query if search else replace(query, search=""))
+    if not search and index == BY_DATE:
+        index = BY_DATE_TEXT
+    if query.sort == "next_due":
+        # records with a deadline first (soonest first when ascending), then the closed ones, newest first
+        dated = (Record.select(Record.id, *columns).where(*conditions, Record.next_due.is_null(False))
+                 .order_by(*order))
+        undated = (Record.select(Record.id, *columns).where(*conditions, Record.next_due.is_null())
+                   .order_by(Record.received_at.desc(), Record.id.desc()))
+        return [(dated, BY_DUE if index == BY_DATE else index), (undated, index)]
+    return [(Record.select(Record.id, *columns).where(*conditions).order_by(*order), index)]
 
 
 def ordered_ids(query: RegisterQuery, limit: int | None = None) -> list[int]:
     """The ids of the records the query selects, in its order (only the first ``limit`` when given)."""
-    columns = SORT_FIELDS.get(query.sort, (Record.received_at,))
-    direction = "desc" if query.descending else "asc"
-    order = [getattr(c, direction)() for c in (*columns, Record.id)]
-    conditions = query.where()
-    index = _index_for(query)
-    if query.sort == "next_due":
-        # records with a deadline first (soonest first when ascending), then the closed ones, newest first
-        dated = Record.select(Record.id).where(*conditions, Record.next_due.is_null(False)).order_by(*order)
-        undated = (Record.select(Record.id).where(*conditions, Record.next_due.is_null())
-                   .order_by(Record.received_at.desc(), Record.id.desc()))
-        first = _ids(dated, BY_DUE if index == BY_DATE else index, limit)
-        return first + _ids(undated, index, None if limit is None else limit - len(first))
-    return _ids(Record.select(Record.id).where(*conditions).order_by(*order), index, limit)
+    ids: list[int] = []
+    for select, index in _parts(query):
+        if limit is not None and len(ids) >= limit:
+            break
+        rest = None if limit is None else limit - len(ids)
+        ids += [row[0] for row in _cursor(select, index, rest).fetchall()]
+    return ids
+
+
+@dataclass
+class Page:
+    """The first ids of a query; ``complete`` when they are all of them."""
+
+    ids: list[int]
+    complete: bool
+
+
+def first_page(query: RegisterQuery, limit: int = FIRST_PAGE, window: int | None = None) -> Page:
+    """The ids a screen needs at once, in the query's order: a prefix of ``ordered_ids(query)``.
+
+    Without a search this is ``ordered_ids`` with a limit (an index walk that stops there). A search reads
+    the search text of the first ``window`` records the other conditions select, in order, and keeps those
+    containing every term, stopping at ``limit`` matches; a term found nowhere among them costs one window,
+    not one scan of every record (the full list then comes from ``ordered_ids``)."""
+    window = SEARCH_WINDOW if window is None else window
+    terms = query.terms()
+    if not terms:
+        ids = ordered_ids(query, limit)
+        return Page(ids, len(ids) < limit)
+    ids: list[int] = []
+    looked = 0
+    for select, index in _parts(query, search=False, columns=(Record.search_text,)):
+        cursor = _cursor(select, index, window - looked)
+        while len(ids) < limit and (rows := cursor.fetchmany(256)):
+            looked += len(rows)
+            ids += [rid for rid, text in rows if text and all(t in text for t in terms)]
+        cursor.close()
+        if len(ids) >= limit:
+            return Page(ids[:limit], False)
+        if looked >= window:
+            return Page(ids, False)
+    return Page(ids, True)
 
 
 def fetch_rows(ids: list[int], *, masked: bool = True) -> list[RegisterRow]:

@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self.database_url = database_url  # a desk on a shared database stays on it, also after a restore
         load_form("main_window.ui", self)
         self.tabs = child(self, QTabWidget, "tabs")
-        self.register_view = RegisterView(first_rows=FIRST_ROWS)
+        self.register_view = RegisterView(first_rows=FIRST_ROWS, defer_rest=True)
         child(self, QWidget, "registerTab").layout().addWidget(self.register_view)
         self._pages: dict[str, QWidget] = {}
         self._factories: dict[str, Callable[[], QWidget]] = {
@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def _after_first_paint(self) -> None:
-        self.register_view.model.load_rest()
+        self.register_view.model.load_rest_later()
         self.refresh_status()
         _ = self.auto_backup  # starts its half-hourly timer
         self.started = True

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -30,6 +43,34 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 OVERDUE = QColor("#f8d7d5")
 DUE_SOON = QColor("#fde9c4")
 COLUMN_INDEX = {key: i for i, (key, _header) in enumerate(COLUMNS)}
+# data() runs for every role of every visible cell on each repaint (about 4,000 calls): plain ints compare
+# faster than PySide's enum attributes looked up each time
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_AMOUNT = COLUMN_INDEX["amount"]
+_NEXT_DUE = COLUMN_INDEX["next_due"]
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+ESTIMATED_TIP = "该年度尚未导入国务院放假通知，按法定节假日估算；通知发布后请在站点设置中导入。"
+
+
+def display_cells(row: RegisterRow) -> tuple[str, ...]:
+    """The row's text, column by column, formatted once when its page is fetched."""
+    cells = []
+    for key, _header in COLUMNS:
+        value = row.value(key)
+        if value is None:
+            cells.append("")
+        elif key == "received_at":
+            cells.append(value.strftime("%Y-%m-%d %H:%M"))
+        elif key == "next_due":
+            cells.append(f"{row.due_label} {value.isoformat()}{'（估算）' if row.due_estimated else ''}")
+        elif isinstance(value, Decimal):
+            cells.append(f"{value:,.2f}")
+        else:
+            cells.append(str(value))
+    return tuple(cells)
 
 
 def due_colour(row: RegisterRow, today: date) -> QColor | None:
@@ -42,37 +83,103 @@ def due_colour(row: RegisterRow, today: date) -> QColor | None:
     return None
 
 
+class _RestSignals(QObject):
+    arrived = Signal(int, object)  # generation, the full list of ids (None: the read failed)
+
+
+class _ReadRest(QRunnable):
+    """The full ordered list of a query's ids, read on a pool thread with that thread's own connection
+    (SQLite and the database driver release the interpreter lock while they work)."""
+
+    def __init__(self, generation: int, query: RegisterQuery, signals: _RestSignals) -> None:
+        super().__init__()
+        self.generation, self.query, self.signals = generation, query, signals
+
+    def run(self) -> None:
+        from weiquan_desktop.services.session import close_thread_connection
+
+        try:
+            ids = register.ordered_ids(self.query)
+        except Exception:  # noqa: BLE001 - the GUI thread reads the list itself instead (and shows its error)
+            ids = None
+        finally:
+            close_thread_connection()
+        with contextlib.suppress(RuntimeError):  # the register was closed meanwhile
+            self.signals.arrived.emit(self.generation, ids)
+
+
 class RegisterModel(QAbstractTableModel):
-    """Holds the ordered ids of the current query; rows are fetched a page at a time when shown."""
+    """Holds the ordered ids of the current query; rows are fetched a page at a time when shown.
+
+    Each query first reads the ids of its first screens (``register.first_page``) and paints them; when
+    there may be more, the full list is read on a pool thread and the rows below are appended when it
+    arrives, and only then is the count known (``counted``; ``partial`` says how many are shown so far)."""
 
     counted = Signal(int)
+    partial = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None, *, first_rows: int | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, first_rows: int | None = None,
+                 defer_rest: bool = False) -> None:
+        """``first_rows``: ids on the first screens (``register.FIRST_PAGE``); ``defer_rest``: the first
+        query's full list waits for ``load_rest_later()`` (the main window calls it after its first paint,
+        so start-up does not share the interpreter with a reading thread)."""
         super().__init__(parent)
         self.query = RegisterQuery()
         self._ids: list[int] = []
-        self._pages: dict[int, list[RegisterRow]] = {}
+        self._pages: dict[int, list[tuple[RegisterRow, tuple[str, ...], QBrush | None]]] = {}
         self.today = date.today()
-        self._first_rows = first_rows
+        self._first_rows = first_rows or register.FIRST_PAGE
+        self._defer = defer_rest
+        self._generation = 0
         self._rest_pending = False
+        self._reading = False
+        self._signals = _RestSignals(self)
+        self._signals.arrived.connect(self._rest_arrived)
 
     def refresh(self) -> None:
-        limit, self._first_rows = self._first_rows, None
+        self._generation += 1
         self.beginResetModel()
         self.today = date.today()
-        self._ids = register.ordered_ids(self.query, limit)
+        page = register.first_page(self.query, self._first_rows)
+        self._ids = page.ids
         self._pages.clear()
         self.endResetModel()
-        self._rest_pending = limit is not None and len(self._ids) == limit
-        if not self._rest_pending:
+        self._rest_pending, self._reading = not page.complete, False
+        if page.complete:
             self.counted.emit(len(self._ids))
+            return
+        self.partial.emit(len(self._ids))
+        if self._defer:
+            self._defer = False
+        else:
+            self.load_rest_later()
+
+    @property
+    def complete(self) -> bool:
+        """Every id of the query is in the model."""
+        return not self._rest_pending
+
+    def load_rest_later(self) -> None:
+        """Read the rest of the current query's ids on a pool thread; they are appended when they come."""
+        if self._rest_pending and not self._reading:
+            self._reading = True
+            QThreadPool.globalInstance().start(
+                _ReadRest(self._generation, replace(self.query), self._signals))
 
     def load_rest(self) -> None:
-        """After a first load of only ``first_rows``: the other ids, appended below the rows shown."""
-        if not self._rest_pending:
-            return  # everything is there, or a later query replaced the first screen
-        self._rest_pending = False
-        ids = register.ordered_ids(self.query)
+        """The rest of the current query's ids now, on this thread (Enter in the search box wants them)."""
+        if self._rest_pending:
+            self._generation += 1  # a read still under way is for an older list now
+            self._rest_arrived(self._generation, register.ordered_ids(self.query))
+
+    def _rest_arrived(self, generation: int, ids: list[int] | None) -> None:
+        if generation != self._generation or not self._rest_pending:
+            return  # a later query replaced the list meanwhile
+        if ids is None:
+            self._reading = False
+            self.load_rest()
+            return
+        self._rest_pending = self._reading = False
         shown = len(self._ids)
         if len(ids) == shown and ids == self._ids:
             pass
@@ -93,40 +200,32 @@ class RegisterModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def row_at(self, row: int) -> RegisterRow:
+    def _cached(self, row: int) -> tuple[RegisterRow, tuple[str, ...], QBrush | None]:
         page = row // PAGE
-        if page not in self._pages:
-            self._pages[page] = register.fetch_rows(self._ids[page * PAGE:(page + 1) * PAGE])
-        return self._pages[page][row - page * PAGE]
+        cached = self._pages.get(page)
+        if cached is None:
+            brushes = {OVERDUE.name(): QBrush(OVERDUE), DUE_SOON.name(): QBrush(DUE_SOON)}
+            cached = self._pages[page] = [
+                (r, display_cells(r), brushes[c.name()] if (c := due_colour(r, self.today)) is not None else None)
+                for r in register.fetch_rows(self._ids[page * PAGE:(page + 1) * PAGE])]
+        return cached[row - page * PAGE]
+
+    def row_at(self, row: int) -> RegisterRow:
+        return self._cached(row)[0]
 
     def record_id(self, row: int) -> int:
         return self._ids[row]
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        key = COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.DisplayRole:
-            row = self.row_at(index.row())
-            value = row.value(key)
-            if value is None:
-                return ""
-            if key == "received_at":
-                return value.strftime("%Y-%m-%d %H:%M")
-            if key == "next_due":
-                return f"{row.due_label} {value.isoformat()}{'（估算）' if row.due_estimated else ''}"
-            if isinstance(value, Decimal):
-                return f"{value:,.2f}"
-            return str(value)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            colour = due_colour(self.row_at(index.row()), self.today)
-            return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.ToolTipRole and key == "next_due":
-            row = self.row_at(index.row())
-            if row.due_estimated:
-                return "该年度尚未导入国务院放假通知，按法定节假日估算；通知发布后请在站点设置中导入。"
-        if role == Qt.ItemDataRole.TextAlignmentRole and key == "amount":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    def data(self, index: ModelIndex, role: int = _DISPLAY) -> object:
+        role = int(role)
+        if role == _DISPLAY:
+            return self._cached(index.row())[1][index.column()]
+        if role == _BACKGROUND:
+            return self._cached(index.row())[2]
+        if role == _ALIGNMENT:
+            return _RIGHT if index.column() == _AMOUNT else None
+        if role == _TOOLTIP and index.column() == _NEXT_DUE and self._cached(index.row())[0].due_estimated:
+            return ESTIMATED_TIP
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
@@ -153,9 +252,9 @@ class RegisterView(QWidget):
     open_record = Signal(int)
     new_record = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, first_rows: int | None = None) -> None:
-        """``first_rows``: the first query shows only that many rows; ``model.load_rest()`` reads the others
-        (the main window calls it after its first paint, which so does not wait for 200,000 ids)."""
+    def __init__(self, parent: QWidget | None = None, *, first_rows: int | None = None,
+                 defer_rest: bool = False) -> None:
+        """``first_rows`` and ``defer_rest``: see ``RegisterModel``."""
         super().__init__(parent)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -187,8 +286,9 @@ class RegisterView(QWidget):
         layout.addLayout(filters)
         self.reload_handlers()
 
-        self.model = RegisterModel(self, first_rows=first_rows)
+        self.model = RegisterModel(self, first_rows=first_rows, defer_rest=defer_rest)
         self.model.counted.connect(lambda n: self.count_label.setText(f"共 {n:,} 条"))
+        self.model.partial.connect(lambda n: self.count_label.setText(f"已显示 {n:,} 条，正在查找其余…"))
         self.table = QTableView()
         self.table.setModel(self.model)
         # indicator first: enabling sorting then runs the first query once, newest first
