@@ -66,6 +66,9 @@ class MainWindow(QMainWindow):
         }
         self.tabs.currentChanged.connect(lambda index: self._page(self.tabs.widget(index).objectName()))
         self.station_label = QLabel()
+        # the station's name gives way first: its full width, with December's calendar reminder and the due
+        # counts beside it, made the window wider than a 1366×768 screen at 125% (the name is in the title too)
+        self.station_label.setMinimumWidth(1)
         self.attention_label = QLabel()
         self.calendar_label = QLabel(styleSheet="color: #8a5a00;")  # December: next year's holidays not in yet
         self.statusBar().addWidget(self.station_label, 1)

@@ -245,7 +245,19 @@ def _combo(first: str, items: list[str] | tuple[str, ...]) -> QComboBox:
     box.addItem(first, None)
     for item in items:
         box.addItem(item, item)
+    shrinkable(box)
     return box
+
+
+def shrinkable(box: QComboBox, characters: int = 5) -> None:
+    """A filter box as wide as its current text needs, at least ``characters`` wide, its list as wide as the
+    longest item: sized to its longest item (首饰及文体用品类), the filter row kept the main window wider
+    than a 1366×768 screen at 125% with Windows' fonts."""
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    box.setMinimumContentsLength(characters)
+    metrics = box.fontMetrics()
+    widest = max((metrics.horizontalAdvance(box.itemText(i)) for i in range(box.count())), default=0)
+    box.view().setMinimumWidth(widest + 40)
 
 
 class RegisterView(QWidget):
@@ -287,8 +299,10 @@ class RegisterView(QWidget):
         self.reload_handlers()
 
         self.model = RegisterModel(self, first_rows=first_rows, defer_rest=defer_rest)
-        self.model.counted.connect(lambda n: self.count_label.setText(f"共 {n:,} 条"))
-        self.model.partial.connect(lambda n: self.count_label.setText(f"已显示 {n:,} 条，正在查找其余…"))
+        # as short as the count it stands for: a longer text widened the whole window past a 125% screen
+        self.model.counted.connect(lambda n: (self.count_label.setText(f"共 {n:,} 条"), self.count_label.setToolTip("")))
+        self.model.partial.connect(lambda n: (self.count_label.setText(f"{n:,}+ 条…"),
+                                              self.count_label.setToolTip("正在查找其余的记录")))
         self.table = QTableView()
         self.table.setModel(self.model)
         # indicator first: enabling sorting then runs the first query once, newest first
@@ -349,6 +363,7 @@ class RegisterView(QWidget):
         for option in views.staff_options(active_only=False):
             self.handler.addItem(option.label, option.id)
         self.handler.setCurrentIndex(max(self.handler.findData(current), 0))
+        shrinkable(self.handler)
         self.handler.blockSignals(False)
 
     def clear_filters(self) -> None:
