@@ -13,7 +13,19 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, timeou
     full_env = {k: v for k, v in os.environ.items() if k != "WEIQUAN_DATA_DIR"}
     full_env.update({"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), **(env or {})})
     return subprocess.run([python or sys.executable, "-m", "weiquan_desktop", *args], capture_output=True,
-                          text=True, env=full_env, cwd=cwd or ROOT, timeout=timeout, stdin=subprocess.DEVNULL)
+                          text=True, encoding=cli_encoding(full_env), errors="strict", env=full_env, cwd=cwd or ROOT,
+                          timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def cli_encoding(env: dict | None = None) -> str:
+    """What the program writes to a pipe: weiquan_desktop.console's choice for the code page it is given
+    (GB18030 on a Chinese Windows, UTF-8 on an English one)."""
+    import locale
+
+    from weiquan_desktop.console import stream_encoding
+
+    given = (env or os.environ).get("PYTHONIOENCODING") or locale.getpreferredencoding(False)
+    return stream_encoding(given.split(":")[0])
 
 
 def type_text(qtbot, widget, text: str) -> None:

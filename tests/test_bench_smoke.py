@@ -7,7 +7,12 @@ import sys
 import pytest
 from helpers import ROOT
 
-pytestmark = pytest.mark.sqlite_only
+pytestmark = [
+    pytest.mark.sqlite_only,
+    # the benchmark reads Unix process accounting (resource, os.wait4, /proc); on Windows the start-up and
+    # bundle figures come from tools/windows-check instead
+    pytest.mark.skipif(sys.platform == "win32", reason="bench/ measures with Unix process accounting"),
+]
 
 
 def test_whole_benchmark_runs(tmp_path):

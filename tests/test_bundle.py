@@ -9,7 +9,7 @@ import sys
 
 import openpyxl
 import pytest
-from helpers import ROOT
+from helpers import ROOT, cli_encoding
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
@@ -27,13 +27,15 @@ def bundle(tmp_path_factory):
 
 def _run(program, *args, cwd, env=None):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("WEIQUAN_", "PYTHON"))}
-    return subprocess.run([str(program), *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+    return subprocess.run([str(program), *args], cwd=cwd, capture_output=True, text=True,
+                          encoding=cli_encoding(clean), timeout=300,
                           env={**clean, "QT_QPA_PLATFORM": "offscreen", **(env or {})})
 
 
 def test_bundle_holds_what_the_program_reads(bundle):
+    suffix = ".exe" if sys.platform == "win32" else ""
     for name in ("weiquan-desktop", "weiquan-desktop-cli"):
-        assert (bundle / name).is_file()
+        assert (bundle / f"{name}{suffix}").is_file()
     for needed in ("main_window.ui", "wqy-microhei.ttc", "app.png", "qtbase_zh_CN.qm"):
         assert list(bundle.rglob(needed)), needed
 

@@ -1,6 +1,8 @@
 """The main flows driven through the real widgets (offscreen)."""
 
 import logging
+import os
+import socket
 import subprocess
 import sys
 
@@ -166,8 +168,10 @@ def test_second_launch_hands_over_to_the_first(qtbot, app, tmp_path):
         with qtbot.waitSignal(first.activated, timeout=30000):
             second = subprocess.Popen(
                 [sys.executable, "-m", "weiquan_desktop", "--data-dir", str(data)],
-                cwd=ROOT, env={"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
-                               "HOME": str(tmp_path)},
+                cwd=ROOT, env={"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path),
+                               "PATH": os.pathsep.join(("/usr/bin", "/bin")),
+                               # Windows: a child without SYSTEMROOT cannot start its sockets (WinError 10106)
+                               **{k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE") if k in os.environ}},
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         out, err = second.communicate(timeout=30)
         assert second.returncode == 0, err
@@ -178,6 +182,32 @@ def test_second_launch_hands_over_to_the_first(qtbot, app, tmp_path):
     again = SingleInstance(data)
     assert again.acquire()  # released: a later launch becomes the owner
     again.release()
+
+
+def test_a_killed_window_never_blocks_the_next_start(qtbot, app, tmp_path):
+    """The lock ends with its process: after kill -9 (or a power cut), and with the PID it wrote now belonging
+    to another live program, the next start owns the folder at once."""
+    from weiquan_desktop.ui.single_instance import LOCK_NAME, SingleInstance
+
+    data = tmp_path / "数据"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; sys.path.insert(0, sys.argv[2]);"
+         "from weiquan_desktop.ui.single_instance import SingleInstance;"
+         "from PySide6.QtCore import QCoreApplication; app = QCoreApplication([]);"
+         "s = SingleInstance(__import__('pathlib').Path(sys.argv[1])); print(s.acquire(), flush=True); time.sleep(60)",
+         str(data), str(ROOT)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "True"
+        blocked = SingleInstance(data)
+        assert not blocked.acquire()  # a live owner: the second launch hands over instead
+    finally:
+        holder.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: nothing is cleaned up
+        holder.wait()
+    # the file still names a process, and that PID is alive now (this test's own, as after PID reuse)
+    (data / LOCK_NAME).write_text(f"{os.getpid()}\nweiquan-desktop\n{socket.gethostname()}\n", encoding="ascii")
+    after = SingleInstance(data)
+    assert after.acquire()
+    after.release()
 
 
 def test_qt_dialogs_speak_chinese(qtbot, app):

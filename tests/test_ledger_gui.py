@@ -6,6 +6,15 @@ from weiquan_desktop.services import ledger_import
 from weiquan_desktop.services.ledger_format import HEADERS
 
 
+def _rows(path):
+    """The ledger's rows, the workbook closed again (Windows cannot delete or replace a file left open)."""
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return list(workbook["台账"].iter_rows(min_row=2, values_only=True))
+    finally:
+        workbook.close()
+
+
 def test_export_of_the_current_filter_runs_in_the_background(qtbot, app, demo_db, data_dir, tmp_path, monkeypatch):
     from weiquan_desktop.ui.main_window import MainWindow
 
@@ -24,7 +33,7 @@ def test_export_of_the_current_filter_runs_in_the_background(qtbot, app, demo_db
     task = window.export_ledger()
     with qtbot.waitSignal(task.finished, timeout=30000):
         pass
-    rows = list(openpyxl.load_workbook(target, read_only=True)["台账"].iter_rows(min_row=2, values_only=True))
+    rows = _rows(target)
     assert len(rows) == expected
     assert {r[1] for r in rows} == {"投诉"}
     assert shown and f"{expected:,}" in shown[0]
@@ -114,7 +123,7 @@ def test_a_head_may_export_in_full_from_the_window_and_the_audit_log_says_so(qtb
     with qtbot.waitSignal(task.finished, timeout=30000):
         pass
     assert asked and "完整个人信息" in asked[0]
-    names = [r[4] for r in openpyxl.load_workbook(target, read_only=True)["台账"].iter_rows(min_row=2, values_only=True)]
+    names = [r[4] for r in _rows(target)]
     assert any(n and "*" not in n for n in names)  # in full
     entry = AuditLog.select().where(AuditLog.action == "ledger.export").order_by(AuditLog.id.desc()).get()
     assert entry.actor == "王建国" and '"去标识化": false' in entry.detail
@@ -127,5 +136,5 @@ def test_a_head_may_export_in_full_from_the_window_and_the_audit_log_says_so(qtb
     with qtbot.waitSignal(task.finished, timeout=30000):
         pass
     assert not asked
-    names = [r[4] for r in openpyxl.load_workbook(target, read_only=True)["台账"].iter_rows(min_row=2, values_only=True)]
+    names = [r[4] for r in _rows(target)]
     assert all("*" in n for n in names if n and len(n) > 1)

@@ -58,7 +58,8 @@ def _answer_print_dialog(qtbot, target):
 
 
 @needs_poppler
-@pytest.mark.skipif(sys.platform == "win32", reason="Windows shows its own print dialog, answered in windows-check")
+@pytest.mark.skipif(sys.platform == "win32",
+                    reason="the preview's 打印 opens Windows' native print dialog, which no test in the process can answer")
 def test_print_preview_opens_paints_and_prints_for_real(qtbot, app, settled, tmp_path, monkeypatch):
     from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QFileDialog

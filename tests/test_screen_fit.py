@@ -25,12 +25,14 @@ def test_every_window_fits_the_station_screen(tmp_path, scale, width, height):
     config = tmp_path / "screen.json"
     config.write_text(json.dumps({"screens": [{"name": "station", "x": 0, "y": 0, "width": width, "height": height}]}))
     env = {k: v for k, v in os.environ.items() if k not in ("WEIQUAN_DATA_DIR", "QT_SCALE_FACTOR")}
-    env.update({"QT_QPA_PLATFORM": f"offscreen:configfile={config}", "QT_SCALE_FACTOR": scale,
-                "PYTHONPATH": str(ROOT)})
+    # relative: Qt splits platform arguments at ':', and a Windows path has one after its drive letter
+    env.update({"QT_QPA_PLATFORM": f"offscreen:configfile={config.name}", "QT_SCALE_FACTOR": scale,
+                "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"})
     done = subprocess.run([sys.executable, str(ROOT / "tools" / "screen_check.py")], capture_output=True, text=True,
-                          env=env, timeout=600, stdin=subprocess.DEVNULL)
+                          encoding="utf-8", errors="replace", env=env, cwd=tmp_path, timeout=600,
+                          stdin=subprocess.DEVNULL)
     results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    assert results, done.stderr[-3000:]
+    assert results, (done.returncode, done.stdout[-2000:], done.stderr[-3000:])
     names = {r["name"] for r in results}
     assert names >= EXPECTED, f"not checked: {EXPECTED - names}"
     logical = (width / float(scale), height / float(scale))

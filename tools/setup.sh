@@ -83,4 +83,5 @@ stop_postgres() {
   [ -n "${PG_DIR:-}" ] || return 0
   "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
+  PG_DIR=""
 }

@@ -221,7 +221,9 @@ def _password(prompt: str, variable: str = "WEIQUAN_PASSWORD", *, twice: bool = 
     password = os.environ.get(variable)
     if password is not None:
         return password
-    if not sys.stdin or not sys.stdin.isatty():
+    from weiquan_desktop.console import has_console_input
+
+    if not has_console_input():
         raise UserError(f"需要密码：请在提示时输入，或设置环境变量 {variable}。")
     typed = getpass.getpass(prompt)
     if twice and getpass.getpass("再输一次：") != typed:
@@ -510,6 +512,9 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from weiquan_desktop.console import prepare_streams
+
+    prepare_streams()
     if hasattr(os, "umask"):
         os.umask(0o077)  # every file the program makes (backups, exports, logs) is its user's alone
     parser = build_parser()

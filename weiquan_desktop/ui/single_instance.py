@@ -1,8 +1,9 @@
 """One GUI per data folder: a second launch brings the first window forward and exits.
 
-A lock file in the data folder says who owns it (QLockFile notices a lock left by a crashed process); the
-owner listens on a local socket named after the folder, and a second launch connects and asks it to show
-its window. The second launch never opens the database.
+The owner holds an operating-system lock on a file in the data folder (weiquan_desktop.filelock: it ends
+with the process, however it ends; a PID written in a lock file, as QLockFile keeps it, blocked every start
+after a kill or a power cut once the PID was reused). It listens on a local socket named after the folder,
+and a second launch connects and asks it to show its window. The second launch never opens the database.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import hashlib
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from weiquan_desktop.filelock import FileLock
 
 LOCK_NAME = ".gui.lock"
 ACTIVATE = b"activate\n"
@@ -30,20 +33,19 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self.name = server_name(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = QLockFile(str(data_dir / LOCK_NAME))
-        self._lock.setStaleLockTime(0)  # stale only when the owning process is gone
+        self._lock = FileLock(data_dir / LOCK_NAME)
         self._server: QLocalServer | None = None
 
     def acquire(self) -> bool:
         """True: we are the only GUI on this folder and now listen for later launches."""
-        if not self._lock.tryLock(0):
+        if not self._lock.acquire():
             return False
         QLocalServer.removeServer(self.name)  # a socket left by a crash; we hold the lock, so it is stale
         self._server = QLocalServer(self)
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._on_connection)
         if not self._server.listen(self.name):
-            self._lock.unlock()
+            self._lock.release()
             return False
         return True
 
@@ -66,8 +68,7 @@ class SingleInstance(QObject):
         if self._server is not None:
             self._server.close()
             self._server = None
-        if self._lock.isLocked():
-            self._lock.unlock()
+        self._lock.release()
 
     def _on_connection(self) -> None:
         assert self._server is not None
