@@ -108,6 +108,19 @@ class _ReadRest(QRunnable):
             self.signals.arrived.emit(self.generation, ids)
 
 
+_pool: QThreadPool | None = None
+
+
+def _reading_pool() -> QThreadPool:
+    """One thread of its own for the register's reads: on the shared pool (two threads on a two-core PC) an
+    export and a backup left the count at "500+ 条…" until one of them ended."""
+    global _pool
+    if _pool is None:
+        _pool = QThreadPool()
+        _pool.setMaxThreadCount(1)
+    return _pool
+
+
 class RegisterModel(QAbstractTableModel):
     """Holds the ordered ids of the current query; rows are fetched a page at a time when shown.
 
@@ -145,13 +158,12 @@ class RegisterModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
         self._rest_pending, self._reading = not page.complete, False
+        deferred, self._defer = self._defer, False  # only the very first query waits
         if page.complete:
             self.counted.emit(len(self._ids))
             return
         self.partial.emit(len(self._ids))
-        if self._defer:
-            self._defer = False
-        else:
+        if not deferred:
             self.load_rest_later()
 
     @property
@@ -163,8 +175,7 @@ class RegisterModel(QAbstractTableModel):
         """Read the rest of the current query's ids on a pool thread; they are appended when they come."""
         if self._rest_pending and not self._reading:
             self._reading = True
-            QThreadPool.globalInstance().start(
-                _ReadRest(self._generation, replace(self.query), self._signals))
+            _reading_pool().start(_ReadRest(self._generation, replace(self.query), self._signals))
 
     def load_rest(self) -> None:
         """The rest of the current query's ids now, on this thread (Enter in the search box wants them)."""
