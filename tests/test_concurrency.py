@@ -27,3 +27,25 @@ def test_two_desks_registering_at_once(db, data_dir):
     assert numbers == list(range(1, 2 * per_desk + 1))
     assert AuditLog.select().where(AuditLog.action == "record.create").count() == 2 * per_desk
     assert audit.verify().ok  # both desks chained onto one line, no fork
+
+
+def test_many_desks_starting_at_the_same_moment(db, data_dir):
+    """Every desk checks the schema and its triggers as it starts; on PostgreSQL two doing it at once made one
+    fail ("tuple concurrently updated") and its window never opened. Eight desks, released together."""
+    station.save_profile(demo.DEMO_PROFILE)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = (
+        "import sys, time; from pathlib import Path;"
+        "from weiquan_desktop.models import open_database, close_database;"
+        "from weiquan_desktop.paths import DataDir;"
+        "time.sleep(max(0.0, float(sys.argv[3]) - time.time()));"  # all at once
+        "[(open_database(DataDir(Path(sys.argv[1])).ensure(), sys.argv[2] or None), close_database())"
+        " for _ in range(3)]; print('ok')")
+    import time
+
+    at = time.time() + 3
+    desks = [subprocess.Popen([sys.executable, "-c", start, str(data_dir.root), db.test_url or "", str(at)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(8)]
+    for desk in desks:
+        out, err = desk.communicate(timeout=240)
+        assert desk.returncode == 0 and out.strip() == "ok", err[-2000:]

@@ -251,8 +251,24 @@ def stored_version(db: Database) -> int:
     return rows[0][0]
 
 
+# PostgreSQL advisory lock held while one desk creates, climbs or re-checks the schema: two desks starting at
+# once both replaced the trigger function, and the second failed with "tuple concurrently updated"
+SCHEMA_LOCK = 0x77657175616E
+
+
 def ensure_schema(db: Database, data_dir: DataDir | None) -> int:
-    """Create or migrate; returns the version the database was at before (0 for a new one)."""
+    """Create or migrate; returns the version the database was at before (0 for a new one). On PostgreSQL
+    one desk at a time (the others wait for it, then find the schema done)."""
+    if is_sqlite(db):
+        return _ensure_schema(db, data_dir)
+    db.execute_sql("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+    try:
+        return _ensure_schema(db, data_dir)
+    finally:
+        db.execute_sql("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+
+
+def _ensure_schema(db: Database, data_dir: DataDir | None) -> int:
     tables = set(db.get_tables())
     if not tables:
         create_fresh(db)
