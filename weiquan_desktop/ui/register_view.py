@@ -221,9 +221,6 @@ class RegisterModel(QAbstractTableModel):
                 for r in register.fetch_rows(self._ids[page * PAGE:(page + 1) * PAGE])]
         return cached[row - page * PAGE]
 
-    def row_at(self, row: int) -> RegisterRow:
-        return self._cached(row)[0]
-
     def record_id(self, row: int) -> int:
         return self._ids[row]
 
