@@ -231,16 +231,27 @@ class Record(BaseModel):
 # few values (kind, state...) lead with the value and go on by date, serving both "filter" and "sort".
 # The search index (received_at, id, search_text) is SQLite's only: see models/migrations.py.
 REGISTER_INDEXES = (
-    ("received_at", "id", "next_due"), ("case_no",), ("kind", "received_at"), ("state", "received_at"),
+    ("received_at", "id", "next_due"), ("case_no",), ("state", "received_at"),
     ("source", "received_at"), ("category", "received_at"), ("handler", "received_at"), ("amount",),
     ("respondent_name",), ("complainant_name",), ("next_due",),
-    # the statistics report aggregates a period from these alone (index-only scans)
-    ("received_at", "kind", "source", "decision", "category", "nature", "is_group", "decided_at", "respondent_name"),
-    ("closed_at", "kind", "state", "recovered_amount", "punitive_amount"),
 )
 for _columns in REGISTER_INDEXES:
     Record.add_index(*(getattr(Record, c) for c in _columns), where=Record.deleted_at.is_null(),
                      name="record_alive_" + "_".join(_columns))
+# The statistics report counts a period from these alone (services.statistics._counts), a kind at a time;
+# the first also serves the register's filter by kind. Every column the queries name is in the index,
+# deleted_at too: SQLite does not count a partial index's own condition as covered, and without it took a
+# narrower index and read the table row by row.
+REPORT_INDEXES = {
+    "record_report_received": ("kind", "received_at", "source", "decision", "state", "category", "nature", "is_group",
+                               "consent_publish", "decided_at", "respondent_name", "deleted_at"),
+    "record_report_closed": ("kind", "closed_at", "state", "source", "recovered_amount", "punitive_amount",
+                             "deleted_at"),
+}
+for _name, _columns in REPORT_INDEXES.items():
+    Record.add_index(*(getattr(Record, c) for c in _columns), where=Record.deleted_at.is_null(), name=_name)
+# the few deleted records, which the report takes out of counts read without a join
+Record.add_index(Record.id, where=Record.deleted_at.is_null(False), name="record_deleted")
 # the follow-up list of group and major cases
 Record.add_index(Record.received_at, where=(Record.deleted_at.is_null() & (Record.is_group | Record.is_major)),
                  name="record_alive_group_received_at")
@@ -309,7 +320,8 @@ class Referral(BaseModel):
     feedback = TextField(null=True)
 
     class Meta:
-        indexes = ((("feedback_at", "feedback_due"), False),)  # referrals still awaiting feedback
+        # referrals still awaiting feedback; the report's count of a period (v4)
+        indexes = ((("feedback_at", "feedback_due"), False), (("referred_at", "feedback_due", "feedback_at", "record"), False))
 
 
 class TransferFeedback(BaseModel):
@@ -323,6 +335,30 @@ class TransferFeedback(BaseModel):
     sent_at = DateTimeField(null=True)
 
 
+class RecordDuty(BaseModel):
+    """Each duty of each live record as services.duties last computed it (v4): derived, rewritten with the
+    record's next deadline, so the report counts a year's time limits in SQL instead of recomputing them."""
+
+    record = ForeignKeyField(Record, backref="+", on_delete="CASCADE")
+    code = CharField(max_length=20)  # services.duties.LABELS
+    due = DateField()
+    due_at = DateTimeField(null=True)  # a limit in hours: the very minute
+    done_at = DateTimeField(null=True)
+    done_late = BooleanField(default=False)  # done after its time (fixed once done)
+    paused = BooleanField(default=False)  # its clock stands still: ``due`` moves on each day
+    about = CharField(max_length=200, default="")  # which referral
+
+    class Meta:
+        table_name = "record_duty"
+        # the report's count of a period and the due panel's late list: for each code a range of days, read
+        # from the index alone and already in code order (no sort)
+        indexes = ((("code", "due", "done_late", "done_at", "due_at", "paused", "record"), False),)
+
+
+# the records with a clock paused now, which the report counts as of today (services.duties.kept_in)
+RecordDuty.add_index(RecordDuty.record, where=RecordDuty.paused, name="record_duty_paused")
+
+
 class ReturnVisit(BaseModel):
     record = ForeignKeyField(Record, backref="visits", on_delete="CASCADE")
     visited_at = DateTimeField()
@@ -331,6 +367,9 @@ class ReturnVisit(BaseModel):
     comment = TextField(null=True)
     method = CharField(max_length=8, null=True)  # 电话 / 上门 / 短信 / 微信; v3
     performance = TextField(null=True)  # whether the agreement was carried out; v3
+
+    class Meta:
+        indexes = ((("visited_at", "satisfaction", "record"), False),)  # the report's count of a period (v4)
 
 
 class CaseNotice(BaseModel):
@@ -457,6 +496,7 @@ class Draft(BaseModel):
 ALL_MODELS: tuple[type[BaseModel], ...] = (
     SchemaInfo, Setting, Station, Body, Business, Staff, Training, CoordinatorFiling, CaseSequence, Record,
     RecordEvent, ClockPause, MediationSession, SettlementTerm, Referral, TransferFeedback, ReturnVisit, CaseNotice,
+    RecordDuty,
     Activity, ActivityStaff, Attachment, Holiday, TimeLimitRule, GroundOption, AuditLog, ReportSnapshot,
     Draft,
 )

@@ -38,7 +38,7 @@ def set_day(day: date, workday: bool, name: str = "", *, actor: Actor | None = N
         audit.append("calendar.set", actor=name_of(actor), entity="holiday", entity_id=day.isoformat(),
                      detail={"before": None if before is None else ("调休上班" if before.workday else "放假"),
                              "after": "调休上班" if workday else "放假", "name": name})
-        return deadlines.refresh_open_records()
+        return deadlines.refresh_after_calendar_change(day)
 
 
 def remove_day(day: date, *, actor: Actor | None = None) -> int:
@@ -47,7 +47,7 @@ def remove_day(day: date, *, actor: Actor | None = None) -> int:
         deleted = Holiday.delete().where(Holiday.day == day).execute()
         if deleted:
             audit.append("calendar.remove", actor=name_of(actor), entity="holiday", entity_id=day.isoformat())
-        return deadlines.refresh_open_records()
+        return deadlines.refresh_after_calendar_change(day)
 
 
 @dataclass
@@ -87,7 +87,7 @@ def save_rule(code: str, effective_from: date, amount: int, unit: str, title: st
         audit.append("rule.save", actor=name_of(actor), entity="time_limit_rule", entity_id=f"{code}@{effective_from}",
                      detail={"before": None if existing is None else [existing.amount, existing.unit],
                              "after": [amount, unit]})
-        return deadlines.refresh_open_records()
+        return deadlines.refresh_after_calendar_change()
 
 
 # --- the State Council's annual notice ------------------------------------------------------------------
@@ -192,7 +192,7 @@ def import_notice(text: str, year: int | None = None, *, actor: Actor | None = N
         audit.append("calendar.notice", actor=name_of(actor), entity="holiday", entity_id=str(notice.year),
                      detail={"放假": len(notice.holidays), "调休上班": len(notice.workdays),
                              "重新计算期限": len(preview.redated)})
-        deadlines.refresh_open_records()
+        deadlines.refresh_after_calendar_change(first)
     return preview
 
 

@@ -204,9 +204,10 @@ class RuleBook:
 
 
 def refresh(record: object, book: RuleBook | None = None, facts: object | None = None,
-            since: date | None | bool = False) -> None:
-    """Set the record's next_due / due_label / due_estimated from its earliest open duty (the caller saves it).
-    ``facts`` and ``since`` may be given by a caller refreshing many records at once."""
+            since: date | None | bool = False) -> list:
+    """Set the record's next_due / due_label / due_estimated from its earliest open duty (the caller saves it)
+    and return every duty (for duties.store). ``facts`` and ``since`` may be given by a caller refreshing many
+    records at once."""
     from weiquan_desktop.services import duties
 
     book = book or RuleBook()
@@ -215,38 +216,73 @@ def refresh(record: object, book: RuleBook | None = None, facts: object | None =
         facts = duties.facts_for([record_id])[record_id] if record_id is not None else duties.Facts()
     if since is False:
         since = duties.notices_since()
-    found = duties.next_open(duties.case_duties(record, facts, book, since=since))
+    found = duties.case_duties(record, facts, book, since=since)
+    first = duties.next_open(found)
     record.next_due, record.due_label, record.due_estimated = (
-        (found.due, found.label, found.estimated) if found else (None, None, False))
+        (first.due, first.label, first.estimated) if first else (None, None, False))
+    return found
 
 
-def refresh_open_records(where: object = None) -> int:
-    """Recompute the deadlines of every record that may owe something (after the calendar or a rule was
-    edited, or a new day moved a paused clock on); ``where`` narrows it (a peewee condition)."""
+def open_candidates() -> object:
+    """The records that may still owe something (a peewee condition): the others' duties are all done and
+    no longer move with the calendar's future."""
     from weiquan_desktop.models.schema import Record
     from weiquan_desktop.services import duties
 
-    book = RuleBook()
     since = duties.notices_since()
     candidates = (Record.state.in_(domain.OPEN_STATES) | Record.next_due.is_null(False)
                   | Record.source.in_(domain.TRANSFER_SOURCES) | (Record.state == "已移交")
                   | Record.is_group | Record.is_major)
     notice_states = Record.state.in_(("不予受理", "调解终止"))
-    candidates |= (notice_states & (Record.closed_at >= since)) if since else notice_states
-    query = Record.select().where(candidates if where is None else (candidates & where))
+    return candidates | ((notice_states & (Record.closed_at >= since)) if since else notice_states)
+
+
+# how long after its receipt a case's duties may still be counted from a day (the report's window too)
+DUTY_REACH_DAYS = 200
+
+
+def refresh_open_records(where: object = None) -> int:
+    """Recompute the deadlines of every record that may owe something (a new day moved a paused clock on);
+    ``where`` narrows it (a peewee condition)."""
+    return refresh_records(open_candidates() if where is None else (open_candidates() & where))
+
+
+def refresh_after_calendar_change(day: date | None = None) -> int:
+    """After a working day or a rule was edited: the open records, and every record whose duties may count a
+    day from ``day`` on (all records when None: a rule applies to the whole history)."""
+    from weiquan_desktop.models.schema import Record
+
+    if day is None:
+        return refresh_records()
+    reach = datetime.combine(day - timedelta(days=DUTY_REACH_DAYS), datetime.min.time())
+    return refresh_records(open_candidates() | (Record.received_at >= reach) | (Record.closed_at >= reach))
+
+
+def refresh_records(where: object = None) -> int:
+    """Recompute the next deadline and the stored duties (duties.store) of the records ``where`` selects
+    (all when None), in batches; returns how many next deadlines moved."""
+    from weiquan_desktop.models.schema import Record
+    from weiquan_desktop.services import duties
+
+    book = RuleBook()
+    since = duties.notices_since()
+    query = Record.select() if where is None else Record.select().where(where)
     changed = 0
     batch: list = []
 
     def flush() -> int:
         facts = duties.facts_for([r.id for r in batch])
         count = 0
+        found = {}
         for record in batch:
             before = (record.next_due, record.due_label, record.due_estimated)
-            refresh(record, book, facts[record.id], since)
+            computed = refresh(record, book, facts[record.id], since)
+            found[record.id] = [] if record.deleted_at else computed  # a deleted record owes nothing
             if (record.next_due, record.due_label, record.due_estimated) != before:
                 Record.update(next_due=record.next_due, due_label=record.due_label,
                               due_estimated=record.due_estimated).where(Record.id == record.id).execute()
                 count += 1
+        duties.store(found)
         batch.clear()
         return count
 

@@ -206,7 +206,7 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
         # the demo's notices are on record from its first day (services.duties)
         Setting.insert(key=NOTICES_SINCE_KEY, value=start.isoformat()).on_conflict(
             conflict_target=[Setting.key], preserve=[Setting.value]).execute()
-        deadlines.refresh_open_records()
+        deadlines.refresh_records()  # every record's duties too (services.duties.store)
         audit.append("demo.generate", actor=DEMO_ACTOR.name, detail={"records": records, "seed": seed})
     database_proxy.obj.execute_sql("ANALYZE")  # statistics for the planner after a bulk load
     return records

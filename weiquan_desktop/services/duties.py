@@ -14,7 +14,6 @@ record of its notice to be missing.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -104,22 +103,9 @@ def facts_for(record_ids: Iterable[int]) -> dict[int, Facts]:
     return out
 
 
-def facts_where(records: object) -> dict[int, Facts]:
-    """The facts of every record a select of record ids gives, one query per kind of fact (a report's scan
-    of a year: a list of ids would take thousands of queries)."""
-    out: dict[int, Facts] = {}
-    _load_facts(out, lambda column: column.in_(records), missing=True)
-    return out
-
-
-def _load_facts(out: dict[int, Facts], which: object, missing: bool = False) -> None:
-    """Fill ``out`` with the facts of the records ``which(record_column)`` selects (``missing``: records not
-    yet in ``out`` get their Facts as they appear)."""
-    def facts(rid: int) -> Facts:
-        found = out.get(rid)
-        if found is None and missing:
-            found = out[rid] = Facts()
-        return found
+def _load_facts(out: dict[int, Facts], which: object) -> None:
+    """Fill ``out`` with the facts of the records ``which(record_column)`` selects."""
+    facts = out.__getitem__
 
     for rid, start, end, reason in (ClockPause.select(ClockPause.record, ClockPause.started_on, ClockPause.ended_on,
                                                       ClockPause.reason)
@@ -254,76 +240,92 @@ class LateItem:
     done_at: datetime | None  # None: still not done
 
 
-# what case_duties reads of a record: a scan selects only these
-DUTY_COLUMNS = ("id", "case_no", "kind", "state", "source", "received_at", "closed_at", "decided_at", "decision",
-                "is_group", "is_major", "external_due", "major_reported_at", "reply_due")
+# --- the stored duties (RecordDuty): written with each record's next deadline, counted in SQL -------------
+
+def stored_rows(record_id: int, found: list[Duty]) -> list[dict]:
+    return [{"record": record_id, "code": d.code, "due": d.due, "due_at": d.due_at, "done_at": d.done_at,
+             "done_late": d.done_at is not None and d.late(), "paused": d.paused is not None,
+             "about": d.about[:200]} for d in found]
 
 
-def _records_with_duties(start: date, end: date, scope: object = None) -> object:
-    from weiquan_desktop.models.schema import Record
+def store(found: dict[int, list[Duty]]) -> None:
+    """Replace the stored duties of these records with these (inside the caller's transaction; a deleted
+    record gets none)."""
+    from weiquan_desktop.models.schema import RecordDuty
 
-    # a duty falls due at most a few months after the case came in; the receipt window bounds the scan
-    query = Record.select(*(getattr(Record, c) for c in DUTY_COLUMNS)).where(
-        Record.deleted_at.is_null(),
-        Record.received_at >= datetime.combine(start - timedelta(days=200), datetime.min.time()),
-        Record.received_at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
-    return query if scope is None else query.where(scope)
-
-
-def _each_duty(start: date, end: date, now: datetime, scope: object = None) -> Iterable[tuple[object, Duty]]:
-    """Every duty due from ``start`` to ``end``, with its record (the columns of DUTY_COLUMNS): one scan of
-    the records received in the window and one query per kind of fact."""
-    from weiquan_desktop.models.schema import Record
-    from weiquan_desktop.services.deadlines import RuleBook
-
-    book, since = RuleBook(), notices_since()
-    records = _records_with_duties(start, end, scope)
-    facts = facts_where(records.select(Record.id))
-    empty = Facts()
-    db = Record._meta.database
-    for record in _duty_rows(db.execute_sql(*records.sql())):
-        for duty in case_duties(record, facts.get(record.id, empty), book, today=now.date(), since=since):
-            if start <= duty.due <= end:
-                yield record, duty
+    ids = list(found)
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        RecordDuty.delete().where(RecordDuty.record.in_(chunk)).execute()
+    rows = [row for rid, duties in found.items() for row in stored_rows(rid, duties)]
+    for chunk in (rows[i:i + 100] for i in range(0, len(rows), 100)):  # 8 columns: under SQLite's 999 parameters
+        RecordDuty.insert_many(chunk).execute()
 
 
-_DutyRow = namedtuple("_DutyRow", DUTY_COLUMNS)
-_AS_DATETIME = frozenset(("received_at", "closed_at", "decided_at", "major_reported_at", "reply_due"))
+def _late_now(now: datetime) -> object:
+    """A stored duty still open and past its time at ``now`` (Duty.late; a paused clock is not late)."""
+    from weiquan_desktop.models.schema import RecordDuty
+
+    return (RecordDuty.done_at.is_null() & ~RecordDuty.paused
+            & ((RecordDuty.due_at.is_null(False) & (RecordDuty.due_at < now))
+               | (RecordDuty.due_at.is_null() & (RecordDuty.due < now.date()))))
 
 
-def _duty_rows(cursor: object) -> Iterable[tuple]:
-    """The scan's rows without peewee's per-cell conversion (a third of a year's scan): SQLite gives dates
-    as ISO text and booleans as integers, PostgreSQL gives Python values already."""
-    positions = [(i, datetime.fromisoformat) for i, c in enumerate(DUTY_COLUMNS) if c in _AS_DATETIME]
-    positions.append((DUTY_COLUMNS.index("external_due"), date.fromisoformat))
-    flags = [DUTY_COLUMNS.index("is_group"), DUTY_COLUMNS.index("is_major")]
-    while rows := cursor.fetchmany(2000):
-        for row in rows:
-            values = list(row)
-            for i, parse in positions:
-                value = values[i]
-                if value.__class__ is str:
-                    values[i] = parse(value)
-            for i in flags:
-                values[i] = bool(values[i])
-            yield _DutyRow._make(values)
+def _counts(start: date, end: date, now: datetime, where: object = None, scope: object = None) -> dict[str, list[int]]:
+    """code -> [due, on time, late, missing] of the stored duties due from ``start`` to ``end``."""
+    from peewee import Case, fn
+
+    from weiquan_desktop.models.schema import Record, RecordDuty
+
+    late = fn.SUM(Case(None, [(RecordDuty.done_late, 1)], 0))
+    missing = fn.SUM(Case(None, [(_late_now(now), 1)], 0))
+    # code IN (every code): one range of the (code, due, ...) index per code, in order, from the index alone
+    query = (RecordDuty.select(RecordDuty.code, fn.COUNT(RecordDuty.id), fn.COUNT(RecordDuty.done_at), late, missing)
+             .where(RecordDuty.code.in_(list(LABELS)), RecordDuty.due.between(start, end)))
+    if where is not None:
+        query = query.where(where)
+    if scope is not None:
+        query = query.join(Record).where(scope)
+    out = {}
+    for code, due, done, late_count, missing_count in query.group_by(RecordDuty.code).tuples():
+        done, late_count = int(done or 0), int(late_count or 0)
+        out[code] = [int(due or 0), done - late_count, late_count, int(missing_count or 0)]
+    return out
 
 
 def kept_in(periods: list[tuple[date, date]], now: datetime | None = None, scope: object = None) -> list[list[Kept]]:
-    """``kept_between`` of several periods in one scan (a report's period, the one before and a year ago)."""
+    """``kept_between`` of several periods (a report's period, the one before and a year ago), each one
+    aggregate over the stored duties. A record whose clock is paused now is counted from its duties as of
+    ``now`` instead (a paused deadline moves on each day; there are few)."""
+    from weiquan_desktop.models.schema import Record, RecordDuty
+    from weiquan_desktop.services.deadlines import RuleBook
+
     now = now or datetime.now()
-    counts: list[dict[str, list[int]]] = [{} for _ in periods]
-    low, high = min(s for s, _e in periods), max(e for _s, e in periods)
-    for _record, duty in _each_duty(low, high, now, scope):
-        state = 1 if duty.done_at is not None and not duty.late() else 2 if duty.done_at is not None else \
-            3 if duty.late(now) else 0
-        for (start, end), into in zip(periods, counts, strict=True):
-            if start <= duty.due <= end:
-                row = into.setdefault(duty.code, [0, 0, 0, 0])
-                row[0] += 1
-                if state:
-                    row[state] += 1
-    return [[Kept(code, *found[code]) for code in LABELS if code in found] for found in counts]
+    paused = RecordDuty.select(RecordDuty.record).where(RecordDuty.paused)
+    paused_ids = [rid for (rid,) in paused.distinct().tuples()]
+    live: list[list[Duty]] = []
+    if paused_ids:
+        book, since = RuleBook(), notices_since()
+        facts = facts_for(paused_ids)
+        query = Record.select().where(Record.id.in_(paused), Record.deleted_at.is_null())
+        live = [case_duties(r, facts[r.id], book, today=now.date(), since=since)
+                for r in (query if scope is None else query.where(scope))]
+    out = []
+    for start, end in periods:
+        counts = _counts(start, end, now, scope=scope)
+        if paused_ids:  # their stored rows out, their duties as of now in
+            stored = _counts(start, end, now, RecordDuty.record.in_(paused), scope)
+            for code, figures in stored.items():
+                counts[code] = [a - b for a, b in zip(counts[code], figures, strict=True)]
+            for duties in live:
+                for duty in duties:
+                    if start <= duty.due <= end:
+                        row = counts.setdefault(duty.code, [0, 0, 0, 0])
+                        row[0] += 1
+                        state = (2 if duty.late() else 1) if duty.done_at is not None else 3 if duty.late(now) else 0
+                        if state:
+                            row[state] += 1
+        out.append([Kept(code, *counts[code]) for code in LABELS if counts.get(code, [0])[0]])
+    return out
 
 
 def kept_between(start: date, end: date, now: datetime | None = None, scope: object = None) -> list[Kept]:
@@ -333,9 +335,14 @@ def kept_between(start: date, end: date, now: datetime | None = None, scope: obj
 
 def late_between(start: date, end: date, now: datetime | None = None, limit: int = 500) -> list[LateItem]:
     """The duties due in the period that were kept late or not at all, the most recent first."""
+    from weiquan_desktop.models.schema import Record, RecordDuty
+
     now = now or datetime.now()
-    found = [LateItem(record.id, record.case_no, duty.label + (f"（{duty.about}）" if duty.about else ""),
-                      duty.due, duty.done_at)
-             for record, duty in _each_duty(start, end, now)
-             if (duty.done_at is not None and duty.late()) or (duty.done_at is None and duty.late(now))]
-    return sorted(found, key=lambda item: item.due, reverse=True)[:limit]
+    rows = (RecordDuty.select(RecordDuty.record, Record.case_no, RecordDuty.code, RecordDuty.about, RecordDuty.due,
+                              RecordDuty.done_at)
+            .join(Record)
+            .where(RecordDuty.code.in_(list(LABELS)), RecordDuty.due.between(start, end),
+                   RecordDuty.done_late | _late_now(now))
+            .order_by(RecordDuty.due.desc(), RecordDuty.record.desc()).limit(limit).tuples())
+    return [LateItem(rid, case_no, LABELS[code] + (f"（{about}）" if about else ""), due, done_at)
+            for rid, case_no, code, about, due, done_at in rows]

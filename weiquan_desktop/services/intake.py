@@ -16,7 +16,7 @@ from weiquan_desktop import domain, validation
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Business, Draft, Record, Staff
-from weiquan_desktop.services import audit, deadlines, lifecycle, numbering, station
+from weiquan_desktop.services import audit, deadlines, duties, lifecycle, numbering, station
 from weiquan_desktop.services.actor import Actor, id_of, name_of
 from weiquan_desktop.text import initials, record_search_text
 
@@ -246,8 +246,9 @@ def register(form: IntakeForm, actor: Actor | None = None, *, now: datetime | No
         if record.handler is None and actor is not None:
             record.handler = actor.id
         update_search_text(record)
-        deadlines.refresh(record)
+        found = deadlines.refresh(record)
         record.save(force_insert=True)
+        duties.store({record.id: found})
         add_event(record, "登记", actor, to_state=record.state, detail={"来源": record.source})
         if record.state == "已解答":
             add_event(record, "当场答复", actor, from_state=initial, to_state="已解答")
@@ -284,8 +285,9 @@ def save_changed(record: Record) -> None:
     record.version += 1
     record.updated_at = datetime.now().replace(microsecond=0)
     update_search_text(record)
-    deadlines.refresh(record)
+    found = deadlines.refresh(record)
     record.save()
+    duties.store({record.id: [] if record.deleted_at else found})
 
 
 EDITABLE = ("source", "received_at", "complainant_name", "phone", "id_type", "id_number", "address", "anonymous",

@@ -642,7 +642,7 @@ def _apply(parsed: list[ParsedRow], source_name: str, actor: Actor | None) -> in
             intake.add_event(record, "导入", actor, to_state=record.state, detail={"文件": source_name, "行": item.row})
             created += 1
         if first_id is not None:  # the deadlines once every case has its notices, pauses and feedback, in batches
-            deadlines.refresh_open_records(Record.id >= first_id)
+            deadlines.refresh_records(Record.id >= first_id)
         audit.append("ledger.import", actor=name_of(actor), detail={"文件": source_name, "条数": created})
     return created
 

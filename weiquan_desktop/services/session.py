@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 
 
 # Bumped whenever what the derived columns hold changes (the search text took ID numbers and the consumer's
-# pinyin initials at 2): a database whose columns were derived by an older program is rebuilt once.
-DERIVED_VERSION = "2"
+# pinyin initials at 2; the stored duties, record_duty, at 3): a database whose columns were derived by an
+# older program is rebuilt once.
+DERIVED_VERSION = "3"
 DERIVED_VERSION_KEY = "derived_version"
 
 
@@ -136,7 +137,7 @@ def check_output_path(dest: Path) -> None:
 
 
 def rebuild_derived(batch: int = 2000) -> int:
-    """Recompute every record's search text and every open record's deadline, in one transaction (an
+    """Recompute every record's search text, deadline and stored duties, in one transaction (an
     upgrade is then complete or not at all); returns the number of records."""
     from weiquan_desktop.services import deadlines, intake
 
@@ -155,7 +156,7 @@ def rebuild_derived(batch: int = 2000) -> int:
                 Record.update(search_text=record.search_text).where(Record.id == record.id).execute()
             last = rows[-1].id
             count += len(rows)
-        deadlines.refresh_open_records()
+        deadlines.refresh_records()  # every record's stored duties as well
         Setting.delete().where(Setting.key == STALE_DERIVED_KEY).execute()
         _mark_derived()
     log.info("derived columns rebuilt for %d records", count)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -95,32 +96,71 @@ def station_scope(code: str) -> object:
     return Record.case_no.startswith(f"{code}-")
 
 
-def figures(period: Period, today: date | None = None, book: object | None = None, scope: object = None) -> dict:
+@dataclass(frozen=True)
+class _Counts:
+    """A period's records counted once, for figures() and extra_figures() alike: those received, by every
+    attribute the report breaks them down by, and those closed, with their money."""
+
+    # kind, source, decision, state, category, nature, is_group, consent_publish, count: a complaint's
+    # state is not counted here (its outcome is by closing date), nor the others' decision and category
+    received: list[tuple]
+    closed: list[tuple]  # complaints: kind, state, source, count, recovered, punitive cases, punitive amount
+
+
+def _bounds(period: Period) -> tuple[datetime, datetime]:
+    return (datetime.combine(period.start, datetime.min.time()),
+            datetime.combine(period.end + timedelta(days=1), datetime.min.time()))
+
+
+def _counts(period: Period, scope: object = None) -> _Counts:
+    """Three aggregates, each a range of one covering index (models.schema.REPORT_INDEXES), grouped by only
+    what the report breaks that kind down by (a sort of fewer, shorter keys)."""
+    start, end = _bounds(period)
+    alive = Record.deleted_at.is_null() if scope is None else (Record.deleted_at.is_null() & scope)
+    received_in = alive & (Record.received_at >= start) & (Record.received_at < end)
+    keys = (Record.source, Record.decision, Record.category, Record.nature, Record.is_group, Record.consent_publish)
+    received = [("投诉", source, decision, None, category, nature, bool(group), bool(consent), count)
+                for source, decision, category, nature, group, consent, count in (
+                    Record.select(*keys, fn.COUNT(Record.id)).where(received_in, Record.kind == "投诉")
+                    .group_by(*keys).tuples())]
+    others = [k for k in domain.KINDS if k != "投诉"]
+    received += [(kind, source, None, state, None, None, False, False, count)
+                 for kind, source, state, count in (
+                     Record.select(Record.kind, Record.source, Record.state, fn.COUNT(Record.id))
+                     .where(received_in, Record.kind.in_(others))
+                     .group_by(Record.kind, Record.source, Record.state).tuples())]
+    punitive = Case(None, [(Record.punitive_amount > 0, 1)], 0)
+    closed = [("投诉", *row) for row in (
+        Record.select(Record.state, Record.source, fn.COUNT(Record.id), fn.SUM(Record.recovered_amount.coerce(False)),
+                      fn.SUM(punitive), fn.SUM(Record.punitive_amount.coerce(False)))
+        .where(alive, Record.kind == "投诉", Record.closed_at >= start, Record.closed_at < end)
+        .group_by(Record.state, Record.source).tuples())]
+    return _Counts(received, closed)
+
+
+def figures(period: Period, today: date | None = None, book: object | None = None, scope: object = None,
+            counts: _Counts | None = None) -> dict:
     """The figures of spec/report.md for one period (without ``previous``), by SQL aggregation; ``scope``
     narrows them to some records (one station of several)."""
     from weiquan_desktop.services import deadlines
 
     today = today or date.today()
-    start = datetime.combine(period.start, datetime.min.time())
-    end = datetime.combine(period.end + timedelta(days=1), datetime.min.time())
+    start, end = _bounds(period)
     alive = Record.deleted_at.is_null() if scope is None else (Record.deleted_at.is_null() & scope)
-    received_in = alive & (Record.received_at >= start) & (Record.received_at < end)
-    complaint = received_in & (Record.kind == "投诉")
+    complaint = alive & (Record.received_at >= start) & (Record.received_at < end) & (Record.kind == "投诉")
+    counts = counts or _counts(period, scope)
 
     by_kind: Counter[str] = Counter()
     by_source: Counter[str] = Counter()
-    for kind, source, count in (Record.select(Record.kind, Record.source, fn.COUNT(Record.id)).where(received_in)
-                                .group_by(Record.kind, Record.source).tuples()):
-        by_kind[kind] += count
-        by_source[source] += count
-    # one pass over the period's complaints gives decisions, categories, natures and group cases
     decisions: Counter[str | None] = Counter()
     categories: Counter[str] = Counter()
     natures: Counter[str] = Counter()
     group_cases = 0
-    for decision, category, nature, is_group, count in (
-            Record.select(Record.decision, Record.category, Record.nature, Record.is_group, fn.COUNT(Record.id))
-            .where(complaint).group_by(Record.decision, Record.category, Record.nature, Record.is_group).tuples()):
+    for kind, source, decision, _state, category, nature, is_group, _consent, count in counts.received:
+        by_kind[kind] += count
+        by_source[source] += count
+        if kind != "投诉":
+            continue
         decisions[decision] += count
         if category:
             categories[category] += count
@@ -128,18 +168,16 @@ def figures(period: Period, today: date | None = None, book: object | None = Non
             natures[nature] += count
         group_cases += count if is_group else 0
     complaints_total = sum(decisions.values())
-    closed_in = (alive & (Record.kind == "投诉") & (Record.closed_at >= start) & (Record.closed_at < end)
-                 & Record.state.in_(domain.COMPLAINT_CLOSING))
-    punitive = Case(None, [(Record.punitive_amount > 0, 1)], 0)
-    closed: dict[str, int] = {}
+    closed: Counter[str] = Counter()
     recovered_fen = punitive_cases = punitive_fen = 0
-    for state, count, recovered_sum, punitive_count, punitive_sum in (
-            Record.select(Record.state, fn.COUNT(Record.id), fn.SUM(Record.recovered_amount.coerce(False)),
-                          fn.SUM(punitive), fn.SUM(Record.punitive_amount.coerce(False)))
-            .where(closed_in).group_by(Record.state).tuples()):
-        closed[state] = count
+    for kind, state, _source, count, recovered_sum, punitive_count, punitive_sum in counts.closed:
+        if kind != "投诉" or state not in domain.COMPLAINT_CLOSING:
+            continue
+        closed[state] += count
         if state == "已和解":
-            recovered_fen, punitive_cases, punitive_fen = recovered_sum or 0, punitive_count or 0, punitive_sum or 0
+            recovered_fen += recovered_sum or 0
+            punitive_cases += punitive_count or 0
+            punitive_fen += punitive_sum or 0
     respondents = {name: count for name, count in (
         Record.select(Record.respondent_name, fn.COUNT(Record.id)).where(complaint)
         .group_by(Record.respondent_name).tuples()) if name}
@@ -190,26 +228,29 @@ def report(period: Period | str, today: date | None = None, scope: object = None
     """The whole report: this period's figures (spec/report.md) and what a bureau asks for beside them
     (``extra``), the previous period's (环比) and the same period a year before (同比, ``year_ago``), and the
     change of each share."""
-    from weiquan_desktop.services import deadlines
+    from weiquan_desktop.services import deadlines, duties
 
     period = parse_period(period) if isinstance(period, str) else period
     book = deadlines.RuleBook()
-    current = figures(period, today, book, scope)
-    previous = figures(period.previous(), today, book, scope)
-    year_ago = figures(period.year_ago(), today, book, scope)
+    now = datetime.combine(today, datetime.max.time()) if today else datetime.now()
+    # a year's previous period is the year before: each distinct period is counted once
+    distinct = list(dict.fromkeys((p.start, p.end) for p in (period, period.previous(), period.year_ago())))
+    kept = dict(zip(distinct, duties.kept_in(distinct, now, scope), strict=True))
+    done: dict[tuple[date, date], dict] = {}
+
+    def whole(p: Period) -> dict:
+        key = (p.start, p.end)
+        if key not in done:
+            counts = _counts(p, scope)
+            done[key] = figures(p, today, book, scope, counts)
+            done[key]["extra"] = extra_figures(p, today, scope, kept=kept[key], counts=counts)
+        return copy.deepcopy(done[key])
+
+    current, previous, year_ago = whole(period), whole(period.previous()), whole(period.year_ago())
     current["previous"] = previous
     current["share_change"] = {
         name: round((value["share"] - previous["by_category"].get(name, {}).get("share", 0.0)) * 100, 2)
         for name, value in current["by_category"].items()}
-    # the three periods' time limits in one scan of the cases (most of the report's work)
-    from weiquan_desktop.services import duties
-
-    now = datetime.combine(today, datetime.max.time()) if today else datetime.now()
-    periods = (period, period.previous(), period.year_ago())
-    kept = duties.kept_in([(p.start, p.end) for p in periods], now, scope)
-    current["extra"] = extra_figures(period, today, scope, kept=kept[0])
-    previous["extra"] = extra_figures(period.previous(), today, scope, kept=kept[1])
-    year_ago["extra"] = extra_figures(period.year_ago(), today, scope, kept=kept[2])
     current["year_ago"] = year_ago
     return current
 
@@ -220,7 +261,7 @@ SATISFIED = ("满意", "基本满意")
 
 
 def extra_figures(period: Period, today: date | None = None, scope: object = None,
-                  kept: list | None = None) -> dict:
+                  kept: list | None = None, counts: _Counts | None = None) -> dict:
     """Beside spec/report.md: own cases and those passed down (a bureau must not count them twice), 举报,
     建议 and referrals with their outcomes, in-person visits, time limits kept, publicity and training, return
     visits, and category and nature shares over accepted complaints (as the CCA publishes them). ``kept``:
@@ -229,27 +270,46 @@ def extra_figures(period: Period, today: date | None = None, scope: object = Non
     from weiquan_desktop.services import duties
 
     now = datetime.combine(today, datetime.max.time()) if today else datetime.now()
-    start = datetime.combine(period.start, datetime.min.time())
-    end = datetime.combine(period.end + timedelta(days=1), datetime.min.time())
+    start, end = _bounds(period)
     alive = Record.deleted_at.is_null() if scope is None else (Record.deleted_at.is_null() & scope)
-    received_in = alive & (Record.received_at >= start) & (Record.received_at < end)
-    closed_in = alive & (Record.closed_at >= start) & (Record.closed_at < end)
+    counts = counts or _counts(period, scope)
 
-    origin = {}
-    for label, sources in ORIGINS.items():
-        mine = Record.source.in_(sources)
-        counts = dict(Record.select(Record.decision, fn.COUNT(Record.id)).where(
-            received_in, Record.kind == "投诉", mine).group_by(Record.decision).tuples())
-        resolved = Record.select().where(closed_in, Record.kind == "投诉", mine, Record.state == "已和解").count()
-        origin[label] = {"received": sum(counts.values()), "accepted": counts.get("受理", 0), "resolved": resolved}
+    origin = {label: {"received": 0, "accepted": 0, "resolved": 0} for label in ORIGINS}
+    of_source = {source: label for label, sources in ORIGINS.items() for source in sources}
+    by_state: dict[str, Counter[str]] = {kind: Counter() for kind in domain.KINDS}
+    accepted_categories: Counter[str] = Counter()
+    accepted_natures: Counter[str] = Counter()
+    in_person = publicity = 0
+    for kind, source, decision, state, category, nature, _group, consent, count in counts.received:
+        by_state[kind][state] += count
+        in_person += count if source == "来访" else 0
+        if kind != "投诉":
+            continue
+        publicity += count if consent else 0
+        if source in of_source:
+            origin[of_source[source]]["received"] += count
+            origin[of_source[source]]["accepted"] += count if decision == "受理" else 0
+        if decision == "受理":
+            if category:
+                accepted_categories[category] += count
+            if nature:
+                accepted_natures[nature] += count
+    for kind, state, source, count, *_money in counts.closed:
+        if kind == "投诉" and state == "已和解" and source in of_source:
+            origin[of_source[source]]["resolved"] += count
 
     def states(kind: str) -> dict[str, int]:
-        found = dict(Record.select(Record.state, fn.COUNT(Record.id)).where(received_in, Record.kind == kind)
-                     .group_by(Record.state).tuples())
-        return {state: found.get(state, 0) for state in domain.STATES[kind]}
+        return {state: by_state[kind].get(state, 0) for state in domain.STATES[kind]}
 
-    referral_rows = (Referral.select(Referral.feedback_due, Referral.feedback_at).join(Record)
-                     .where(alive, Referral.referred_at >= start, Referral.referred_at < end).tuples())
+    def of_live_records(query: object, column: object) -> object:
+        """Only the live records' rows: without a join (a covering index and the few deleted ids) unless a
+        scope needs the record."""
+        if scope is None:
+            return query.where(column.not_in(Record.select(Record.id).where(Record.deleted_at.is_null(False))))
+        return query.join(Record).where(alive)
+
+    referral_rows = of_live_records(Referral.select(Referral.feedback_due, Referral.feedback_at).where(
+        Referral.referred_at >= start, Referral.referred_at < end), Referral.record).tuples()
     referrals = {"made": 0, "fed_back": 0, "fed_back_late": 0, "awaiting_overdue": 0}
     for due, back in referral_rows:
         referrals["made"] += 1
@@ -276,27 +336,17 @@ def extra_figures(period: Period, today: date | None = None, scope: object = Non
         activity["by_type"][kind] = count
     trainings = (Training.select(fn.COUNT(Training.id), fn.COALESCE(fn.SUM(Training.hours), 0))
                  .where(Training.held_on.between(period.start, period.end)).tuples().first()) or (0, 0)
-    visits = dict(ReturnVisit.select(ReturnVisit.satisfaction, fn.COUNT(ReturnVisit.id)).join(Record).where(
-        alive, ReturnVisit.visited_at >= start, ReturnVisit.visited_at < end)
+    visits = dict(of_live_records(ReturnVisit.select(ReturnVisit.satisfaction, fn.COUNT(ReturnVisit.id)).where(
+        ReturnVisit.visited_at >= start, ReturnVisit.visited_at < end), ReturnVisit.record)
         .group_by(ReturnVisit.satisfaction).tuples())
     visited = sum(visits.values())
-    accepted_categories = Counter()
-    accepted_natures = Counter()
-    for category, nature, count in (Record.select(Record.category, Record.nature, fn.COUNT(Record.id))
-                                    .where(received_in, Record.kind == "投诉", Record.decision == "受理")
-                                    .group_by(Record.category, Record.nature).tuples()):
-        if category:
-            accepted_categories[category] += count
-        if nature:
-            accepted_natures[nature] += count
     accepted = sum(accepted_categories.values())
-    publicity = Record.select().where(received_in, Record.kind == "投诉", Record.consent_publish).count()
     return {
         "by_origin": origin,
         "reports": states("举报"),
         "suggestions": states("建议"),
         "consultations": states("咨询"),
-        "visits_in_person": Record.select().where(received_in, Record.source == "来访").count(),
+        "visits_in_person": in_person,
         "referrals": referrals,
         "on_time": on_time,
         "activities": activity,
