@@ -6,11 +6,11 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import SQL, Database, Expression, PostgresqlDatabase, SqliteDatabase
 from peewee import DatabaseError as PeeweeDatabaseError
 
 from weiquan_desktop.errors import UserError
@@ -257,3 +257,13 @@ def sqlite_backup_verified(db: Database, dest: Path) -> Path:
         os.fsync(fh.fileno())
     tmp.replace(dest)
     return dest
+
+
+def id_in(column: object, ids: Iterable[int]) -> Expression:
+    """``column IN (1, 2, ...)`` with the ids written into the SQL: peewee builds a parameter object per value,
+    which was half the time of an export's per-record queries. Only for integers (each is passed through
+    int(), so nothing else can reach the SQL text)."""
+    values = [int(i) for i in ids]
+    if not values:
+        return column.in_([])
+    return column.in_(SQL("(" + ",".join(map(str, values)) + ")"))

@@ -232,7 +232,6 @@ V4_DUTY_INDEXES = (
 V4_DROPPED_INDEXES = (
     "record_alive_received_at_kind_source_decision_category_nature_is_group_decided_at_respondent_name",
     "record_alive_closed_at_kind_state_recovered_amount_punitive_amount",
-    "record_alive_kind_received_at",  # the register's filter by kind uses record_report_received
 )
 
 

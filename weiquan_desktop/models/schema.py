@@ -231,15 +231,15 @@ class Record(BaseModel):
 # few values (kind, state...) lead with the value and go on by date, serving both "filter" and "sort".
 # The search index (received_at, id, search_text) is SQLite's only: see models/migrations.py.
 REGISTER_INDEXES = (
-    ("received_at", "id", "next_due"), ("case_no",), ("state", "received_at"),
+    ("received_at", "id", "next_due"), ("case_no",), ("kind", "received_at"), ("state", "received_at"),
     ("source", "received_at"), ("category", "received_at"), ("handler", "received_at"), ("amount",),
     ("respondent_name",), ("complainant_name",), ("next_due",),
 )
 for _columns in REGISTER_INDEXES:
     Record.add_index(*(getattr(Record, c) for c in _columns), where=Record.deleted_at.is_null(),
                      name="record_alive_" + "_".join(_columns))
-# The statistics report counts a period from these alone (services.statistics._counts), a kind at a time;
-# the first also serves the register's filter by kind. Every column the queries name is in the index,
+# The statistics report counts a period from these alone (services.statistics._counts), a kind at a time.
+# Every column the queries name is in the index,
 # deleted_at too: SQLite does not count a partial index's own condition as covered, and without it took a
 # narrower index and read the table row by row.
 REPORT_INDEXES = {
@@ -250,8 +250,9 @@ REPORT_INDEXES = {
 }
 for _name, _columns in REPORT_INDEXES.items():
     Record.add_index(*(getattr(Record, c) for c in _columns), where=Record.deleted_at.is_null(), name=_name)
-# the few deleted records, which the report takes out of counts read without a join
-Record.add_index(Record.id, where=Record.deleted_at.is_null(False), name="record_deleted")
+# whether a record is deleted, by its id, without reading its row: the report's count of a year's return
+# visits and referrals looks each one's record up (13 ms instead of 40 at 200,000 records)
+Record.add_index(Record.id, Record.deleted_at, name="record_id_deleted_at")
 # the follow-up list of group and major cases
 Record.add_index(Record.received_at, where=(Record.deleted_at.is_null() & (Record.is_group | Record.is_major)),
                  name="record_alive_group_received_at")
@@ -355,8 +356,10 @@ class RecordDuty(BaseModel):
         indexes = ((("code", "due", "done_late", "done_at", "due_at", "paused", "record"), False),)
 
 
-# the records with a clock paused now, which the report counts as of today (services.duties.kept_in)
-RecordDuty.add_index(RecordDuty.record, where=RecordDuty.paused, name="record_duty_paused")
+# the records with a clock paused now, which the report counts as of today (services.duties.kept_in). Not a
+# partial index: one with no rows has no statistics, and SQLite's PRAGMA optimize then re-analysed the table
+# at every exit
+RecordDuty.add_index(RecordDuty.paused, RecordDuty.record, name="record_duty_paused")
 
 
 class ReturnVisit(BaseModel):

@@ -12,6 +12,7 @@ line cannot differ.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import math
@@ -50,8 +51,11 @@ def hash_password(password: str, salt: bytes | None = None) -> str:
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
-# checked against when the login name is unknown, so that an unknown name costs the same scrypt as a known one
-_DUMMY_HASH = hash_password("no such account", salt=b"weiquan-desktop!")
+@functools.cache
+def dummy_hash() -> str:
+    """Checked against when the login name is unknown, so that an unknown name costs the same scrypt as a
+    known one (made at the first login, not at import: it is half a second of the program's start-up)."""
+    return hash_password("no such account", salt=b"weiquan-desktop!")
 
 
 def check_password(password: str, stored: str | None) -> bool:
@@ -139,7 +143,7 @@ def authenticate(username: str, password: str, *, now: datetime | None = None) -
     typed = (username or "").strip()
     staff = Staff.get_or_none(Staff.username == typed, Staff.active)
     if staff is None:
-        check_password(password, _DUMMY_HASH)
+        check_password(password, dummy_hash())
         audit.log("login.failed", detail={"原因": "无此账号", "登录名": _fingerprint(typed)})
         raise UserError(WRONG)
     with write_transaction():

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from peewee import fn
 
 from weiquan_desktop import domain
+from weiquan_desktop.models.db import id_in
 from weiquan_desktop.models.migrations import NOTICES_SINCE_KEY
 from weiquan_desktop.models.schema import (
     CaseNotice,
@@ -99,7 +100,7 @@ def facts_for(record_ids: Iterable[int]) -> dict[int, Facts]:
     ids = list(record_ids)
     out: dict[int, Facts] = {rid: Facts() for rid in ids}
     for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
-        _load_facts(out, lambda column, chunk=chunk: column.in_(chunk))
+        _load_facts(out, lambda column, chunk=chunk: id_in(column, chunk))
     return out
 
 
@@ -255,7 +256,7 @@ def store(found: dict[int, list[Duty]]) -> None:
 
     ids = list(found)
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-        RecordDuty.delete().where(RecordDuty.record.in_(chunk)).execute()
+        RecordDuty.delete().where(id_in(RecordDuty.record, chunk)).execute()
     rows = [row for rid, duties in found.items() for row in stored_rows(rid, duties)]
     for chunk in (rows[i:i + 100] for i in range(0, len(rows), 100)):  # 8 columns: under SQLite's 999 parameters
         RecordDuty.insert_many(chunk).execute()
@@ -300,7 +301,7 @@ def kept_in(periods: list[tuple[date, date]], now: datetime | None = None, scope
     from weiquan_desktop.services.deadlines import RuleBook
 
     now = now or datetime.now()
-    paused = RecordDuty.select(RecordDuty.record).where(RecordDuty.paused)
+    paused = RecordDuty.select(RecordDuty.record).where(RecordDuty.paused == True)  # noqa: E712 - an index range
     paused_ids = [rid for (rid,) in paused.distinct().tuples()]
     live: list[list[Duty]] = []
     if paused_ids:

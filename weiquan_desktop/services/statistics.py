@@ -301,15 +301,10 @@ def extra_figures(period: Period, today: date | None = None, scope: object = Non
     def states(kind: str) -> dict[str, int]:
         return {state: by_state[kind].get(state, 0) for state in domain.STATES[kind]}
 
-    def of_live_records(query: object, column: object) -> object:
-        """Only the live records' rows: without a join (a covering index and the few deleted ids) unless a
-        scope needs the record."""
-        if scope is None:
-            return query.where(column.not_in(Record.select(Record.id).where(Record.deleted_at.is_null(False))))
-        return query.join(Record).where(alive)
-
-    referral_rows = of_live_records(Referral.select(Referral.feedback_due, Referral.feedback_at).where(
-        Referral.referred_at >= start, Referral.referred_at < end), Referral.record).tuples()
+    # each row's record looked up for deleted_at in record_id_deleted_at (an index on deleted_at alone drew
+    # SQLite's planner away from the register's indexes; an empty partial one made every exit re-analyse)
+    referral_rows = (Referral.select(Referral.feedback_due, Referral.feedback_at).join(Record)
+                     .where(alive, Referral.referred_at >= start, Referral.referred_at < end).tuples())
     referrals = {"made": 0, "fed_back": 0, "fed_back_late": 0, "awaiting_overdue": 0}
     for due, back in referral_rows:
         referrals["made"] += 1
@@ -336,8 +331,8 @@ def extra_figures(period: Period, today: date | None = None, scope: object = Non
         activity["by_type"][kind] = count
     trainings = (Training.select(fn.COUNT(Training.id), fn.COALESCE(fn.SUM(Training.hours), 0))
                  .where(Training.held_on.between(period.start, period.end)).tuples().first()) or (0, 0)
-    visits = dict(of_live_records(ReturnVisit.select(ReturnVisit.satisfaction, fn.COUNT(ReturnVisit.id)).where(
-        ReturnVisit.visited_at >= start, ReturnVisit.visited_at < end), ReturnVisit.record)
+    visits = dict(ReturnVisit.select(ReturnVisit.satisfaction, fn.COUNT(ReturnVisit.id)).join(Record).where(
+        alive, ReturnVisit.visited_at >= start, ReturnVisit.visited_at < end)
         .group_by(ReturnVisit.satisfaction).tuples())
     visited = sum(visits.values())
     accepted = sum(accepted_categories.values())

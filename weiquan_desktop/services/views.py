@@ -26,7 +26,7 @@ from weiquan_desktop.models.schema import (
     Staff,
 )
 from weiquan_desktop.privacy import mask_known, mask_name
-from weiquan_desktop.services import casefile, lifecycle, printing
+from weiquan_desktop.services import casefile, lifecycle
 from weiquan_desktop.services.actor import Actor
 
 
@@ -89,6 +89,8 @@ def case_view(record_id: int, actor: Actor | None, *, reveal: bool = False) -> C
     record = Record.get_or_none(Record.id == record_id)
     if record is None:
         raise UserError("该记录不存在。")
+    from weiquan_desktop.services import printing  # ReportLab: not on the start-up path
+
     pending = (Referral.select(Referral.id, Referral.body_name).where(Referral.record == record,
                                                                      Referral.feedback_at.is_null())
                .order_by(Referral.referred_at.desc()).tuples().first())
