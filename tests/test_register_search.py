@@ -122,3 +122,26 @@ def test_a_newer_keystroke_wins_over_a_list_still_being_read(qtbot, app, searcha
     qtbot.waitUntil(lambda: view.model.complete, timeout=5000)
     qtbot.wait(200)  # any list read for an earlier keystroke has arrived by now, and must change nothing
     assert [view.model.record_id(r) for r in range(view.model.rowCount())] == _scan(["苏宁"])
+
+
+@pytest.mark.parametrize("dense", [0, 10**9])
+def test_deadline_filters_give_the_same_list_along_either_index(searchable, monkeypatch, dense):
+    """A deadline filter with many matches walks the date order, with few the deadlines' own index: both
+    give what a scan gives, first page and full list alike (``dense`` forces one way, then the other)."""
+    from datetime import date, timedelta
+
+    monkeypatch.setattr(register, "DENSE_DUE", dense)
+    today = date.today()
+    rows = list(Record.select(Record.id, Record.received_at, Record.next_due, Record.kind)
+                .where(Record.deleted_at.is_null(), Record.next_due.is_null(False)))
+    checks = {"已逾期": lambda d: d < today, "今明两天到期": lambda d: today <= d <= today + timedelta(days=1),
+              "本周内到期": lambda d: today <= d <= today + timedelta(days=6 - today.weekday())}
+    assert any(r.next_due < today for r in rows)  # the demo has overdue cases to find
+    for due, holds in checks.items():
+        for kinds in ((), ("投诉",)):
+            expected = [r.id for r in sorted(rows, key=lambda r: (r.received_at, r.id), reverse=True)
+                        if holds(r.next_due) and (not kinds or r.kind in kinds)]
+            query = RegisterQuery(due=due, kinds=kinds)
+            assert register.ordered_ids(query) == expected, (due, kinds, dense)
+            page = register.first_page(query, 5)
+            assert page.ids == expected[:5] and page.complete == (len(expected) < 5), (due, kinds, dense)

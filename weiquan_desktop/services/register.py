@@ -128,6 +128,10 @@ def _index_for(query: RegisterQuery) -> str | None:
     """The index a register query should walk. SQLite's planner cannot judge how selective a GLOB or a
     deadline range is and picked a full walk in date order (100+ ms at 200,000 records), so we say."""
     if query.due:
+        if query.sort == "received_at" and not query.search.strip() and _many_due(query):
+            # newest first among many matches: walking the date order (which holds next_due) finds the first
+            # 500 at once; reading every match along the deadlines, then sorting, cost 180 ms at 1,000,000
+            return BY_DATE
         return BY_DUE
     if query.search.strip():
         return BY_DATE_TEXT
@@ -135,6 +139,16 @@ def _index_for(query: RegisterQuery) -> str | None:
     if not filtered and query.sort in ("received_at", "next_due"):
         return BY_DATE
     return None
+
+
+DENSE_DUE = 5_000  # matches of a deadline filter above which its first page walks the date order
+
+
+def _many_due(query: RegisterQuery) -> bool:
+    """Whether the deadline condition alone selects many records: a count along its index (milliseconds)."""
+    due = [c for c in replace(query, kinds=(), states=(), sources=(), categories=(), handler_id=None,
+                              received_from=None, received_to=None).where() if c is not None]
+    return Record.select(Record.id).where(*due).limit(DENSE_DUE + 1).count() > DENSE_DUE
 
 
 _indexes: dict[int, set[str]] = {}

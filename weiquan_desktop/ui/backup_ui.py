@@ -12,6 +12,7 @@ from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import audit, backup
 from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.session import close_session, is_embedded, open_session
+from weiquan_desktop.ui import operations
 from weiquan_desktop.ui.tasks import Task
 
 AUTO_MINUTES = 30
@@ -46,10 +47,9 @@ class AutoBackup(QObject):
     def run_now(self) -> None:
         """On exit: in the foreground, so the app does not close mid-backup."""
         if self.changed():
-            try:
-                backup.auto_backup(self.data_dir)
-            except UserError as exc:
-                QMessageBox.warning(self.parent_widget, "自动备份未完成", f"{exc}\n数据库本身不受影响。")
+            operations.run(self.parent_widget, lambda: backup.auto_backup(self.data_dir), changes=False,
+                           show=lambda text: QMessageBox.warning(self.parent_widget, "自动备份未完成",
+                                                                 f"{text}\n数据库本身不受影响。"))
 
 
 def backup_to_usb(parent: QWidget, data_dir: DataDir, actor: Actor | None = None) -> Task | None:

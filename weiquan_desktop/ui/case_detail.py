@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMenu,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTextBrowser,
@@ -27,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop import domain
-from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import (
     attachments,
     casefile,
@@ -130,15 +128,13 @@ class CaseDetailDialog(QDialog):
 
     def _reveal(self, on: bool) -> None:
         """Full personal data only for those with the right (the service checks and audits it)."""
-        if on:
-            try:
-                casefile.sections_for(self.record_id, self.actor, reveal=True)
-            except UserError as exc:
-                self.reveal.blockSignals(True)
-                self.reveal.setChecked(False)
-                self.reveal.blockSignals(False)
-                QMessageBox.warning(self, "无权查看", str(exc))
-                return
+        if on and not operations.succeeded(
+                self, lambda: casefile.sections_for(self.record_id, self.actor, reveal=True), title="无权查看",
+                changes=False):
+            self.reveal.blockSignals(True)
+            self.reveal.setChecked(False)
+            self.reveal.blockSignals(False)
+            return
         self.reload()
 
     def _run(self, call: object) -> object:
@@ -218,12 +214,14 @@ class CaseDetailDialog(QDialog):
         title = dict(self.view.documents)[doc]
         path = printing.work_file(f"{title}-{self.view.case_no}.pdf")
         case_no = self.view.case_no
-        try:
+        def make() -> PrintPreview:
             printing.render(doc, case_no, path, actor=self.actor)
-            self.preview = PrintPreview(path, self, title)
-        except UserError as exc:
-            QMessageBox.warning(self, "无法打印", str(exc))
+            return PrintPreview(path, self, title)
+
+        preview = operations.run(self, make, title="无法打印", changes=False)
+        if preview is None:
             return None
+        self.preview = preview
 
         def printed(pages: int) -> None:
             operations.run(self, lambda: printing.record_output(doc, case_no, path, actor=self.actor, how="print",

@@ -36,6 +36,7 @@ from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.services import intake, views
 from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.intake import IntakeForm
+from weiquan_desktop.ui import operations
 from weiquan_desktop.ui.forms import child, load_form
 
 ERROR_STYLE = "border: 1px solid #b3261e; background: #fff4f3;"
@@ -517,10 +518,7 @@ class IntakeDialog(QDialog):
         saved = self.submit(keep_open=False)
         if saved is None:
             return None
-        try:
-            intake.decide(saved.id, "受理", actor=self.actor)
-        except UserError as exc:
-            QMessageBox.warning(self, "无法受理", str(exc))
+        if not operations.succeeded(self, lambda: intake.decide(saved.id, "受理", actor=self.actor), title="无法受理"):
             return saved
         self.mediate_now.emit(saved.id)
         return saved

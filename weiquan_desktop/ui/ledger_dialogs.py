@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from weiquan_desktop.errors import UserError
 from weiquan_desktop.services.actor import Actor, id_of
 from weiquan_desktop.services.ledger_format import HEADERS
 from weiquan_desktop.services.register import RegisterQuery
+from weiquan_desktop.ui import operations
 from weiquan_desktop.ui.tasks import ProcessTask, Task
 from weiquan_desktop.ui.widgets import fill, read_only_table
 
@@ -108,12 +108,10 @@ class ImportPreview(QDialog):
         default = str(self.path.with_name(f"{self.path.stem}-导入错误.xlsx"))
         target, _ = QFileDialog.getSaveFileName(self, "保存错误清单", default, "Excel 工作簿 (*.xlsx)")
         if target:
-            try:
-                from weiquan_desktop.services import ledger_import
+            from weiquan_desktop.services import ledger_import
 
-                ledger_import.write_issues(self.errors, Path(target))
-            except UserError as exc:
-                QMessageBox.warning(self, "无法保存", str(exc))
+            operations.run(self, lambda: ledger_import.write_issues(self.errors, Path(target)), title="无法保存",
+                           changes=False)
 
 
 def _cell(value: object) -> str:

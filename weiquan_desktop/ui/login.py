@@ -7,9 +7,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import auth, station
 from weiquan_desktop.services.actor import Actor
+from weiquan_desktop.ui import operations
 
 
 class LoginDialog(QDialog):
@@ -73,13 +73,13 @@ class LoginDialog(QDialog):
         super().reject()
 
     def accept(self) -> None:
-        try:
-            self.user = self._check(self.username.text(), self.password.text())
-        except UserError as exc:
-            self.error.setText(str(exc))
+        user = operations.run(self, lambda: self._check(self.username.text(), self.password.text()), changes=False,
+                              show=self.error.setText)
+        if user is None:
             self.password.clear()
             self.password.setFocus()
             return
+        self.user = user
         super().accept()
 
 
@@ -109,11 +109,11 @@ class PasswordDialog(QDialog):
         if self.new.text() != self.again.text():
             self.error.setText("两次输入的新密码不一致。")
             return
-        try:
-            self.user = auth.change_password(self.user, self.old.text(), self.new.text())
-        except UserError as exc:
-            self.error.setText(str(exc))
+        user = operations.run(self, lambda: auth.change_password(self.user, self.old.text(), self.new.text()),
+                              changes=False, show=self.error.setText)
+        if user is None:
             return
+        self.user = user
         super().accept()
 
 

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop import APP_TITLE, __version__
-from weiquan_desktop.errors import UserError
 from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import audit, calendar_rules, register, station
 from weiquan_desktop.services.actor import Actor
+from weiquan_desktop.ui import operations
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.register_view import RegisterView
 from weiquan_desktop.ui.tasks import Task
@@ -236,10 +236,7 @@ class MainWindow(QMainWindow):
     def show_audit(self) -> None:
         from weiquan_desktop.ui.station_pages import AuditDialog
 
-        try:
-            AuditDialog(self.user, self).show()
-        except UserError as exc:
-            QMessageBox.warning(self, "审计日志", str(exc))
+        operations.run(self, lambda: AuditDialog(self.user, self).show(), title="审计日志", changes=False)
 
     def change_password(self) -> None:
         from weiquan_desktop.ui.login import PasswordDialog
@@ -308,10 +305,8 @@ class MainWindow(QMainWindow):
         source, _ = QFileDialog.getOpenFileName(self, "选择转办表", str(Path.home()), "Excel 工作簿 (*.xlsx)")
         if not source:
             return
-        try:
-            dialog = TransferImportDialog(Path(source), self)
-        except UserError as exc:
-            QMessageBox.warning(self, "无法导入", str(exc))
+        dialog = operations.run(self, lambda: TransferImportDialog(Path(source), self), title="无法导入", changes=False)
+        if dialog is None:
             return
         if dialog.exec():
             QMessageBox.information(self, "导入完成", f"已导入 {dialog.imported} 件转办投诉。")
@@ -376,10 +371,9 @@ class MainWindow(QMainWindow):
             return
         from weiquan_desktop import pdf
 
-        try:
-            pdf.test_page(Path(target), station.load_profile().name if station.is_configured() else None)
-        except UserError as exc:
-            QMessageBox.warning(self, "无法生成测试页", str(exc))
+        name = station.load_profile().name if station.is_configured() else None
+        if not operations.succeeded(self, lambda: pdf.test_page(Path(target), name), title="无法生成测试页",
+                                    changes=False):
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(target))
 

@@ -22,13 +22,16 @@ hub = _Hub()
 
 
 def run(parent: QWidget | None, call: Callable[[], T], *, title: str = "无法完成", changes: bool = True,
-        quiet: bool = False) -> T | None:
-    """Call a service; on UserError show it (unless ``quiet``) and return None. ``changes``: tell every
-    screen afterwards, even after a refusal (another desk's change may be the reason)."""
+        quiet: bool = False, show: Callable[[str], object] | None = None) -> T | None:
+    """Call a service; on UserError show it (in a message box titled ``title``, or through ``show``, such as
+    a dialog's own error label; nowhere when ``quiet``) and return None. ``changes``: tell every screen
+    afterwards, even after a refusal (another desk's change may be the reason)."""
     try:
         result = call()
     except UserError as exc:
-        if not quiet:
+        if show is not None:
+            show(str(exc))
+        elif not quiet:
             QMessageBox.warning(parent, title, str(exc))
         if changes:
             hub.records_changed.emit()
@@ -36,3 +39,15 @@ def run(parent: QWidget | None, call: Callable[[], T], *, title: str = "无法�
     if changes:
         hub.records_changed.emit()
     return result
+
+
+def succeeded(parent: QWidget | None, call: Callable[[], object], **options: object) -> bool:
+    """``run`` for a call whose result is not needed (or may be None): whether it went through."""
+    done: list[bool] = []
+
+    def call_and_note() -> None:
+        call()
+        done.append(True)
+
+    run(parent, call_and_note, **options)
+    return bool(done)

@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import report_export, statistics
 from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.statistics import Period
+from weiquan_desktop.ui import operations
 from weiquan_desktop.ui.tasks import ProcessTask, Task
 from weiquan_desktop.ui.widgets import fill, read_only_table, scrolling
 
@@ -162,10 +162,8 @@ class ReportPage(QWidget):
         return statistics.parse_period(f"{self.date_from.date().toPython()}..{self.date_to.date().toPython()}")
 
     def generate(self) -> None:
-        try:
-            period = self.selected_period()
-        except UserError as exc:
-            QMessageBox.warning(self, "报表", str(exc))
+        period = operations.run(self, self.selected_period, title="报表", changes=False)
+        if period is None:
             return
         def compute(_progress: object) -> tuple[dict, str, list]:
             figures = statistics.report(period)
@@ -273,10 +271,8 @@ class ReportPage(QWidget):
                             f"审计链头 {s.audit_head[:16]}…")
 
     def show_evaluation(self) -> None:
-        try:
-            period = self.period or self.selected_period()
-        except UserError as exc:
-            QMessageBox.warning(self, "考核", str(exc))
+        period = self.period or operations.run(self, self.selected_period, title="考核", changes=False)
+        if period is None:
             return
         EvaluationDialog(period, self).show()
 
@@ -316,10 +312,8 @@ class ReportPage(QWidget):
         names, _ = QFileDialog.getOpenFileNames(self, "选择各服务站的台账工作簿", str(Path.home()), "Excel 工作簿 (*.xlsx)")
         if not names:
             return None
-        try:
-            period = self.selected_period()
-        except UserError as exc:
-            QMessageBox.warning(self, "多站汇总", str(exc))
+        period = operations.run(self, self.selected_period, title="多站汇总", changes=False)
+        if period is None:
             return None
         task = ProcessTask(self, "正在汇总各站台账", "weiquan_desktop.services.combined:combine",
                            paths=[Path(n) for n in names], period=period)
@@ -426,10 +420,8 @@ class CombinedDialog(QDialog):
                                                 "Excel 工作簿 (*.xlsx)")
         if not target:
             return
-        try:
-            combined.to_xlsx(self.view, Path(target))
-        except UserError as exc:
-            QMessageBox.warning(self, "导出未完成", str(exc))
+        if not operations.succeeded(self, lambda: combined.to_xlsx(self.view, Path(target)), title="导出未完成",
+                                    changes=False):
             return
         self.status.setText(f"已导出 {target}")
 
@@ -463,7 +455,5 @@ class EvaluationDialog(QDialog):
         default = str(Path.home() / f"工作人员考核-{self.period.label}.xlsx")
         target, _ = QFileDialog.getSaveFileName(self, "导出考核表", default, "Excel 工作簿 (*.xlsx)")
         if target:
-            try:
-                statistics.staff_evaluation_xlsx(self.period, Path(target))
-            except UserError as exc:
-                QMessageBox.warning(self, "无法导出", str(exc))
+            operations.run(self, lambda: statistics.staff_evaluation_xlsx(self.period, Path(target)), title="无法导出",
+                           changes=False)

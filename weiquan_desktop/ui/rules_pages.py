@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop import domain
-from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import calendar_rules
 from weiquan_desktop.services.actor import Actor
+from weiquan_desktop.ui import operations
 from weiquan_desktop.ui.widgets import fill, read_only_table
 
 
@@ -77,11 +77,11 @@ class NoticeDialog(QDialog):
         name, _ = QFileDialog.getOpenFileName(self, "选择放假通知文本", "", "文本文件 (*.txt);;所有文件 (*)")
         if not name:
             return
-        try:
-            self.text.setPlainText(calendar_rules.read_notice_file(Path(name)))
-        except UserError as exc:
-            self.result.setText(str(exc))
+        text = operations.run(self, lambda: calendar_rules.read_notice_file(Path(name)), changes=False,
+                              show=self.result.setText)
+        if text is None:
             return
+        self.text.setPlainText(text)
         self.check()
 
     def check(self) -> calendar_rules.NoticePreview:
@@ -101,11 +101,11 @@ class NoticeDialog(QDialog):
         return preview
 
     def accept(self) -> None:
-        try:
-            self.preview = calendar_rules.import_notice(self.text.toPlainText(), actor=self.actor)
-        except UserError as exc:
-            self.result.setText(str(exc))
+        preview = operations.run(self, lambda: calendar_rules.import_notice(self.text.toPlainText(), actor=self.actor),
+                                 show=self.result.setText)
+        if preview is None:
             return
+        self.preview = preview
         super().accept()
 
 
@@ -161,11 +161,10 @@ class HolidayPage(QWidget):
                 self.table.setItem(r, c, QTableWidgetItem(text))
 
     def add(self) -> None:
-        try:
-            moved = calendar_rules.set_day(self.day.date().toPython(), self.kind.currentText() == "调休上班",
-                                           self.name.text(), actor=self.actor)
-        except UserError as exc:
-            QMessageBox.warning(self, "节假日", str(exc))
+        moved = operations.run(self, lambda: calendar_rules.set_day(
+            self.day.date().toPython(), self.kind.currentText() == "调休上班", self.name.text(), actor=self.actor),
+            title="节假日")
+        if moved is None:
             return
         self.status.setText(f"已保存。{moved} 件未办结案件的期限已按新日历重新计算。")
         self.reload()
@@ -174,10 +173,9 @@ class HolidayPage(QWidget):
         row = self.table.currentRow()
         if row < 0:
             return
-        try:
-            moved = calendar_rules.remove_day(date.fromisoformat(self.table.item(row, 0).text()), actor=self.actor)
-        except UserError as exc:
-            QMessageBox.warning(self, "节假日", str(exc))
+        day = date.fromisoformat(self.table.item(row, 0).text())
+        moved = operations.run(self, lambda: calendar_rules.remove_day(day, actor=self.actor), title="节假日")
+        if moved is None:
             return
         self.status.setText(f"已删除。{moved} 件未办结案件的期限已重新计算。")
         self.reload()
@@ -233,11 +231,10 @@ class RulesPage(QWidget):
             QMessageBox.information(self, "办理时限", "请先在表中选择要修改的时限。")
             return
         rule = self.rows[row]
-        try:
-            moved = calendar_rules.save_rule(rule.code, self.effective.date().toPython(), self.amount.value(),
-                                             self.unit.currentData(), rule.title, rule.basis, actor=self.actor)
-        except UserError as exc:
-            QMessageBox.warning(self, "无法保存", str(exc))
+        moved = operations.run(self, lambda: calendar_rules.save_rule(
+            rule.code, self.effective.date().toPython(), self.amount.value(), self.unit.currentData(), rule.title,
+            rule.basis, actor=self.actor), title="无法保存")
+        if moved is None:
             return
         self.status.setText(f"已保存。{moved} 件未办结案件的期限已重新计算。")
         self.reload()

@@ -34,6 +34,7 @@ from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.services import activities, audit, auth, printing, retention, staff, station, views
 from weiquan_desktop.services.actor import Actor
+from weiquan_desktop.ui import operations
 from weiquan_desktop.ui.widgets import fill, read_only_table
 
 
@@ -41,10 +42,7 @@ def _save_pdf(parent: QWidget, title: str, make: object) -> Path | None:
     target, _ = QFileDialog.getSaveFileName(parent, f"保存{title}", str(Path.home() / f"{title}.pdf"), "PDF 文件 (*.pdf)")
     if not target:
         return None
-    try:
-        make(Path(target))
-    except UserError as exc:
-        QMessageBox.warning(parent, "无法生成", str(exc))
+    if not operations.succeeded(parent, lambda: make(Path(target)), title="无法生成", changes=False):
         return None
     QDesktopServices.openUrl(QUrl.fromLocalFile(target))
     return Path(target)
@@ -173,10 +171,8 @@ class RosterPage(QWidget):
     def deactivate(self) -> None:
         if self.selected is None:
             return
-        try:
-            staff.deactivate(self.selected, actor=self.actor)
-        except UserError as exc:
-            self.status.setText(str(exc))
+        if not operations.succeeded(self, lambda: staff.deactivate(self.selected, actor=self.actor),
+                                    show=self.status.setText):
             return
         self.reload()
 
@@ -263,10 +259,8 @@ class RetentionPage(QWidget):
         answer = QMessageBox.question(self, "去标识化", f"确定清除 {plan.count} 件案件的个人信息吗？此操作不可撤销。")
         if answer != QMessageBox.StandardButton.Yes:
             return
-        try:
-            done = retention.anonymise(self.years.value(), actor=self.actor)
-        except UserError as exc:
-            QMessageBox.warning(self, "去标识化", str(exc))
+        done = operations.run(self, lambda: retention.anonymise(self.years.value(), actor=self.actor), title="去标识化")
+        if done is None:
             return
         self.result.setText(f"已完成：{done} 件案件的个人信息已清除，统计数据保留。")
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -20,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop import domain
-from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import transfer_import
+from weiquan_desktop.ui import operations
 
 
 class TransferImportDialog(QDialog):
@@ -94,9 +93,8 @@ class TransferImportDialog(QDialog):
     def accept(self) -> None:
         if self.checked is None:
             return
-        try:
-            self.imported = transfer_import.apply(self.checked)
-        except UserError as exc:
-            QMessageBox.warning(self, "导入失败", str(exc))
+        imported = operations.run(self, lambda: transfer_import.apply(self.checked), title="导入失败")
+        if imported is None:
             return
+        self.imported = imported
         super().accept()
