@@ -53,7 +53,8 @@ def test_an_edited_rule_applies_from_its_date(db):
 def test_settings_pages_edit_the_calendar_and_rules(qtbot, app, db):
     from PySide6.QtCore import QDate
 
-    from weiquan_desktop.ui.rules_pages import HolidayPage, RulesPage
+    from weiquan_desktop.ui.settings.calendar import HolidayPage
+    from weiquan_desktop.ui.settings.rules import RulesPage
 
     record = _pending_complaint()
     page = HolidayPage()
@@ -79,7 +80,7 @@ def test_the_notice_dialog_reads_a_file_from_the_stick_checks_and_imports(qtbot,
     from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
     from weiquan_desktop.models.schema import Holiday
-    from weiquan_desktop.ui.rules_pages import HolidayPage
+    from weiquan_desktop.ui.settings.calendar import HolidayPage
 
     record = _pending_complaint()
     intake.decide(record.id, "受理", at=datetime(2026, 11, 30, 10, 0))

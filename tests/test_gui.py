@@ -70,7 +70,7 @@ def test_main_window_on_a_demo_database(qtbot, app, demo_db, data_dir):
 
 
 def test_first_run_dialog_refuses_empty_fields_then_saves(qtbot, app, db):
-    from weiquan_desktop.ui.station_form import FirstRunDialog
+    from weiquan_desktop.ui.settings.station import FirstRunDialog
 
     dialog = FirstRunDialog()
     qtbot.addWidget(dialog)

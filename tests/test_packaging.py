@@ -28,11 +28,26 @@ def _run(args, cwd, env=None, timeout=600):
 
 def test_wheel_in_a_fresh_venv_outside_the_source_tree(tmp_path):
     wheels = tmp_path / "wheels"
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(wheels), str(ROOT)], cwd=tmp_path)
+    # from a copy without build/: setuptools puts whatever an earlier build left in build/lib into the wheel,
+    # which hid a package missing from pyproject.toml on a developer's machine
+    import shutil
+
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        "build", "dist", ".venv", ".git", "*.egg-info", "__pycache__", ".pytest_cache", "tests"))
+    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(wheels), str(source)], cwd=tmp_path)
     # the fonts and icons are declared package data: no "absent from the packages configuration" warnings,
     # which told a newcomer the fonts would be missing
     assert "absent from the" not in built and "would be ignored" not in built
     (wheel,) = wheels.glob("weiquan_desktop-*.whl")
+    # every module of the source tree is in the wheel (the package list is explicit: a new folder of
+    # modules must be named there, or the installed program fails when that screen is opened)
+    import zipfile
+
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    sources = {p.relative_to(source).as_posix() for p in (source / "weiquan_desktop").rglob("*.py")
+               if "__pycache__" not in p.parts}
+    assert sources <= shipped, sorted(sources - shipped)
     env_dir = tmp_path / "venv"
     import venv
 

@@ -104,14 +104,11 @@ def test_station_pages_through_the_widgets(qtbot, app, demo_db, monkeypatch):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
-    from weiquan_desktop.ui.pages import ActivityPage
-    from weiquan_desktop.ui.station_pages import (
-        ActivityDialog,
-        AuditDialog,
-        RetentionPage,
-        RosterPage,
-        WuyouPage,
-    )
+    from weiquan_desktop.ui.activity_page import ActivityDialog, ActivityPage
+    from weiquan_desktop.ui.audit_dialog import AuditDialog
+    from weiquan_desktop.ui.settings.retention import RetentionPage
+    from weiquan_desktop.ui.settings.staff import RosterPage
+    from weiquan_desktop.ui.settings.wuyou import WuyouPage
 
     roster = RosterPage()
     qtbot.addWidget(roster)
@@ -160,7 +157,8 @@ def test_station_pages_through_the_widgets(qtbot, app, demo_db, monkeypatch):
 
 def test_bodies_and_preferences(qtbot, app, demo_db):
     from weiquan_desktop.services import station
-    from weiquan_desktop.ui.station_pages import BodiesPage, PreferencesPage
+    from weiquan_desktop.ui.settings.bodies import BodiesPage
+    from weiquan_desktop.ui.settings.preferences import PreferencesPage
 
     page = BodiesPage()
     qtbot.addWidget(page)

@@ -169,14 +169,15 @@ def run(out: Path | None) -> list[dict]:
     checker = Checker(out)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir, head, open_id, settled_id, ended_id, fresh_id, _ = build(Path(tmp) / "data")
+        from weiquan_desktop.ui.activity_page import ActivityDialog
+        from weiquan_desktop.ui.audit_dialog import AuditDialog
         from weiquan_desktop.ui.case_detail import CaseDetailDialog
         from weiquan_desktop.ui.due_panel import DuePanel
         from weiquan_desktop.ui.intake_dialog import IntakeDialog
         from weiquan_desktop.ui.login import LoginDialog, PasswordDialog
         from weiquan_desktop.ui.main_window import MainWindow
         from weiquan_desktop.ui.mediation_dialog import LawDialog, MediationDialog, ReferralDialog
-        from weiquan_desktop.ui.station_form import FirstRunDialog
-        from weiquan_desktop.ui.station_pages import ActivityDialog, AuditDialog
+        from weiquan_desktop.ui.settings.station import FirstRunDialog
 
         window = MainWindow(data_dir, head)
         checker.check("main-register", window, show=window.show_fitting)

@@ -11,6 +11,7 @@ from peewee import SQL, Case, fn
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
+from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.models.fields import fen_to_yuan
 from weiquan_desktop.models.schema import Record
 from weiquan_desktop.services.actor import Actor, id_of, name_of
@@ -178,10 +179,12 @@ def figures(period: Period, today: date | None = None, book: object | None = Non
             recovered_fen += recovered_sum or 0
             punitive_cases += punitive_count or 0
             punitive_fen += punitive_sum or 0
-    respondents = {name: count for name, count in (
-        Record.select(Record.respondent_name, fn.COUNT(Record.id)).where(complaint)
-        .group_by(Record.respondent_name).tuples()) if name}
-    top = sorted(respondents.items(), key=lambda item: (-item[1], item[0]))[:10]
+    # the ten most complained about, ties by name (Python's order of str: code points, as SQLite's BINARY
+    # collation; PostgreSQL is told to compare the same way)
+    name = Record.respondent_name if is_sqlite() else Record.respondent_name.collate('"C"')
+    top = list(Record.select(Record.respondent_name, fn.COUNT(Record.id))
+               .where(complaint, Record.respondent_name.is_null(False), Record.respondent_name != "")
+               .group_by(Record.respondent_name).order_by(fn.COUNT(Record.id).desc(), name).limit(10).tuples())
     accepted = decisions.get("受理", 0)
     resolved = closed.get("已和解", 0)
 
@@ -303,16 +306,14 @@ def extra_figures(period: Period, today: date | None = None, scope: object = Non
 
     # each row's record looked up for deleted_at in record_id_deleted_at (an index on deleted_at alone drew
     # SQLite's planner away from the register's indexes; an empty partial one made every exit re-analyse)
-    referral_rows = (Referral.select(Referral.feedback_due, Referral.feedback_at).join(Record)
-                     .where(alive, Referral.referred_at >= start, Referral.referred_at < end).tuples())
-    referrals = {"made": 0, "fed_back": 0, "fed_back_late": 0, "awaiting_overdue": 0}
-    for due, back in referral_rows:
-        referrals["made"] += 1
-        if back is not None:
-            referrals["fed_back"] += 1
-            referrals["fed_back_late"] += bool(due and back.date() > due)
-        elif due and now.date() > due:
-            referrals["awaiting_overdue"] += 1
+    back, due = Referral.feedback_at, Referral.feedback_due
+    late_back = Case(None, [(back.is_null(False) & due.is_null(False) & (fn.DATE(back) > due), 1)], 0)
+    overdue = Case(None, [(back.is_null() & due.is_null(False) & (due < now.date()), 1)], 0)
+    made, fed_back, fed_back_late, awaiting_overdue = (
+        Referral.select(fn.COUNT(Referral.id), fn.COUNT(back), fn.SUM(late_back), fn.SUM(overdue)).join(Record)
+        .where(alive, Referral.referred_at >= start, Referral.referred_at < end).tuples().first())
+    referrals = {"made": made, "fed_back": fed_back, "fed_back_late": int(fed_back_late or 0),
+                 "awaiting_overdue": int(awaiting_overdue or 0)}
 
     on_time = {}
     if kept is None:
@@ -358,8 +359,6 @@ def extra_figures(period: Period, today: date | None = None, scope: object = Non
 
 
 def _month(column: object) -> object:
-    from weiquan_desktop.models.db import is_sqlite
-
     # the format is a literal, not a parameter: PostgreSQL matches GROUP BY to SELECT by the expression text
     return fn.STRFTIME("%Y-%m", column) if is_sqlite() else fn.TO_CHAR(column, SQL("'YYYY-MM'"))
 

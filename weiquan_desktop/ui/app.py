@@ -140,7 +140,7 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
     try:
         user = None
         if not station.is_configured():
-            from weiquan_desktop.ui.station_form import FirstRunDialog
+            from weiquan_desktop.ui.settings.station import FirstRunDialog
 
             first = FirstRunDialog()
             if first.exec() != QDialog.DialogCode.Accepted:

@@ -36,14 +36,14 @@ from weiquan_desktop.ui.register_view import RegisterView
 from weiquan_desktop.ui.tasks import Task
 
 if TYPE_CHECKING:
+    from weiquan_desktop.ui.activity_page import ActivityPage
     from weiquan_desktop.ui.backup_ui import AutoBackup
     from weiquan_desktop.ui.case_detail import CaseDetailDialog
     from weiquan_desktop.ui.due_panel import DuePanel
     from weiquan_desktop.ui.followup import FollowUpPage
     from weiquan_desktop.ui.intake_dialog import IntakeDialog
-    from weiquan_desktop.ui.pages import ActivityPage
     from weiquan_desktop.ui.report_page import ReportPage
-    from weiquan_desktop.ui.station_form import SettingsPage
+    from weiquan_desktop.ui.settings.tab import SettingsPage
 
 FIRST_ROWS = 500  # the register's first screenful at start-up; the rest follows after the first paint
 
@@ -156,12 +156,12 @@ class MainWindow(QMainWindow):
         return ReportPage(actor=self.user)
 
     def _make_activities(self) -> QWidget:
-        from weiquan_desktop.ui.pages import ActivityPage
+        from weiquan_desktop.ui.activity_page import ActivityPage
 
         return ActivityPage(actor=self.user)
 
     def _make_settings(self) -> QWidget:
-        from weiquan_desktop.ui.station_form import SettingsPage
+        from weiquan_desktop.ui.settings.tab import SettingsPage
 
         page = SettingsPage(user=self.user)
         page.save_button.clicked.connect(self.refresh_status)
@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_audit(self) -> None:
-        from weiquan_desktop.ui.station_pages import AuditDialog
+        from weiquan_desktop.ui.audit_dialog import AuditDialog
 
         operations.run(self, lambda: AuditDialog(self.user, self).show(), title="审计日志", changes=False)
 

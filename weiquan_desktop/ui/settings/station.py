@@ -1,4 +1,4 @@
-"""The station profile form, used by the first-run dialog and the 站点设置 tab."""
+"""站点设置 → 站点信息: the station profile form, also shown by the first-run dialog."""
 
 from __future__ import annotations
 
@@ -8,12 +8,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -100,64 +96,3 @@ class FirstRunDialog(QDialog):
             self.form.show_error(exc)
             return
         super().accept()
-
-
-class SettingsPage(QWidget):
-    """站点设置 tab: the profile (saved with an audit entry of what changed), the calendar, the time limits."""
-
-    def __init__(self, parent: QWidget | None = None, user: Actor | None = None) -> None:
-        super().__init__(parent)
-        from weiquan_desktop.ui.rules_pages import HolidayPage, RulesPage
-
-        outer = QVBoxLayout(self)
-        self.tabs = QTabWidget()
-        outer.addWidget(self.tabs)
-        profile_page = QWidget()
-        layout = QVBoxLayout(profile_page)
-        self.form = StationForm(self)
-        layout.addWidget(self.form)
-        row = QHBoxLayout()
-        self.status = QLabel()
-        self.save_button = QPushButton("保存站点信息")
-        self.save_button.clicked.connect(self.save)
-        row.addWidget(self.status, 1)
-        row.addWidget(self.save_button)
-        layout.addLayout(row)
-        layout.addStretch(1)
-        self.user = user
-        self.holidays = HolidayPage(actor=user)
-        self.rules = RulesPage(actor=user)
-        self.tabs.addTab(profile_page, "站点信息")
-        from weiquan_desktop.ui.station_pages import (
-            BodiesPage,
-            PreferencesPage,
-            RetentionPage,
-            RosterPage,
-            WuyouPage,
-        )
-
-        self.roster = RosterPage(actor=user)
-        self.wuyou = WuyouPage(actor=user)
-        self.retention = RetentionPage(actor=user)
-        self.bodies = BodiesPage(actor=user)
-        self.preferences = PreferencesPage(actor=user)
-        self.tabs.addTab(self.bodies, "辖区机构")
-        self.tabs.addTab(self.roster, "工作人员")
-        self.tabs.addTab(self.wuyou, "五有")
-        self.tabs.addTab(self.holidays, "节假日与调休")
-        self.tabs.addTab(self.rules, "办理时限")
-        self.tabs.addTab(self.retention, "保存期限")
-        self.tabs.addTab(self.preferences, "其他设置")
-        self.reload()
-
-    def reload(self) -> None:
-        profile = station.load_profile()
-        if profile is not None:
-            self.form.set_profile(profile)
-
-    def save(self) -> None:
-        if self.form.save(actor=self.user):
-            self.status.setText("已保存。")
-            self.reload()
-        else:
-            self.status.clear()
