@@ -59,10 +59,17 @@ class DuePanel(QDialog):
             table.verticalHeader().setVisible(False)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             table.horizontalHeader().setStretchLastSection(True)
+        # a referral's label names its body and can be long: that column gives way (the full text as a tip),
+        # so 实际办理 is never cut off at 1366x768
+        header = self.late_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for r, item in enumerate(self.late):
             done = item.done_at.strftime("%Y-%m-%d %H:%M") + " 逾期办理" if item.done_at else "未办理，已逾期"
             for c, text in enumerate([item.label, item.due.isoformat(), item.case_no, done]):
-                self.late_table.setItem(r, c, QTableWidgetItem(text))
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(text)
+                self.late_table.setItem(r, c, cell)
         self.late_table.doubleClicked.connect(lambda index: self.open_record.emit(self.late[index.row()].record_id))
         tabs = QTabWidget()
         tabs.addTab(self.table, f"待办（{len(self.rows)}）")
