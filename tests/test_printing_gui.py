@@ -99,6 +99,93 @@ def test_print_preview_opens_paints_and_prints_for_real(qtbot, app, settled, tmp
     assert AuditLog.select().where(AuditLog.action == "document.save").count() == 2
 
 
+def _native_dialogs_answered_with_cancel(seen: list[tuple[str, list[str]]], timeout: float = 30.0) -> None:
+    """On a thread of its own, as the clerk's hand: wait for a Windows dialog (class #32770) of this process,
+    note its title and the texts in it (the printer list), and press its Cancel (IDCANCEL)."""
+    import ctypes
+    import os
+    import time
+    from ctypes import wintypes
+
+    user32 = ctypes.windll.user32
+    callback = ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.HWND, wintypes.LPARAM)
+
+    def text(hwnd: int) -> str:
+        buffer = ctypes.create_unicode_buffer(512)
+        user32.GetWindowTextW(hwnd, buffer, 512)
+        return buffer.value
+
+    def dialogs() -> list[int]:
+        found = []
+
+        def each(hwnd: int, _param: int) -> bool:
+            owner = wintypes.DWORD()
+            user32.GetWindowThreadProcessId(hwnd, ctypes.byref(owner))
+            kind = ctypes.create_unicode_buffer(64)
+            user32.GetClassNameW(hwnd, kind, 64)
+            if owner.value == os.getpid() and kind.value == "#32770" and user32.IsWindowVisible(hwnd):
+                found.append(hwnd)
+            return True
+
+        user32.EnumWindows(callback(each), 0)
+        return found
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for hwnd in dialogs():
+            inside: list[str] = []
+
+            def child_text(child: int, _param: int, inside: list[str] = inside) -> bool:
+                inside.append(text(child))
+                return True
+
+            user32.EnumChildWindows(hwnd, callback(child_text), 0)
+            seen.append((text(hwnd), [t for t in inside if t]))
+            user32.PostMessageW(hwnd, 0x0111, 2, 0)  # WM_COMMAND, IDCANCEL: the dialog's 取消
+        if seen:
+            return
+        time.sleep(0.2)
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="Windows' own print dialog")
+def test_the_preview_prints_through_windows_own_print_dialog(qtbot, app, settled):
+    """打印 in the preview opens Windows' print dialog, where a printer is chosen, or, on a PC with no printer
+    installed (Wine here), Qt's 导出到 PDF file dialog; cancelled there, nothing is printed or recorded."""
+    import threading
+
+    from weiquan_desktop.ui.case_detail import CaseDetailDialog
+
+    record, head = settled
+    dialog = CaseDetailDialog(record.id, head)
+    qtbot.addWidget(dialog)
+    preview = dialog.preview_document("agreement")
+    qtbot.waitUntil(lambda: preview.pages_painted >= 3, timeout=20_000)
+    seen: list[tuple[str, list[str]]] = []
+    hand = threading.Thread(target=_native_dialogs_answered_with_cancel, args=(seen, 15.0), daemon=True)
+    hand.start()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    def qt_modal() -> None:  # a dialog of Qt's own instead (no printer at all): note it and cancel it
+        modal = QApplication.activeModalWidget()
+        if modal is not None and modal is not preview:
+            seen.append((f"Qt {type(modal).__name__}: {modal.windowTitle()}", []))
+            modal.reject()
+
+    watch = QTimer()
+    watch.timeout.connect(qt_modal)
+    watch.start(300)
+    _print_button(preview).trigger()  # the dialog runs its own loop until it is cancelled
+    watch.stop()
+    hand.join(20)
+    print("print dialog:", seen)
+    assert seen, "打印 opened no dialog"
+    native = [title for title, _texts in seen if not title.startswith("Qt ")]
+    assert native or seen[0][0] == f"Qt {QFileDialog.__name__}: 导出到 PDF", seen
+    assert not AuditLog.select().where(AuditLog.action == "print").exists()
+    assert not Attachment.select().where(Attachment.purpose == "文书").exists()
+
+
 def test_a_preview_closed_without_printing_records_nothing(qtbot, app, settled, tmp_path):
     """The blocking form of the dialog, closed by a timer as a clerk closes it: no crash, no print."""
     from PySide6.QtCore import QTimer
