@@ -251,7 +251,7 @@ def stored_rows(record_id: int, found: list[Duty]) -> list[dict]:
 
 def store(found: dict[int, list[Duty]]) -> None:
     """Replace the stored duties of these records with these, inside the caller's transaction (callers give a
-    deleted record none: the report and the due panel then need no join to leave it out)."""
+    deleted record none: the report's count then needs no join to leave it out)."""
     from weiquan_desktop.models.schema import RecordDuty
 
     ids = list(found)
