@@ -105,7 +105,7 @@ class _Counts:
     # kind, source, decision, state, category, nature, is_group, consent_publish, count: a complaint's
     # state is not counted here (its outcome is by closing date), nor the others' decision and category
     received: list[tuple]
-    closed: list[tuple]  # complaints: kind, state, source, count, recovered, punitive cases, punitive amount
+    closed: list[tuple]  # complaints: state, source, count, recovered, punitive cases, punitive amount
 
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:
@@ -131,11 +131,11 @@ def _counts(period: Period, scope: object = None) -> _Counts:
                      .where(received_in, Record.kind.in_(others))
                      .group_by(Record.kind, Record.source, Record.state).tuples())]
     punitive = Case(None, [(Record.punitive_amount > 0, 1)], 0)
-    closed = [("投诉", *row) for row in (
+    closed = list(
         Record.select(Record.state, Record.source, fn.COUNT(Record.id), fn.SUM(Record.recovered_amount.coerce(False)),
                       fn.SUM(punitive), fn.SUM(Record.punitive_amount.coerce(False)))
         .where(alive, Record.kind == "投诉", Record.closed_at >= start, Record.closed_at < end)
-        .group_by(Record.state, Record.source).tuples())]
+        .group_by(Record.state, Record.source).tuples())
     return _Counts(received, closed)
 
 
@@ -171,8 +171,8 @@ def figures(period: Period, today: date | None = None, book: object | None = Non
     complaints_total = sum(decisions.values())
     closed: Counter[str] = Counter()
     recovered_fen = punitive_cases = punitive_fen = 0
-    for kind, state, _source, count, recovered_sum, punitive_count, punitive_sum in counts.closed:
-        if kind != "投诉" or state not in domain.COMPLAINT_CLOSING:
+    for state, _source, count, recovered_sum, punitive_count, punitive_sum in counts.closed:
+        if state not in domain.COMPLAINT_CLOSING:
             continue
         closed[state] += count
         if state == "已和解":
@@ -297,8 +297,8 @@ def extra_figures(period: Period, today: date | None = None, scope: object = Non
                 accepted_categories[category] += count
             if nature:
                 accepted_natures[nature] += count
-    for kind, state, source, count, *_money in counts.closed:
-        if kind == "投诉" and state == "已和解" and source in of_source:
+    for state, source, count, *_money in counts.closed:
+        if state == "已和解" and source in of_source:
             origin[of_source[source]]["resolved"] += count
 
     def states(kind: str) -> dict[str, int]:
@@ -365,8 +365,7 @@ def _month(column: object) -> object:
 
 def monthly_trend(period: Period) -> list[tuple[str, int, int]]:
     """Per month of the period: records received, and complaints resolved (已和解 by closing time)."""
-    start = datetime.combine(period.start, datetime.min.time())
-    end = datetime.combine(period.end + timedelta(days=1), datetime.min.time())
+    start, end = _bounds(period)
     alive = Record.deleted_at.is_null()
     month_received = _month(Record.received_at)
     month_closed = _month(Record.closed_at)
@@ -498,8 +497,7 @@ def staff_evaluation(period: Period, today: date | None = None) -> list[StaffSco
     from weiquan_desktop.services import deadlines
 
     today = today or date.today()
-    start = datetime.combine(period.start, datetime.min.time())
-    end = datetime.combine(period.end + timedelta(days=1), datetime.min.time())
+    start, end = _bounds(period)
     alive = Record.deleted_at.is_null()
     received_in = alive & (Record.received_at >= start) & (Record.received_at < end)
     handled = dict(Record.select(Record.handler, fn.COUNT(Record.id)).where(received_in)
