@@ -14,10 +14,14 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from weiquan_desktop import APP_NAME, __version__, logsetup
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.paths import DataDir, resolve_data_dir
+
+if TYPE_CHECKING:  # the services are imported by the commands that use them: --version stays fast
+    from weiquan_desktop.services.statistics import Period
 
 log = logging.getLogger(__name__)
 
@@ -362,11 +366,11 @@ def _text_file(path: str | None, what: str) -> str | None:
 def cmd_report(args: argparse.Namespace) -> int:
     import json
 
-    from weiquan_desktop.services import combined, report_export, statistics, summary
+    from weiquan_desktop.services import report_export, statistics, summary
 
     period = statistics.parse_period(args.period)
     if args.ledger:
-        return _report_combined(args, period, combined)
+        return _report_combined(args, period)
     _open(args)
     hotspots, measures = _text_file(args.hotspots, "热点分析"), _text_file(args.measures, "整改措施") or ""
     if args.snapshot is not None:
@@ -401,9 +405,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report_combined(args: argparse.Namespace, period: object, combined: object) -> int:
+def _report_combined(args: argparse.Namespace, period: Period) -> int:
     """Several stations' ledgers added up in a scratch database: the station's own data is never opened."""
     import json
+
+    from weiquan_desktop.services import combined
 
     view = combined.combine([Path(p) for p in args.ledger], period)
     if args.json:
@@ -532,7 +538,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from weiquan_desktop.fileio import describe_os_error
         from weiquan_desktop.models.db import storage_error
 
-        storage = storage_error(exc)
+        refused = storage_error(exc)
+        storage = str(refused) if refused is not None else None
         if storage is None and isinstance(exc, OSError):
             storage = describe_os_error(exc, Path(exc.filename or ".")) + "没有作任何改动。"
         if storage is not None:

@@ -15,10 +15,10 @@ def configure(log_dir: Path, *, level: int = logging.INFO) -> Path:
     log_dir.mkdir(parents=True, exist_ok=True)
     path = log_dir / LOG_NAME
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_weiquan", False):
-            root.removeHandler(handler)
-            handler.close()
+    for old in list(root.handlers):
+        if getattr(old, "_weiquan", False):
+            root.removeHandler(old)
+            old.close()
     try:
         handler: logging.Handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5,
                                                                          encoding="utf-8")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def mask_name(name: str | None) -> str:
     """张三 -> 张*; the first character kept, each other one '*'."""
@@ -10,7 +12,7 @@ def mask_name(name: str | None) -> str:
     return name[0] + "*" * (len(name) - 1)
 
 
-def mask_known(text: str | None, names: list[str | None], phones: list[str | None] = ()) -> str:
+def mask_known(text: str | None, names: Sequence[str | None], phones: Sequence[str | None] = ()) -> str:
     """Free text (who attended, what was said) with the case's own people and numbers masked where they appear."""
     out = text or ""
     for name in names:

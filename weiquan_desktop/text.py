@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Protocol
 
 
 @lru_cache(maxsize=4096)
@@ -10,7 +11,7 @@ def initials(text: str) -> str:
     """Lower-case pinyin initials of the Chinese characters, other letters and digits kept: 麦当劳 -> mdl."""
     from pypinyin import Style, lazy_pinyin  # imported on first use: it loads large dictionaries
 
-    out = []
+    out: list[str] = []
     for syllable in lazy_pinyin(text or "", style=Style.FIRST_LETTER, errors="default"):
         out.extend(ch.lower() for ch in syllable if ch.isascii() and ch.isalnum())
     return "".join(out)
@@ -32,7 +33,20 @@ def search_text(*, case_no: str | None = None, name: str | None = None, phone: s
     return FIELD_SEPARATOR.join((p or "").lower() for p in parts if p)
 
 
-def record_search_text(record: object) -> str:
+class SearchFields(Protocol):
+    """What the search text is made of: a Record, or a parsed ledger row with the same attribute names."""
+
+    case_no: str
+    complainant_name: str | None
+    phone: str | None
+    respondent_name: str | None
+    item: str | None
+    facts: str | None
+    external_no: str | None
+    id_number: str | None
+
+
+def record_search_text(record: SearchFields) -> str:
     """``search_text`` of a record (a model instance, or anything with its attribute names)."""
     return search_text(case_no=record.case_no, name=record.complainant_name, phone=record.phone,
                        respondent=record.respondent_name, item=record.item, facts=record.facts,

@@ -54,7 +54,7 @@ def resident_id(value: str | None, field: str = "证件号码") -> str:
 
 
 def looks_like_resident_id(value: str | None) -> bool:
-    return bool(value) and len(value.strip()) == 18 and value.strip()[:17].isdigit()
+    return value is not None and len(value.strip()) == 18 and value.strip()[:17].isdigit()
 
 
 def money(value: object, field: str) -> Decimal | None:

@@ -56,7 +56,7 @@ def run(data_root: str, database_url: str | None, target: str, kwargs: dict[str,
         close_database()
 
 
-def context() -> multiprocessing.context.BaseContext:
+def context() -> multiprocessing.context.SpawnContext:
     # spawn everywhere: the same on Windows and Linux, and no copy of the GUI's Qt state in the child
     return multiprocessing.get_context("spawn")
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
-from peewee import SQL, Database, Expression, PostgresqlDatabase, SqliteDatabase
+from peewee import SQL, ColumnBase, Database, Expression, PostgresqlDatabase, SqliteDatabase
 from peewee import DatabaseError as PeeweeDatabaseError
 
 from weiquan_desktop.errors import UserError
@@ -38,7 +38,7 @@ _STORAGE_ERRORS = (
 )
 
 
-def storage_error(exc: BaseException, path: object = None) -> UserError | None:
+def storage_error(exc: BaseException, path: str | Path | None = None) -> UserError | None:
     """A Chinese message for a database error caused by the disk (full, read-only, gone, busy); None for
     anything else. A full disk used to be reported as a damaged database, with 60 lines of traceback."""
     text = str(exc).lower()
@@ -85,15 +85,16 @@ def current_data_dir() -> DataDir:
 def _hand_psycopg_to_peewee() -> None:
     """peewee was imported without psycopg (see weiquan_desktop/__init__.py): give it the names its
     psycopg 3 adapter would have taken at import."""
-    import peewee
+    import peewee  # the names set below are module globals the stubs do not declare
 
-    if peewee.psycopg is not None:
+    if peewee.psycopg is not None:  # type: ignore[attr-defined]
         return
     import psycopg
     from psycopg.pq import TransactionStatus
     from psycopg.types.json import Json, Jsonb
 
-    peewee.psycopg, peewee.TransactionStatus, peewee.Json_pg3, peewee.Jsonb_pg3 = psycopg, TransactionStatus, Json, Jsonb
+    peewee.psycopg, peewee.TransactionStatus, peewee.Json_pg3, peewee.Jsonb_pg3 = (  # type: ignore[attr-defined]
+        psycopg, TransactionStatus, Json, Jsonb)
     adapter = peewee.Psycopg3Adapter
     adapter.txn_idle = TransactionStatus.IDLE
     adapter.txn_inerror = TransactionStatus.INERROR
@@ -259,7 +260,7 @@ def sqlite_backup_verified(db: Database, dest: Path) -> Path:
     return dest
 
 
-def id_in(column: object, ids: Iterable[int]) -> Expression:
+def id_in(column: ColumnBase, ids: Iterable[int]) -> Expression:
     """``column IN (1, 2, ...)`` with the ids written into the SQL: peewee builds a parameter object per value,
     which was half the time of an export's per-record queries. Only for integers (each is passed through
     int(), so nothing else can reach the SQL text)."""

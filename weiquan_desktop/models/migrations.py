@@ -84,16 +84,16 @@ def ensure_triggers(db: Database) -> list[str]:
                 changed.append(f"created {name}")
         return changed
     db.execute_sql(POSTGRES_FUNCTION)  # also undoes a function replaced by one that lets changes through
-    present = {(name, table) for name, table in db.execute_sql(
+    installed = {(name, table) for name, table in db.execute_sql(
         "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE NOT t.tgisinternal AND n.nspname = current_schema()").fetchall()}
     wanted_tables = {name: name.rsplit("_no_", 1)[0] for name in POSTGRES_TRIGGERS}
-    for name, table in present:
+    for name, table in installed:
         if wanted_tables.get(name) != table:
             db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"')
             changed.append(f"dropped {name} on {table}")
-    names = {name for name, _table in present}
+    names = {name for name, _table in installed}
     for name, sql in POSTGRES_TRIGGERS.items():
         if name not in names:
             db.execute_sql(sql)
@@ -261,7 +261,7 @@ def _create_indexes(db: Database) -> None:
     for model in ALL_MODELS:
         for index in model._meta.fields_to_index():
             if getattr(index, "_name", None) not in SQLITE_ONLY_INDEXES:
-                db.execute(model._schema._create_index(index, safe=True))
+                db.execute(model._schema._create_index(index, safe=True))  # type: ignore[attr-defined]
     if is_sqlite(db):
         db.execute_sql(SEARCH_INDEX_SQL)
 

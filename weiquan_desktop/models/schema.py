@@ -8,6 +8,7 @@ Chinese vocabulary of domain.py is stored as-is so the ledger and the database a
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from peewee import (
     AutoField,
@@ -32,6 +33,11 @@ def _now() -> datetime:
 
 
 class BaseModel(Model):
+    # For mypy: the key peewee adds to a model without one of its own; each ForeignKeyField's key column
+    # (x_id) is annotated beside it. Neither changes what peewee builds.
+    if TYPE_CHECKING:
+        id = AutoField()
+
     class Meta:
         database = database_proxy
         legacy_table_names = False
@@ -101,6 +107,7 @@ class Staff(BaseModel):
     education = CharField(max_length=16, null=True)
     # A staff member linked to a business (e.g. employed by it) may not mediate complaints against it.
     business = ForeignKeyField(Business, null=True, on_delete="SET NULL")
+    business_id: int | None
     username = CharField(max_length=50, null=True, unique=True)
     password_hash = TextField(null=True)
     failed_logins = IntegerField(default=0)
@@ -113,6 +120,7 @@ class Staff(BaseModel):
 
 class Training(BaseModel):
     staff = ForeignKeyField(Staff, backref="trainings", on_delete="CASCADE")
+    staff_id: int
     held_on = DateField()
     topic = CharField(max_length=200)
     hours = IntegerField(null=True)
@@ -123,7 +131,9 @@ class CoordinatorFiling(BaseModel):
     """备案 of a change of coordinator, filed with the bureau."""
 
     previous = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    previous_id: int | None
     successor = ForeignKeyField(Staff, backref="+", on_delete="RESTRICT")
+    successor_id: int
     changed_on = DateField()
     filed_with = CharField(max_length=100, null=True)
     reason = TextField(null=True)
@@ -162,6 +172,7 @@ class Record(BaseModel):
     agent_phone = CharField(max_length=40, null=True)  # v3
     # respondent: the business as registered (the name is kept as it was on the day, even if renamed later)
     respondent = ForeignKeyField(Business, null=True, backref="records", on_delete="SET NULL")
+    respondent_id: int | None
     respondent_name = CharField(max_length=100, null=True)
     # the respondent's contact as registered (from the business record, or typed for one not on file); v3
     respondent_contact = CharField(max_length=50, null=True)
@@ -199,6 +210,7 @@ class Record(BaseModel):
     punitive_amount = MoneyField(null=True)
     punitive_basis = CharField(max_length=100, null=True)
     handler = ForeignKeyField(Staff, null=True, backref="records", on_delete="SET NULL")
+    handler_id: int | None
     external_no = CharField(max_length=60, null=True, index=True)  # 12315 / bureau case number
     is_group = BooleanField(default=False)
     is_major = BooleanField(default=False)
@@ -230,7 +242,7 @@ class Record(BaseModel):
 # (not deleted) records in one order, so a register query is an index scan, not a table scan; the columns of
 # few values (kind, state...) lead with the value and go on by date, serving both "filter" and "sort".
 # The search index (received_at, id, search_text) is SQLite's only: see models/migrations.py.
-REGISTER_INDEXES = (
+REGISTER_INDEXES: tuple[tuple[str, ...], ...] = (
     ("received_at", "id", "next_due"), ("case_no",), ("kind", "received_at"), ("state", "received_at"),
     ("source", "received_at"), ("category", "received_at"), ("handler", "received_at"), ("amount",),
     ("respondent_name",), ("complainant_name",), ("next_due",),
@@ -242,7 +254,7 @@ for _columns in REGISTER_INDEXES:
 # Every column the queries name is in the index,
 # deleted_at too: SQLite does not count a partial index's own condition as covered, and without it took a
 # narrower index and read the table row by row.
-REPORT_INDEXES = {
+REPORT_INDEXES: dict[str, tuple[str, ...]] = {
     "record_report_received": ("kind", "received_at", "source", "decision", "state", "category", "nature", "is_group",
                                "consent_publish", "decided_at", "respondent_name", "deleted_at"),
     "record_report_closed": ("kind", "closed_at", "state", "source", "recovered_amount", "punitive_amount",
@@ -262,8 +274,10 @@ class RecordEvent(BaseModel):
     """Append-only history of a record: who did what, when."""
 
     record = ForeignKeyField(Record, backref="events", on_delete="CASCADE")
+    record_id: int
     at = DateTimeField(default=_now)
     staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    staff_id: int | None
     actor = CharField(max_length=50, null=True)  # the name as it was, also for system actions
     action = CharField(max_length=30)
     from_state = CharField(max_length=8, null=True)
@@ -278,6 +292,7 @@ class ClockPause(BaseModel):
     """Time spent on 检验/检测/鉴定: the mediation clock stops."""
 
     record = ForeignKeyField(Record, backref="pauses", on_delete="CASCADE")
+    record_id: int
     started_on = DateField()
     ended_on = DateField(null=True)
     reason = CharField(max_length=100)
@@ -285,10 +300,12 @@ class ClockPause(BaseModel):
 
 class MediationSession(BaseModel):
     record = ForeignKeyField(Record, backref="sessions", on_delete="CASCADE")
+    record_id: int
     held_at = DateTimeField()
     mode = CharField(max_length=4)  # 现场 / 电话 / 视频
     attendees = TextField(null=True)
     mediator = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    mediator_id: int | None
     consumer_statement = TextField(null=True)
     business_statement = TextField(null=True)
     notes = TextField(null=True)
@@ -298,6 +315,7 @@ class SettlementTerm(BaseModel):
     """One numbered term of a settlement agreement."""
 
     record = ForeignKeyField(Record, backref="terms", on_delete="CASCADE")
+    record_id: int
     position = IntegerField()
     kind = CharField(max_length=8)
     amount = MoneyField(null=True)
@@ -310,8 +328,10 @@ class Referral(BaseModel):
     """A case or lead handed to a body (移交单), and the body's feedback."""
 
     record = ForeignKeyField(Record, backref="referrals", on_delete="CASCADE")
+    record_id: int
     number = CharField(max_length=40, unique=True)
     body = ForeignKeyField(Body, null=True, backref="+", on_delete="SET NULL")
+    body_id: int | None
     body_name = CharField(max_length=100)
     reason = CharField(max_length=16)
     materials = TextField(default="[]")  # JSON list of {"name", "count", "pages"}
@@ -329,6 +349,7 @@ class TransferFeedback(BaseModel):
     """处理结果反馈单 content for a case passed down by 12315 or the bureau."""
 
     record = ForeignKeyField(Record, backref="feedbacks", on_delete="CASCADE")
+    record_id: int
     handled_at = DateTimeField()
     process = TextField()
     method = CharField(max_length=50)
@@ -341,6 +362,7 @@ class RecordDuty(BaseModel):
     record's next deadline, so the report counts a year's time limits in SQL instead of recomputing them."""
 
     record = ForeignKeyField(Record, backref="+", on_delete="CASCADE")
+    record_id: int
     code = CharField(max_length=20)  # services.duties.LABELS
     due = DateField()
     due_at = DateTimeField(null=True)  # a limit in hours: the very minute
@@ -364,8 +386,10 @@ RecordDuty.add_index(RecordDuty.paused, RecordDuty.record, name="record_duty_pau
 
 class ReturnVisit(BaseModel):
     record = ForeignKeyField(Record, backref="visits", on_delete="CASCADE")
+    record_id: int
     visited_at = DateTimeField()
     staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    staff_id: int | None
     satisfaction = CharField(max_length=8)
     comment = TextField(null=True)
     method = CharField(max_length=8, null=True)  # 电话 / 上门 / 短信 / 微信; v3
@@ -380,12 +404,14 @@ class CaseNotice(BaseModel):
     termination notices, progress calls, an on-site check, a suggestion passed on and its answer (v3)."""
 
     record = ForeignKeyField(Record, backref="notices", on_delete="CASCADE")
+    record_id: int
     kind = CharField(max_length=10)  # domain.NOTICE_KINDS
     at = DateTimeField()
     method = CharField(max_length=10)  # domain.NOTICE_METHODS
     party = CharField(max_length=100, null=True)  # to or with whom
     content = TextField(null=True)
     staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    staff_id: int | None
     actor = CharField(max_length=50, null=True)
     created_at = DateTimeField(default=_now)
 
@@ -404,7 +430,9 @@ class Activity(BaseModel):
 
 class ActivityStaff(BaseModel):
     activity = ForeignKeyField(Activity, backref="staff_links", on_delete="CASCADE")
+    activity_id: int
     staff = ForeignKeyField(Staff, backref="activity_links", on_delete="CASCADE")
+    staff_id: int
 
     class Meta:
         indexes = ((("activity", "staff"), True),)
@@ -414,7 +442,9 @@ class Attachment(BaseModel):
     """A file kept in the data folder under its SHA-256: evidence, a printed document, an activity photo."""
 
     record = ForeignKeyField(Record, null=True, backref="attachments", on_delete="CASCADE")
+    record_id: int | None
     activity = ForeignKeyField(Activity, null=True, backref="photos", on_delete="CASCADE")
+    activity_id: int | None
     purpose = CharField(max_length=10)  # 证据 / 文书 / 照片
     sha256 = CharField(max_length=64, index=True)
     filename = CharField(max_length=255)
@@ -422,6 +452,7 @@ class Attachment(BaseModel):
     size = IntegerField()
     added_at = DateTimeField(default=_now)
     added_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    added_by_id: int | None
 
 
 # --- rules and calendar ----------------------------------------------------------------------------------
@@ -485,6 +516,7 @@ class ReportSnapshot(BaseModel):
     audit_head = CharField(max_length=64, null=True)
     created_at = DateTimeField(default=_now)
     created_by = ForeignKeyField(Staff, null=True, backref="+", on_delete="SET NULL")
+    created_by_id: int | None
 
 
 class Draft(BaseModel):
@@ -492,6 +524,7 @@ class Draft(BaseModel):
 
     form = CharField(max_length=30)
     staff = ForeignKeyField(Staff, null=True, backref="+", on_delete="CASCADE")
+    staff_id: int | None
     payload = TextField()  # JSON
     updated_at = DateTimeField(default=_now)
 

@@ -19,8 +19,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from peewee import Function
+
 from weiquan_desktop.models.db import current_data_dir, is_sqlite
-from weiquan_desktop.models.schema import AuditLog, CaseSequence, RecordEvent
+from weiquan_desktop.models.schema import AuditLog, BaseModel, CaseSequence, RecordEvent
 from weiquan_desktop.paths import DataDir
 
 log = logging.getLogger(__name__)
@@ -167,7 +169,7 @@ def keep_numbers_ahead(data_dir: DataDir) -> list[str]:
     never handed out again. Returns what was done, for the log and the user."""
     from weiquan_desktop.models import write_transaction
 
-    done = []
+    done: list[str] = []
     wanted: dict[str, int] = {}
     for anchor in known(data_dir):
         for year, last_no in anchor.sequences.items():
@@ -184,13 +186,13 @@ def keep_numbers_ahead(data_dir: DataDir) -> list[str]:
     return done
 
 
-def _count(model: type) -> object:
+def _count(model: type[BaseModel]) -> Function:
     from peewee import fn
 
     return fn.COUNT(model.id)
 
 
-def _max(model: type) -> object:
+def _max(model: type[BaseModel]) -> Function:
     from peewee import fn
 
     return fn.MAX(model.id)

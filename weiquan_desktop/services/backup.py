@@ -582,12 +582,13 @@ def rotate(folder: Path, *, now: datetime | None = None) -> list[Path]:
     backups = sorted(((p, _stamp(p)) for p in folder.glob(f"{PREFIX}-*.zip")), key=lambda item: item[1] or now,
                      reverse=True)
     keep: set[Path] = set()
-    buckets: dict[tuple, Path] = {}
+    buckets: dict[tuple[str, object], Path] = {}
     for path, when in backups:
         if when is None:
             keep.add(path)
             continue
         age = (now.date() - when.date()).days
+        key: tuple[str, object]
         if age <= 1 or age <= 12:
             key = ("day", when.date())
         elif age <= 7 * 10:

@@ -43,7 +43,7 @@ class Combined:
                 "duplicates": [{"match": what, "cases": cases} for what, cases in self.duplicates]}
 
 
-def _station_of(path: Path, numbers: list[str]) -> str:
+def _station_of(path: Path, numbers: list[str | None]) -> str:
     """The station's name and code from the 说明 sheet the ledger export writes, else the case numbers."""
     name = code = ""
     try:

@@ -16,11 +16,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import chinese_calendar
+from peewee import Expression
 
 from weiquan_desktop import domain, holidays
-from weiquan_desktop.models.schema import ClockPause, Holiday, TimeLimitRule
+from weiquan_desktop.models.schema import ClockPause, Holiday, Record, TimeLimitRule
+
+if TYPE_CHECKING:  # duties imports this module
+    from weiquan_desktop.services.duties import Duty, Facts
 
 MAX_SPAN_DAYS = 3 * 366  # no limit in the rules comes near this; stops a bad rule from looping forever
 
@@ -203,8 +208,8 @@ class RuleBook:
         return out
 
 
-def refresh(record: object, book: RuleBook | None = None, facts: object | None = None,
-            since: date | None | bool = False) -> list:
+def refresh(record: Record, book: RuleBook | None = None, facts: Facts | None = None,
+            since: date | None | bool = False) -> list[Duty]:
     """Set the record's next_due / due_label / due_estimated from its earliest open duty (the caller saves it)
     and return every duty (for duties.store). ``facts`` and ``since`` may be given by a caller refreshing many
     records at once."""
@@ -216,14 +221,14 @@ def refresh(record: object, book: RuleBook | None = None, facts: object | None =
         facts = duties.facts_for([record_id])[record_id] if record_id is not None else duties.Facts()
     if since is False:
         since = duties.notices_since()
-    found = duties.case_duties(record, facts, book, since=since)
+    found = duties.case_duties(record, facts, book, since=None if since is True else since)
     first = duties.next_open(found)
     record.next_due, record.due_label, record.due_estimated = (
         (first.due, first.label, first.estimated) if first else (None, None, False))
     return found
 
 
-def open_candidates() -> object:
+def open_candidates() -> Expression:
     """The records that may still owe something (a peewee condition): the others' duties are all done and
     no longer move with the calendar's future."""
     from weiquan_desktop.models.schema import Record
@@ -241,7 +246,7 @@ def open_candidates() -> object:
 DUTY_REACH_DAYS = 200
 
 
-def refresh_open_records(where: object = None) -> int:
+def refresh_open_records(where: Expression | None = None) -> int:
     """Recompute the deadlines of every record that may owe something (a new day moved a paused clock on);
     ``where`` narrows it (a peewee condition)."""
     return refresh_records(open_candidates() if where is None else (open_candidates() & where))
@@ -258,7 +263,7 @@ def refresh_after_calendar_change(day: date | None = None) -> int:
     return refresh_records(open_candidates() | (Record.received_at >= reach) | (Record.closed_at >= reach))
 
 
-def refresh_records(where: object = None) -> int:
+def refresh_records(where: Expression | None = None) -> int:
     """Recompute the next deadline and the stored duties (duties.store) of the records ``where`` selects
     (all when None), in batches; returns how many next deadlines moved."""
     from weiquan_desktop.models.schema import Record

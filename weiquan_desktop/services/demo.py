@@ -19,6 +19,7 @@ from weiquan_desktop.models.migrations import NOTICES_SINCE_KEY
 from weiquan_desktop.models.schema import (
     Activity,
     ActivityStaff,
+    BaseModel,
     Business,
     CaseNotice,
     MediationSession,
@@ -217,7 +218,7 @@ def _chunks(rows: list[dict], size: int) -> Iterator[list[dict]]:
         yield rows[i:i + size]
 
 
-def _uniform(model: type, rows: list[dict]) -> list[dict]:
+def _uniform(model: type[BaseModel], rows: list[dict]) -> list[dict]:
     """insert_many takes its columns from the first row: give every row the same keys, with defaults."""
     keys = list(dict.fromkeys(k for row in rows for k in row))
     fields = model._meta.fields

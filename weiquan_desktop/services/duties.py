@@ -14,11 +14,12 @@ record of its notice to be missing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, TypeGuard
 
-from peewee import fn
+from peewee import ColumnBase, Expression, fn
 
 from weiquan_desktop import domain
 from weiquan_desktop.models.db import id_in
@@ -27,10 +28,14 @@ from weiquan_desktop.models.schema import (
     CaseNotice,
     ClockPause,
     MediationSession,
+    Record,
     Referral,
     Setting,
     TransferFeedback,
 )
+
+if TYPE_CHECKING:  # deadlines imports this module
+    from weiquan_desktop.services.deadlines import RuleBook
 
 # code -> the label the register shows (at most 10 characters: Record.due_label)
 LABELS = {
@@ -100,11 +105,14 @@ def facts_for(record_ids: Iterable[int]) -> dict[int, Facts]:
     ids = list(record_ids)
     out: dict[int, Facts] = {rid: Facts() for rid in ids}
     for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
-        _load_facts(out, lambda column, chunk=chunk: id_in(column, chunk))
+        def among(column: ColumnBase, chunk: list[int] = chunk) -> Expression:
+            return id_in(column, chunk)
+
+        _load_facts(out, among)
     return out
 
 
-def _load_facts(out: dict[int, Facts], which: object) -> None:
+def _load_facts(out: dict[int, Facts], which: Callable[[ColumnBase], Expression]) -> None:
     """Fill ``out`` with the facts of the records ``which(record_column)`` selects."""
     facts = out.__getitem__
 
@@ -139,7 +147,7 @@ def notices_since() -> date | None:
         return None
 
 
-def case_duties(record: object, facts: Facts, book: object, *, today: date | None = None,
+def case_duties(record: Record, facts: Facts, book: RuleBook, *, today: date | None = None,
                 since: date | None = None) -> list[Duty]:
     """Every duty of the record, done or not, in the order they arise. ``book`` is a deadlines.RuleBook."""
     from weiquan_desktop.services.deadlines import apply_rule
@@ -150,7 +158,7 @@ def case_duties(record: object, facts: Facts, book: object, *, today: date | Non
     kind, received = record.kind, record.received_at
     closed = record.closed_at if record.state in domain.CLOSING_STATES.get(kind, ()) else None
 
-    def tracked(on: datetime | None) -> bool:
+    def tracked(on: datetime | None) -> TypeGuard[datetime]:
         return on is not None and (since is None or on.date() >= since)
 
     if kind == "投诉":
@@ -188,9 +196,9 @@ def case_duties(record: object, facts: Facts, book: object, *, today: date | Non
             rule_due = book.due("transfer_feedback", received.date())
             due, estimated = rule_due.due, rule_due.estimated
         out.append(Duty("transfer_feedback", due, estimated, done_at=facts.feedback_sent))
-    for number, body, due, back in facts.referrals:
-        if due is not None:
-            out.append(Duty("referral_feedback", due, cal.is_estimated_year(due.year), done_at=back,
+    for number, body, feedback_due, back in facts.referrals:
+        if feedback_due is not None:
+            out.append(Duty("referral_feedback", feedback_due, cal.is_estimated_year(feedback_due.year), done_at=back,
                             about=f"{number} {body}"))
     if kind == "咨询" and record.reply_due is not None:
         out.append(Duty("consult_reply", record.reply_due.date(), cal.is_estimated_year(record.reply_due.year),
@@ -205,7 +213,7 @@ def next_open(duties: list[Duty]) -> Duty | None:
         if waiting else None
 
 
-def for_record(record: object, book: object | None = None, *, today: date | None = None) -> list[Duty]:
+def for_record(record: Record, book: RuleBook | None = None, *, today: date | None = None) -> list[Duty]:
     """The duties of one saved record (or of one not saved yet: no facts)."""
     from weiquan_desktop.services.deadlines import RuleBook
 
@@ -258,11 +266,11 @@ def store(found: dict[int, list[Duty]]) -> None:
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         RecordDuty.delete().where(id_in(RecordDuty.record, chunk)).execute()
     rows = [row for rid, duties in found.items() for row in stored_rows(rid, duties)]
-    for chunk in (rows[i:i + 100] for i in range(0, len(rows), 100)):  # 8 columns: under SQLite's 999 parameters
-        RecordDuty.insert_many(chunk).execute()
+    for batch in (rows[i:i + 100] for i in range(0, len(rows), 100)):  # 8 columns: under SQLite's 999 parameters
+        RecordDuty.insert_many(batch).execute()
 
 
-def _late_now(now: datetime) -> object:
+def _late_now(now: datetime) -> Expression:
     """A stored duty still open and past its time at ``now`` (Duty.late; a paused clock is not late)."""
     from weiquan_desktop.models.schema import RecordDuty
 
@@ -271,7 +279,7 @@ def _late_now(now: datetime) -> object:
                | (RecordDuty.due_at.is_null() & (RecordDuty.due < now.date()))))
 
 
-def _counts(start: date, end: date, now: datetime, where: object = None, scope: object = None) -> dict[str, list[int]]:
+def _counts(start: date, end: date, now: datetime, where: Expression | None = None, scope: Expression | None = None) -> dict[str, list[int]]:
     """code -> [due, on time, late, missing] of the stored duties due from ``start`` to ``end``."""
     from peewee import Case, fn
 
@@ -293,7 +301,7 @@ def _counts(start: date, end: date, now: datetime, where: object = None, scope: 
     return out
 
 
-def kept_in(periods: list[tuple[date, date]], now: datetime | None = None, scope: object = None) -> list[list[Kept]]:
+def kept_in(periods: list[tuple[date, date]], now: datetime | None = None, scope: Expression | None = None) -> list[list[Kept]]:
     """``kept_between`` of several periods (a report's period, the one before and a year ago), each one
     aggregate over the stored duties. A record whose clock is paused now is counted from its duties as of
     ``now`` instead (a paused deadline moves on each day; there are few)."""
@@ -329,7 +337,7 @@ def kept_in(periods: list[tuple[date, date]], now: datetime | None = None, scope
     return out
 
 
-def kept_between(start: date, end: date, now: datetime | None = None, scope: object = None) -> list[Kept]:
+def kept_between(start: date, end: date, now: datetime | None = None, scope: Expression | None = None) -> list[Kept]:
     """Each kind of duty that fell due from ``start`` to ``end``: how many, kept on time, kept late, missed."""
     return kept_in([(start, end)], now, scope)[0]
 

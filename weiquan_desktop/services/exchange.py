@@ -65,7 +65,7 @@ def _text_cell(ws: Worksheet, value: str) -> object:
     return value
 
 
-def _styled(ws: Worksheet, value: object, number_format: str) -> object:
+def _styled(ws: Worksheet, value: object, number_format: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
     cell.number_format = number_format
     return cell
@@ -366,7 +366,7 @@ def _letter(index: int) -> str:
     return get_column_letter(index)
 
 
-def _notes_sheet(wb: Workbook, profile: object, start: date | None, end: date | None, masked: bool,
+def _notes_sheet(wb: Workbook, profile: station.StationProfile | None, start: date | None, end: date | None, masked: bool,
                  rows: int, estimated: int) -> None:
     from weiquan_desktop import domain
 

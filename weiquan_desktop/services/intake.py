@@ -244,7 +244,7 @@ def register(form: IntakeForm, actor: Actor | None = None, *, now: datetime | No
         (case_no,) = numbering.allocate(code, clean["received_at"].year)
         record = Record(case_no=case_no, **clean)
         if record.handler is None and actor is not None:
-            record.handler = actor.id
+            record.handler_id = actor.id
         update_search_text(record)
         found = deadlines.refresh(record)
         record.save(force_insert=True)
@@ -383,7 +383,7 @@ def decide(record_id: int, decision: str, *, ground: str | None = None, actor: A
             raise ValidationError("受理决定时间不能早于登记时间。", "受理决定时间")
         record.decision, record.decided_at = decision, at
         if decision == "不予受理":
-            if not (ground or "").strip():
+            if ground is None or not ground.strip():
                 raise ValidationError("不予受理须选择或填写理由。", "不予受理理由")
             record.rejection_ground = ground.strip()
         lifecycle.move(record, "不予受理" if decision == "不予受理" else "调解中", decision, actor, at,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # What the exporter and the importer hand back. They live here, with no openpyxl, because they cross from a
 # worker process to the window (ui/tasks.py ProcessTask) and unpickling them imports their module.
@@ -30,7 +31,7 @@ class Issue:
 @dataclass
 class ParsedRow:
     row: int
-    values: dict[str, object]
+    values: dict[str, Any]  # cell values of every type a column holds
     events: list[ParsedRow] = field(default_factory=list)  # its 办理记录 rows (a ledger row only)
 
 

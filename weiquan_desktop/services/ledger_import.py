@@ -10,11 +10,12 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -39,6 +40,9 @@ from weiquan_desktop.services.ledger_format import (
     ParsedRow,
 )
 from weiquan_desktop.text import initials
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
@@ -131,7 +135,7 @@ def parse_datetime(value: object) -> datetime | None:
     return datetime(y, mo, d, h, mi, s)
 
 
-def _parse_cell(column: Column, cell: object, row: int, issues: list[Issue], where: str = "") -> object:
+def _parse_cell(column: Column, cell: Any, row: int, issues: list[Issue], where: str = "") -> object:
     """One cell as the column's type, or an Issue naming the row and the column (and the sheet)."""
     header = where + column.header
     value = cell.value
@@ -228,7 +232,7 @@ def hidden_parts(path: Path, sheet_title: str) -> tuple[bool, list[int], list[st
     return hidden_sheet, rows, columns
 
 
-def _rows_of(ws: object, path: Path, where: str) -> Iterator[tuple[int, tuple]]:
+def _rows_of(ws: ReadOnlyWorksheet, path: Path, where: str) -> Iterator[tuple[int, tuple]]:
     """The sheet's rows with their numbers; a damaged row (a shared string that does not exist, a date cell
     that is not one, broken XML) becomes a UserError that names it."""
     if hasattr(ws, "reset_dimensions"):
@@ -249,7 +253,7 @@ def _rows_of(ws: object, path: Path, where: str) -> Iterator[tuple[int, tuple]]:
         yield number, cells
 
 
-def _open_book(path: Path) -> object:
+def _open_book(path: Path) -> Workbook:
     check_container(path)
     try:
         return load_workbook(path, read_only=True, data_only=False)
@@ -299,7 +303,7 @@ def read(path: Path, *, allow_masked: bool = False) -> tuple[list[ParsedRow], li
     return parsed, issues, warnings
 
 
-def _says_masked(wb: object) -> bool:
+def _says_masked(wb: Workbook) -> bool:
     if NOTES_SHEET not in wb.sheetnames:
         return False
     try:
@@ -311,7 +315,7 @@ def _says_masked(wb: object) -> bool:
     return False
 
 
-def _read_ledger(ws: object, path: Path, issues: list[Issue], warnings: list[str]) -> list[ParsedRow]:
+def _read_ledger(ws: ReadOnlyWorksheet, path: Path, issues: list[Issue], warnings: list[str]) -> list[ParsedRow]:
     rows = _rows_of(ws, path, SHEET)
     try:
         _number, header_cells = next(rows)
@@ -360,7 +364,7 @@ EVENT_COLUMNS = {
 }
 
 
-def _read_events(wb: object, path: Path, issues: list[Issue]) -> list[ParsedRow]:
+def _read_events(wb: Workbook, path: Path, issues: list[Issue]) -> list[ParsedRow]:
     rows = _rows_of(wb[EVENTS_SHEET], path, EVENTS_SHEET)
     try:
         _number, header_cells = next(rows)
@@ -373,7 +377,7 @@ def _read_events(wb: object, path: Path, issues: list[Issue]) -> list[ParsedRow]
     where = f"{EVENTS_SHEET}："
     out: list[ParsedRow] = []
     for row_number, cells in rows:
-        values = {}
+        values: dict[str, Any] = {}
         for title, index in positions.items():
             cell = cells[index] if index < len(cells) else None
             if cell is None or cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
@@ -438,7 +442,7 @@ PHONE_COLUMNS = (("联系电话", False), ("代理人电话", False), ("被投�
 def _check_rows(parsed: list[ParsedRow], issues: list[Issue], warnings: list[str], masked_sheet: bool = False) -> None:
     seen: dict[str, int] = {}
     numbers = [r.values.get("编号") for r in parsed if r.values.get("编号")]
-    existing = set()
+    existing: set[str] = set()
     for start in range(0, len(numbers), 500):
         chunk = numbers[start:start + 500]
         existing.update(c.upper() for (c,) in Record.select(Record.case_no).where(
@@ -662,7 +666,7 @@ EXTRA_ATTRIBUTES = {
 }
 
 
-def _children(record: Record, events: list[ParsedRow], staff_id: object) -> None:
+def _children(record: Record, events: list[ParsedRow], staff_id: Callable[[Any], int | None]) -> None:
     """The 办理记录 rows of one case: its terms, sessions, pauses, notices, referrals, feedback and visits."""
     import json
 
@@ -677,7 +681,8 @@ def _children(record: Record, events: list[ParsedRow], staff_id: object) -> None
     for event in events:
         v = event.values
         more = v.get("附加") or {}
-        kind, at = v["类别"], v.get("时间")
+        kind = v["类别"]
+        at: Any = v.get("时间")  # a datetime wherever the kind needs one (_check_events)
         if kind == "和解条款":
             SettlementTerm.create(record=record, position=v["序号"], kind=v["项目"], action=v["内容"],
                                   amount=v.get("金额"), obligor=v.get("对象"), due_on=v.get("期限"))

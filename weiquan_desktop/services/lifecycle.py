@@ -9,10 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError, ValidationError
+from weiquan_desktop.models.schema import Record
 from weiquan_desktop.services.actor import Actor
+
+if TYPE_CHECKING:  # views imports this module
+    from weiquan_desktop.services.views import CaseView
 
 # (kind, from state) -> {target state: the action that reaches it}
 TRANSITIONS: dict[tuple[str, str], dict[str, str]] = {
@@ -29,7 +34,7 @@ def targets(kind: str, state: str) -> dict[str, str]:
     return TRANSITIONS.get((kind, state), {})
 
 
-def check_move(record: object, target: str, action: str) -> None:
+def check_move(record: Record, target: str, action: str) -> None:
     """Refuse what the table does not allow, saying why."""
     if target not in targets(record.kind, record.state):
         if record.state in domain.CLOSING_STATES.get(record.kind, ()):
@@ -37,7 +42,7 @@ def check_move(record: object, target: str, action: str) -> None:
         raise UserError(f"案件 {record.case_no} 当前状态为“{record.state}”，不能{action}。")
 
 
-def move(record: object, target: str, action: str, actor: Actor | None, at: datetime,
+def move(record: Record, target: str, action: str, actor: Actor | None, at: datetime,
          detail: dict | None = None, *, closes: bool | None = None) -> None:
     """Inside a write transaction: the state change with its history event and audit row. ``closes``
     defaults to whether the target is a closing state of the record's kind."""
@@ -73,7 +78,7 @@ ACTION_LABELS = {
 }
 
 
-def available_actions(view: object, actor: Actor | None) -> list[Action]:
+def available_actions(view: CaseView, actor: Actor | None) -> list[Action]:
     """The actions a case in its current state allows ``actor``: ``view`` is a CaseView (services.views)."""
     from weiquan_desktop.services import auth
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -31,6 +32,7 @@ from weiquan_desktop import domain, pdf
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.schema import (
     Attachment,
+    Body,
     Business,
     CaseNotice,
     MediationSession,
@@ -125,7 +127,7 @@ def _profile() -> station.StationProfile | None:
     return station.load_profile()
 
 
-def _body(kind: str) -> object:
+def _body(kind: str) -> Body | None:
     return station.body_for(kind)
 
 
@@ -212,7 +214,7 @@ def record_output(doc: str, case_no: str, path: Path, *, actor: Actor | None, ho
     record = find_record(case_no)
     title = document_title(doc, record)
     kept = attachments.add(record.id, Path(path), purpose="文书", actor=actor, audited=False)
-    detail = {"文书": title, "文件": Path(path).name}
+    detail: dict[str, object] = {"文书": title, "文件": Path(path).name}
     if pages is not None:
         detail["页数"] = pages
     audit.log("print" if how == "print" else "document.save", actor=name_of(actor), entity="record",
@@ -426,7 +428,7 @@ def term_sentence(position: int, action: str, amount: Decimal | None, obligor: s
 
 def _agreement_parties(record: Record, *, show_id: bool, masked: bool) -> tuple[list[tuple[str, str]], list[str]]:
     """The parties table and the holders of the copies (甲方, 乙方, 丙方 if one takes part)."""
-    def person(value: str | None, mask: object) -> str:
+    def person(value: str | None, mask: Callable[[str | None], str]) -> str:
         return (mask(value) if masked else value) or ""
 
     rows = [("甲方（消费者）", person(record.complainant_name, mask_name)),

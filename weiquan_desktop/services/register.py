@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from peewee import JOIN, Expression
+from peewee import JOIN, ColumnBase, Database, Expression, Select
 
 from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.models.schema import Record, Staff, database_proxy
@@ -107,7 +108,7 @@ class RegisterRow:
         return getattr(self, key)
 
 
-def text_contains(column: object, term: str) -> Expression:
+def text_contains(column: ColumnBase, term: str) -> Expression:
     """Substring match on the lower-cased search column, exactly Python's ``term in text`` on both
     databases (``first_page`` filters that way). On SQLite, GLOB: case-sensitive, so it compares bytes
     without Unicode case folding, which makes it twice as fast as LIKE over Chinese text. On PostgreSQL,
@@ -154,7 +155,7 @@ def _many_due(query: RegisterQuery) -> bool:
 _indexes: dict[int, set[str]] = {}
 
 
-def _has_index(db: object, name: str) -> bool:
+def _has_index(db: Database, name: str) -> bool:
     key = id(db)
     if key not in _indexes:
         _indexes[key] = {row[0] for row in db.execute_sql(
@@ -162,8 +163,8 @@ def _has_index(db: object, name: str) -> bool:
     return name in _indexes[key]
 
 
-def _cursor(select: object, index: str | None = None, limit: int | None = None) -> object:
-    """Plain cursor rows: building peewee row objects for 200,000 ids would cost more than the query."""
+def _cursor(select: Select, index: str | None = None, limit: int | None = None) -> Any:
+    """A DB-API cursor of whichever driver: plain cursor rows: building peewee row objects for 200,000 ids would cost more than the query."""
     if limit is not None:
         select = select.limit(limit)
     db = database_proxy.obj
@@ -173,7 +174,7 @@ def _cursor(select: object, index: str | None = None, limit: int | None = None) 
     return db.execute_sql(sql, params)
 
 
-def _parts(query: RegisterQuery, *, search: bool = True, columns: tuple = ()) -> list[tuple[object, str | None]]:
+def _parts(query: RegisterQuery, *, search: bool = True, columns: tuple = ()) -> list[tuple[Select, str | None]]:
     """The query as selects of (id, *columns) to run one after the other, each with the index to walk;
     without its search terms when ``search`` is false (then the date order walks the index that holds
     the search text, so reading it costs no table lookups)."""
@@ -223,8 +224,8 @@ def first_page(query: RegisterQuery, limit: int = FIRST_PAGE, window: int | None
     window = SEARCH_WINDOW if window is None else window
     terms = query.terms()
     if not terms:
-        ids = ordered_ids(query, limit)
-        return Page(ids, len(ids) < limit)
+        first = ordered_ids(query, limit)
+        return Page(first, len(first) < limit)
     ids: list[int] = []
     looked = 0
     for select, index in _parts(query, search=False, columns=(Record.search_text,)):

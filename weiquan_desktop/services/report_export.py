@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -37,7 +38,7 @@ class _Grid:
     """The summary sheet's cells by (row, column), written in order into a write-only sheet at the end:
     the workbook streams, so the ledger sheet of a whole year never sits in memory."""
 
-    def __init__(self, ws: object) -> None:
+    def __init__(self, ws: Worksheet) -> None:
         self.ws = ws
         self.cells: dict[tuple[int, int], WriteOnlyCell] = {}
 
@@ -91,7 +92,7 @@ NUMBER_FORMATS = {"int": "#,##0", "rate": "0.00%", "money": "#,##0.00"}
 CHANGE_FORMATS = {"int": "+#,##0;-#,##0;0", "rate": "+0.00%;-0.00%;0.00%", "money": "+#,##0.00;-#,##0.00;0.00"}
 
 
-def _change(now: object, then: object) -> object:
+def _change(now: Any, then: Any) -> Any:  # numbers of one kind: int, float or Decimal
     if now is None or then is None:
         return None
     return now - then

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from peewee import ModelSelect
+
 from weiquan_desktop import domain, validation
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import write_transaction
@@ -35,7 +37,7 @@ def soft_delete(record_id: int, reason: str, *, actor: Actor | None = None, vers
                      detail={"原因": reason})
 
 
-def _due(years: int, now: datetime) -> object:
+def _due(years: int, now: datetime) -> ModelSelect[Record]:
     cutoff = now.replace(year=now.year - years)
     return (Record.select().where(Record.anonymised_at.is_null(), Record.closed_at.is_null(False),
                                   Record.closed_at < cutoff, Record.state.in_(CLOSED_STATES))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from peewee import SQL, Case, fn
+from peewee import SQL, Case, Expression, fn
 
 from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError
@@ -15,6 +18,9 @@ from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.models.fields import fen_to_yuan
 from weiquan_desktop.models.schema import Record
 from weiquan_desktop.services.actor import Actor, id_of, name_of
+
+if TYPE_CHECKING:
+    from weiquan_desktop.services.deadlines import RuleBook
 
 # --- the statistics report (spec/report.md) -----------------------------------------------------------
 
@@ -113,7 +119,7 @@ def _bounds(period: Period) -> tuple[datetime, datetime]:
             datetime.combine(period.end + timedelta(days=1), datetime.min.time()))
 
 
-def _counts(period: Period, scope: object = None) -> _Counts:
+def _counts(period: Period, scope: Expression | None = None) -> _Counts:
     """Three aggregates, each a range of one covering index (models.schema.REPORT_INDEXES), grouped by only
     what the report breaks that kind down by (a sort of fewer, shorter keys)."""
     start, end = _bounds(period)
@@ -139,7 +145,7 @@ def _counts(period: Period, scope: object = None) -> _Counts:
     return _Counts(received, closed)
 
 
-def figures(period: Period, today: date | None = None, book: object | None = None, scope: object = None,
+def figures(period: Period, today: date | None = None, book: RuleBook | None = None, scope: Expression | None = None,
             counts: _Counts | None = None) -> dict:
     """The figures of spec/report.md for one period (without ``previous``), by SQL aggregation; ``scope``
     narrows them to some records (one station of several)."""
@@ -181,10 +187,10 @@ def figures(period: Period, today: date | None = None, book: object | None = Non
             punitive_fen += punitive_sum or 0
     # the ten most complained about, ties by name (Python's order of str: code points, as SQLite's BINARY
     # collation; PostgreSQL is told to compare the same way)
-    name = Record.respondent_name if is_sqlite() else Record.respondent_name.collate('"C"')
+    by_name = Record.respondent_name if is_sqlite() else Record.respondent_name.collate('"C"')
     top = list(Record.select(Record.respondent_name, fn.COUNT(Record.id))
                .where(complaint, Record.respondent_name.is_null(False), Record.respondent_name != "")
-               .group_by(Record.respondent_name).order_by(fn.COUNT(Record.id).desc(), name).limit(10).tuples())
+               .group_by(Record.respondent_name).order_by(fn.COUNT(Record.id).desc(), by_name).limit(10).tuples())
     accepted = decisions.get("受理", 0)
     resolved = closed.get("已和解", 0)
 
@@ -201,8 +207,8 @@ def figures(period: Period, today: date | None = None, book: object | None = Non
         elif date.fromisoformat(str(decided_day)[:10]) > due:
             overdue += count
     groups = dict.fromkeys(domain.CATEGORY_GROUPS, 0)
-    for name, count in categories.items():
-        groups[domain.category_group(name)] += count
+    for category, count in categories.items():
+        groups[domain.category_group(category) or domain.OTHER_CATEGORY] += count
     return {
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "received": {kind: by_kind.get(kind, 0) for kind in domain.KINDS},
@@ -227,7 +233,7 @@ def figures(period: Period, today: date | None = None, book: object | None = Non
     }
 
 
-def report(period: Period | str, today: date | None = None, scope: object = None) -> dict:
+def report(period: Period | str, today: date | None = None, scope: Expression | None = None) -> dict:
     """The whole report: this period's figures (spec/report.md) and what a bureau asks for beside them
     (``extra``), the previous period's (环比) and the same period a year before (同比, ``year_ago``), and the
     change of each share."""
@@ -263,7 +269,7 @@ ORIGINS = {"本站受理": tuple(s for s in domain.SOURCES if s not in domain.TR
 SATISFIED = ("满意", "基本满意")
 
 
-def extra_figures(period: Period, today: date | None = None, scope: object = None,
+def extra_figures(period: Period, today: date | None = None, scope: Expression | None = None,
                   kept: list | None = None, counts: _Counts | None = None) -> dict:
     """Beside spec/report.md: own cases and those passed down (a bureau must not count them twice), 举报,
     建议 and referrals with their outcomes, in-person visits, time limits kept, publicity and training, return
@@ -323,7 +329,7 @@ def extra_figures(period: Period, today: date | None = None, scope: object = Non
                              "missing": one.missing, "rate": round(one.on_time / one.due, 4) if one.due else None,
                              "done": one.on_time + one.late}
 
-    activity = {"count": 0, "participants": 0, "by_type": {}}
+    activity: dict[str, Any] = {"count": 0, "participants": 0, "by_type": {}}
     for kind, count, people in (Activity.select(Activity.type, fn.COUNT(Activity.id), fn.SUM(Activity.participants))
                                 .where(Activity.held_on.between(period.start, period.end))
                                 .group_by(Activity.type).tuples()):
@@ -538,9 +544,7 @@ def staff_evaluation(period: Period, today: date | None = None) -> list[StaffSco
     return [s for s in scores if s.handled or s.activities or s.overdue]
 
 
-def staff_evaluation_xlsx(period: Period, dest: object) -> object:
-    from pathlib import Path
-
+def staff_evaluation_xlsx(period: Period, dest: str | Path) -> Path:
     from weiquan_desktop.services.session import check_output_path
 
     check_output_path(Path(dest))
@@ -567,9 +571,9 @@ def staff_evaluation_xlsx(period: Period, dest: object) -> object:
 
 # --- the report as table rows: the 报表 tab and both exports show the same ----------------------------
 
-def _get(figures: dict, path: str) -> object:
+def _get(figures: dict, path: str) -> Any:
     """A figure by its dotted path (``extra.on_time.reply.rate``); None where an older snapshot lacks it."""
-    value: object = figures
+    value: Any = figures
     for part in path.split("."):
         if not isinstance(value, dict) or part not in value:
             return None
@@ -578,7 +582,7 @@ def _get(figures: dict, path: str) -> object:
 
 
 # (label, dotted path or a function of the figures, format: int / rate / money)
-HEADLINES: tuple[tuple[str, object, str], ...] = (
+HEADLINES: tuple[tuple[str, str | Callable[[dict], Any], str], ...] = (
     ("登记总数", lambda f: sum(f["received"].values()), "int"),
     ("　接待来访人次", "extra.visits_in_person", "int"),
     ("　咨询", "received.咨询", "int"),
@@ -618,7 +622,7 @@ def _sum(figures: dict, path: str, keys: tuple[str, ...]) -> int | None:
     return sum(found[k] for k in keys) if isinstance(found, dict) else (0 if _get(figures, "extra") else None)
 
 
-def headline_value(figures: dict | None, how: object, kind: str) -> object:
+def headline_value(figures: dict | None, how: str | Callable[[dict], Any], kind: str) -> Any:
     """The figure as a number: int, a rate as a fraction (float), money as Decimal; None where not known."""
     from decimal import Decimal
 

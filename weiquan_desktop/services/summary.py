@@ -7,6 +7,7 @@ the data says and no more; the problems and the plans follow from the time limit
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
@@ -15,6 +16,9 @@ from weiquan_desktop import pdf
 from weiquan_desktop.services import anchor, audit, station, statistics
 from weiquan_desktop.services.actor import Actor, name_of
 from weiquan_desktop.services.statistics import Period
+
+if TYPE_CHECKING:  # report_export imports this module
+    from weiquan_desktop.services.report_export import Signed
 
 SECTIONS = ("工作开展情况", "投诉情况分析", "宣传培训", "存在问题", "下步打算")
 
@@ -122,7 +126,7 @@ def parse_sections(text: str) -> dict[str, str]:
     return {k: v.strip() for k, v in out.items()}
 
 
-def to_pdf(period: Period, dest: Path, *, sections: dict[str, str] | None = None, signed: object = None,
+def to_pdf(period: Period, dest: Path, *, sections: dict[str, str] | None = None, signed: Signed | None = None,
            actor: Actor | None = None, figures: dict | None = None) -> Path:
     """The summary as a document: title, sections (staff's text where given, else the draft), a small table
     of the key figures under the first section, the signature line."""

@@ -129,12 +129,12 @@ def preview(sheet: Sheet, mapping: dict[str, str | None], source: str = "12315�
         try:
             received = parse_datetime(value("received_at"))
         except (ValueError, OverflowError, TypeError):
-            result.errors.append(Issue(number, mapping["received_at"], f"日期格式不对：{cell_text(value('received_at'))}"))
+            result.errors.append(Issue(number, mapping["received_at"] or "", f"日期格式不对：{cell_text(value('received_at'))}"))
             continue
         try:
             due_value = parse_datetime(value("external_due")) if mapping.get("external_due") else None
         except (ValueError, OverflowError, TypeError):
-            result.errors.append(Issue(number, mapping["external_due"],
+            result.errors.append(Issue(number, mapping["external_due"] or "",
                                        f"日期格式不对：{cell_text(value('external_due'))}"))
             continue
         demands = [d.strip() for d in cell_text(value("demands")).replace("，", "、").replace(",", "、").split("、") if d.strip()]
@@ -148,14 +148,14 @@ def preview(sheet: Sheet, mapping: dict[str, str | None], source: str = "12315�
         _clean, problems = intake.check(form)
         if received is None:
             problems = [p for p in problems if p.field != "登记时间"]
-            result.errors.append(Issue(number, mapping["received_at"], "必填"))
+            result.errors.append(Issue(number, mapping["received_at"] or "", "必填"))
         for problem in problems:
             result.errors.append(Issue(number, column_of.get(problem.field or "", problem.field or ""), problem.message))
         number_text = form.external_no
         if number_text in seen:
-            result.errors.append(Issue(number, mapping["external_no"], f"与第 {seen[number_text]} 行的转办编号重复"))
+            result.errors.append(Issue(number, mapping["external_no"] or "", f"与第 {seen[number_text]} 行的转办编号重复"))
         elif number_text and Record.select().where(Record.external_no == number_text).exists():
-            result.errors.append(Issue(number, mapping["external_no"], f"转办编号 {number_text} 已登记过"))
+            result.errors.append(Issue(number, mapping["external_no"] or "", f"转办编号 {number_text} 已登记过"))
         seen[number_text] = number
         result.forms.append((number, form))
     return result
