@@ -58,8 +58,9 @@ def _start(code: str) -> tuple[float, float, float]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["QT_QPA_PLATFORM"] = "offscreen"
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             text=True, env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
     marks: dict[str, float] = {}
     for line in child.stdout:
         word = line.strip().split(" ")[0]
@@ -122,16 +123,29 @@ def interactions(board: Board, records: int) -> None:
     counter = iter(range(10**6))
 
     def save() -> None:
-        intake.register(intake.IntakeForm(
-            kind="投诉", source="来访", received_at=datetime.now().replace(microsecond=0),
-            complainant_name=f"基准{next(counter)}", phone="13812345678", respondent_name="麦当劳", category="食品类",
-            nature="质量", facts="基准测试", demands=["退款"]))
+        intake.register(
+            intake.IntakeForm(
+                kind="投诉",
+                source="来访",
+                received_at=datetime.now().replace(microsecond=0),
+                complainant_name=f"基准{next(counter)}",
+                phone="13812345678",
+                respondent_name="麦当劳",
+                category="食品类",
+                nature="质量",
+                facts="基准测试",
+                demands=["退款"],
+            )
+        )
 
     board.add("save a new complaint (committed, fsync)", measure(save, repeat=9), under=50)
     out = Path(os.environ.get("TMPDIR", "/tmp")) / "bench-agreement.pdf"
     printing.agreement(settled.case_no, out, keep=False)  # loads the font once
-    board.add("agreement PDF (font loaded)", measure(lambda: printing.agreement(settled.case_no, out, keep=False)),
-              under=300)
+    board.add(
+        "agreement PDF (font loaded)",
+        measure(lambda: printing.agreement(settled.case_no, out, keep=False)),
+        under=300,
+    )
     board.add("peak memory, this process", peak_mb(), "MB", under=400)
 
 

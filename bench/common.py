@@ -52,7 +52,10 @@ def demo_dir(records: int) -> Path:
         open_session(DataDir(folder))  # a folder made by an older program climbs and rebuilds once, here
         close_database()
         if time.perf_counter() - started > 5:
-            print(f"(brought the {records:,}-record demo up to date in {time.perf_counter() - started:.1f} s)", flush=True)
+            print(
+                f"(brought the {records:,}-record demo up to date in {time.perf_counter() - started:.1f} s)",
+                flush=True,
+            )
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     from weiquan_desktop.services import demo
@@ -119,8 +122,9 @@ class Board:
         self.figures: list[Figure] = []
         print(f"== {title}", flush=True)
 
-    def add(self, name: str, value: float, unit: str = "ms", *, under: float | None = None,
-            target: str = "") -> Figure:
+    def add(
+        self, name: str, value: float, unit: str = "ms", *, under: float | None = None, target: str = ""
+    ) -> Figure:
         ok = None if under is None else value <= under
         if under is not None and not target:
             target = f"≤ {under:g}{'' if unit == 'x' else ' ' + unit}"
@@ -134,8 +138,13 @@ class Board:
 
     def finish(self, argv: list[str]) -> None:
         if "--json" in argv:
-            print("JSON " + json.dumps({"title": self.title, "figures": [asdict(f) for f in self.figures]},
-                                       ensure_ascii=False), flush=True)
+            print(
+                "JSON "
+                + json.dumps(
+                    {"title": self.title, "figures": [asdict(f) for f in self.figures]}, ensure_ascii=False
+                ),
+                flush=True,
+            )
 
 
 def records_arg(argv: list[str], default: int = 200_000) -> int:

@@ -76,7 +76,10 @@ def main(argv: list[str]) -> None:
         ticker.start()
         began = time.perf_counter()
         task = start()
-        print(f"   (starting it took {(time.perf_counter() - began) * 1000:.0f} ms on the GUI thread)", flush=True)
+        print(
+            f"   (starting it took {(time.perf_counter() - began) * 1000:.0f} ms on the GUI thread)",
+            flush=True,
+        )
         if task is None:
             raise SystemExit("the operation did not start")
         task.finished.connect(lambda *_: QTimer.singleShot(0, loop.quit))
@@ -124,8 +127,11 @@ def main(argv: list[str]) -> None:
 
     intake.register(intake.IntakeForm(kind="建议", source="来访", facts="基准测试"))  # a change to back up
     stall, total = during(window.backup_to_usb)
-    board.add(f"backup to a USB folder ({(folder / 'weiquan.sqlite3').stat().st_size / 2**20:.0f} MB database)", stall,
-              under=100)
+    board.add(
+        f"backup to a USB folder ({(folder / 'weiquan.sqlite3').stat().st_size / 2**20:.0f} MB database)",
+        stall,
+        under=100,
+    )
     board.note(f"backup took {total / 1000:.1f} s")
     stall, total = during(window.auto_backup.run_in_background)
     board.add("automatic backup in the background", stall, under=100)

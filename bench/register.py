@@ -64,8 +64,10 @@ def main(argv: list[str]) -> None:
         firsts.sort()
         board.add(f"register: {name}", firsts[len(firsts) // 2], under=target)
         rests = sorted(rest_times)
-        board.note(f"full list and count {rests[len(rests) // 2]:,.0f} ms later on a pool thread, "
-                   f"GUI thread's longest wait meanwhile {max(stalls):,.0f} ms; {view.model.rowCount():,} rows")
+        board.note(
+            f"full list and count {rests[len(rests) // 2]:,.0f} ms later on a pool thread, "
+            f"GUI thread's longest wait meanwhile {max(stalls):,.0f} ms; {view.model.rowCount():,} rows"
+        )
 
     def open_register() -> None:
         view.clear_filters()
@@ -81,29 +83,42 @@ def main(argv: list[str]) -> None:
     board = Board(f"register on {records:,} records")
     timed("all records, query + first paint", open_register)
     terms = ["13", "苏宁", "mdl", "WXH01-2026-0", oldest.phone, oldest.case_no, "不存在的词"]
-    labels = {oldest.phone: "the oldest record's phone (rare)", oldest.case_no: "the oldest case number (rare)",
-              "不存在的词": "a word found nowhere"}
+    labels = {
+        oldest.phone: "the oldest record's phone (rare)",
+        oldest.case_no: "the oldest case number (rare)",
+        "不存在的词": "a word found nowhere",
+    }
     for text in terms:
         timed(f"search keystroke {labels.get(text, repr(text))}", lambda t=text: search(t))
     search("")
     wait_rest()
-    for label, box, value in (("kind 投诉", view.kind, "投诉"), ("state 调解中", view.state, "调解中"),
-                              ("due 已逾期", view.due, "已逾期")):
+    for label, box, value in (
+        ("kind 投诉", view.kind, "投诉"),
+        ("state 调解中", view.state, "调解中"),
+        ("due 已逾期", view.due, "已逾期"),
+    ):
+
         def toggle(box=box, value=value) -> None:  # set, then cleared, then set again...
             box.setCurrentIndex(0) if box.currentIndex() else box.setCurrentText(value)
             settle()
+
         timed(f"filter {label} (set or cleared)", toggle, repeat=6)
         box.setCurrentIndex(0)
         wait_rest()
     for column, name in ((7, "amount"), (5, "respondent"), (8, "handler"), (9, "next deadline")):
+
         def sort(column: int = column) -> None:
             view.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
             settle()
+
         timed(f"sort by {name}", sort)
     view.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
     wait_rest()
-    board.add("register: scroll to the end (fetch + paint)", measure(lambda: (view.table.scrollToBottom(), settle())),
-              under=target)
+    board.add(
+        "register: scroll to the end (fetch + paint)",
+        measure(lambda: (view.table.scrollToBottom(), settle())),
+        under=target,
+    )
     board.add("peak memory, register process", peak_mb(), "MB", under=400)
     board.finish(argv)
 

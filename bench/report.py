@@ -28,14 +28,22 @@ def main(argv: list[str]) -> None:
 
     open_database(DataDir(folder))
     board = Board(f"report and ledger export on {records:,} records")
-    board.add("quarterly report 2026Q3 (with previous quarter)", measure(lambda: statistics.report("2026Q3"), 3),
-              under=300)
+    board.add(
+        "quarterly report 2026Q3 (with previous quarter)",
+        measure(lambda: statistics.report("2026Q3"), 3),
+        under=300,
+    )
     board.add("yearly report 2026", measure(lambda: statistics.report("2026"), 3))
 
     def start_for(rows: int) -> object:
         """The date from which about ``rows`` records were received, newest first."""
-        newest = (Record.select(Record.received_at).order_by(Record.received_at.desc())
-                  .offset(min(rows, records) - 1).limit(1).scalar())
+        newest = (
+            Record.select(Record.received_at)
+            .order_by(Record.received_at.desc())
+            .offset(min(rows, records) - 1)
+            .limit(1)
+            .scalar()
+        )
         return newest.date()
 
     sizes = [n for n in (10_000, 100_000) if n <= records] or [records]
@@ -68,11 +76,18 @@ def main(argv: list[str]) -> None:
         board.add("peak memory, report and export process", peak_mb(), "MB", under=400)
         for size in sizes:
             rows = list(exchange.ledger_rows(start_for(size), None))
-            ids = [rid for (rid,) in Record.select(Record.id).where(
-                Record.deleted_at.is_null(), Record.received_at >= start_for(size))
-                .order_by(Record.received_at, Record.id).tuples()]
-            events = [values for i in range(0, len(ids), 500)
-                      for values in exchange.event_rows(ids[i:i + 500], masked=True)]
+            ids = [
+                rid
+                for (rid,) in Record.select(Record.id)
+                .where(Record.deleted_at.is_null(), Record.received_at >= start_for(size))
+                .order_by(Record.received_at, Record.id)
+                .tuples()
+            ]
+            events = [
+                values
+                for i in range(0, len(ids), 500)
+                for values in exchange.event_rows(ids[i : i + 500], masked=True)
+            ]
             # this shared machine drifts by 10% over a minute: alternate the two, median of three when short
             repeat = 3 if size <= 20_000 else 1
             floors = [floor(rows, events)]

@@ -41,9 +41,11 @@ def machine() -> str:
         memory = f", {os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB"
     from PySide6 import __version__ as pyside
 
-    return (f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, PySide6 {pyside} "
-            f"({os.environ.get('QT_QPA_PLATFORM', 'offscreen')})")
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, PySide6 {pyside} "
+        f"({os.environ.get('QT_QPA_PLATFORM', 'offscreen')})"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -53,9 +55,16 @@ def main(argv: list[str]) -> int:
     print(f"machine: {info}\n", flush=True)
     boards, failed = [], []
     for part in PARTS:
-        with tempfile.TemporaryFile("w+") as stderr, subprocess.Popen(
-                [sys.executable, str(HERE / part), str(records), "--json"], cwd=HERE, stdout=subprocess.PIPE,
-                stderr=stderr, text=True) as child:
+        with (
+            tempfile.TemporaryFile("w+") as stderr,
+            subprocess.Popen(
+                [sys.executable, str(HERE / part), str(records), "--json"],
+                cwd=HERE,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+            ) as child,
+        ):
             found = []
             for line in child.stdout:  # shown as it comes: the larger parts take minutes
                 if line.startswith("JSON "):

@@ -19,10 +19,20 @@ def main(folder: str) -> None:
     n = 0
     while True:
         n += 1
-        record = intake.register(intake.IntakeForm(
-            kind="投诉", source="来访", received_at=datetime.now().replace(microsecond=0), complainant_name=f"压力{n}",
-            phone="13812345678", respondent_name="麦当劳", category="食品类", nature="质量", facts="断电测试" * 20,
-            demands=["退款"]))
+        record = intake.register(
+            intake.IntakeForm(
+                kind="投诉",
+                source="来访",
+                received_at=datetime.now().replace(microsecond=0),
+                complainant_name=f"压力{n}",
+                phone="13812345678",
+                respondent_name="麦当劳",
+                category="食品类",
+                nature="质量",
+                facts="断电测试" * 20,
+                demands=["退款"],
+            )
+        )
         print(record.case_no, flush=True)  # acknowledged: the commit returned
 
 

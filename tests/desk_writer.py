@@ -11,9 +11,19 @@ from weiquan_desktop.services import intake
 def main(folder: str, url: str, count: int) -> None:
     open_database(DataDir(Path(folder)).ensure(), url or None)
     for n in range(count):
-        record = intake.register(intake.IntakeForm(
-            kind="投诉", source="来访", complainant_name=f"柜台{n}", phone="13812345678", respondent_name="麦当劳",
-            category="食品类", nature="质量", facts="两台电脑同时登记", demands=["退款"]))
+        record = intake.register(
+            intake.IntakeForm(
+                kind="投诉",
+                source="来访",
+                complainant_name=f"柜台{n}",
+                phone="13812345678",
+                respondent_name="麦当劳",
+                category="食品类",
+                nature="质量",
+                facts="两台电脑同时登记",
+                demands=["退款"],
+            )
+        )
         print(record.case_no, flush=True)
 
 

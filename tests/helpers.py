@@ -8,13 +8,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, timeout: int = 120,
-            python: str | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str,
+    env: dict | None = None,
+    cwd: Path | None = None,
+    timeout: int = 120,
+    python: str | None = None,
+) -> subprocess.CompletedProcess:
     full_env = {k: v for k, v in os.environ.items() if k != "WEIQUAN_DATA_DIR"}
     full_env.update({"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), **(env or {})})
-    return subprocess.run([python or sys.executable, "-m", "weiquan_desktop", *args], capture_output=True,
-                          text=True, encoding=cli_encoding(full_env), errors="strict", env=full_env, cwd=cwd or ROOT,
-                          timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [python or sys.executable, "-m", "weiquan_desktop", *args],
+        capture_output=True,
+        text=True,
+        encoding=cli_encoding(full_env),
+        errors="strict",
+        env=full_env,
+        cwd=cwd or ROOT,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def cli_encoding(env: dict | None = None) -> str:

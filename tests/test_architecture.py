@@ -29,15 +29,19 @@ def _modules(folder: Path) -> list[Path]:
 
 
 def _broken(files: list[Path], forbidden: tuple[str, ...]) -> list[str]:
-    return [f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{line} imports {name}"
-            for path in files for line, name in _imports(path)
-            if any(name == f or name.startswith(f + ".") for f in forbidden)]
+    return [
+        f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{line} imports {name}"
+        for path in files
+        for line, name in _imports(path)
+        if any(name == f or name.startswith(f + ".") for f in forbidden)
+    ]
 
 
 def test_the_ui_reaches_the_database_only_through_the_services():
     """ui/ gets plain data from services/; it never imports the models, peewee or a database driver."""
-    assert not _broken(_modules(PACKAGE / "ui"),
-                       ("weiquan_desktop.models", "peewee", "playhouse", "psycopg", "sqlite3"))
+    assert not _broken(
+        _modules(PACKAGE / "ui"), ("weiquan_desktop.models", "peewee", "playhouse", "psycopg", "sqlite3")
+    )
 
 
 def test_services_models_and_the_core_are_qt_free():
@@ -58,8 +62,11 @@ def test_services_never_reach_up_into_the_ui():
 def test_the_checks_would_see_a_violation(tmp_path):
     """The walker finds imports inside functions and in every form."""
     probe = tmp_path / "probe.py"
-    probe.write_text("def f():\n    from weiquan_desktop.models.schema import Record\n"
-                     "import peewee as pw\nfrom PySide6 import QtCore\n", encoding="utf-8")
+    probe.write_text(
+        "def f():\n    from weiquan_desktop.models.schema import Record\n"
+        "import peewee as pw\nfrom PySide6 import QtCore\n",
+        encoding="utf-8",
+    )
     names = [name for _line, name in _imports(probe)]
     assert "weiquan_desktop.models.schema" in names and "peewee" in names and "PySide6.QtCore" in names
     assert len(_broken([probe], ("weiquan_desktop.models", "PySide6"))) == 4  # each: the module and the name

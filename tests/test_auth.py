@@ -71,23 +71,60 @@ def test_change_password(accounts):
 def test_command_line_asks_for_credentials_once_accounts_exist(tmp_path):
     data = tmp_path / "d"
     assert run_cli("demo", "--data-dir", str(data), "--records", "20").returncode == 0
-    first = run_cli("user", "add", "wang", "--role", "站长", "--full-name", "王建国", "--data-dir", str(data),
-                    env={"WEIQUAN_PASSWORD": GOOD})
+    first = run_cli(
+        "user",
+        "add",
+        "wang",
+        "--role",
+        "站长",
+        "--full-name",
+        "王建国",
+        "--data-dir",
+        str(data),
+        env={"WEIQUAN_PASSWORD": GOOD},
+    )
     assert first.returncode == 0, first.stderr
     no_user = run_cli("check", "--data-dir", str(data))
     assert no_user.returncode == 1 and "--user" in no_user.stderr
-    wrong = run_cli("check", "--data-dir", str(data), "--user", "wang", env={"WEIQUAN_PASSWORD": "bad-password"})
+    wrong = run_cli(
+        "check", "--data-dir", str(data), "--user", "wang", env={"WEIQUAN_PASSWORD": "bad-password"}
+    )
     assert wrong.returncode == 1 and "密码不对" in wrong.stderr
     ok = run_cli("check", "--data-dir", str(data), "--user", "wang", env={"WEIQUAN_PASSWORD": GOOD})
     assert ok.returncode == 0, ok.stderr
-    clerk = run_cli("user", "add", "liu", "--role", "工作人员/和解员", "--data-dir", str(data), "--user", "wang",
-                    env={"WEIQUAN_PASSWORD": GOOD, "WEIQUAN_NEW_PASSWORD": "Initial#2026"})
+    clerk = run_cli(
+        "user",
+        "add",
+        "liu",
+        "--role",
+        "工作人员/和解员",
+        "--data-dir",
+        str(data),
+        "--user",
+        "wang",
+        env={"WEIQUAN_PASSWORD": GOOD, "WEIQUAN_NEW_PASSWORD": "Initial#2026"},
+    )
     assert clerk.returncode == 0, clerk.stderr
-    changed = run_cli("user", "passwd", "--data-dir", str(data), "--user", "liu",
-                      env={"WEIQUAN_PASSWORD": "Initial#2026", "WEIQUAN_NEW_PASSWORD": "Liu#station1"})
+    changed = run_cli(
+        "user",
+        "passwd",
+        "--data-dir",
+        str(data),
+        "--user",
+        "liu",
+        env={"WEIQUAN_PASSWORD": "Initial#2026", "WEIQUAN_NEW_PASSWORD": "Liu#station1"},
+    )
     assert changed.returncode == 0, changed.stderr
-    unmasked = run_cli("export-ledger", str(tmp_path / "l.xlsx"), "--unmasked", "--data-dir", str(data), "--user", "liu",
-                       env={"WEIQUAN_PASSWORD": "Liu#station1"})
+    unmasked = run_cli(
+        "export-ledger",
+        str(tmp_path / "l.xlsx"),
+        "--unmasked",
+        "--data-dir",
+        str(data),
+        "--user",
+        "liu",
+        env={"WEIQUAN_PASSWORD": "Liu#station1"},
+    )
     assert unmasked.returncode == 1 and "没有" in unmasked.stderr and not (tmp_path / "l.xlsx").exists()
 
 
@@ -98,9 +135,20 @@ def test_reveal_needs_the_right_and_is_audited(qtbot, app, accounts, monkeypatch
     from weiquan_desktop.ui.case_detail import CaseDetailDialog
 
     boss, clerk = accounts
-    record = intake.register(intake.IntakeForm(kind="投诉", source="来访", complainant_name="张三", phone="13812345678",
-                                               respondent_name="麦当劳", category="食品类", nature="质量", facts="x",
-                                               demands=["退款"]), clerk)
+    record = intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="来访",
+            complainant_name="张三",
+            phone="13812345678",
+            respondent_name="麦当劳",
+            category="食品类",
+            nature="质量",
+            facts="x",
+            demands=["退款"],
+        ),
+        clerk,
+    )
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
     as_clerk = CaseDetailDialog(record.id, clerk)
@@ -151,9 +199,21 @@ def test_a_clerk_sees_and_prints_masked_data_only(qtbot, app, accounts, tmp_path
     from weiquan_desktop.ui.register_view import RegisterView
 
     boss, clerk = accounts
-    record = intake.register(intake.IntakeForm(kind="投诉", source="来访", complainant_name="欧阳娜娜", phone="13812345678",
-                                               id_number="11010519491231002X", respondent_name="麦当劳",
-                                               category="食品类", nature="质量", facts="x", demands=["退款"]), boss)
+    record = intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="来访",
+            complainant_name="欧阳娜娜",
+            phone="13812345678",
+            id_number="11010519491231002X",
+            respondent_name="麦当劳",
+            category="食品类",
+            nature="质量",
+            facts="x",
+            demands=["退款"],
+        ),
+        boss,
+    )
     view = RegisterView()
     qtbot.addWidget(view)
     view.apply_filters()
@@ -194,7 +254,9 @@ def test_a_parallel_login_storm_gets_five_guesses_at_most(accounts, data_dir):
 
     with multiprocessing.get_context("spawn").Pool(8) as pool:
         answers = pool.starmap(_attempt, [(str(data_dir.root), f"guess-{i}") for i in range(40)])
-    checked = [a for a in answers if a == auth.WRONG or a.startswith("密码连续输错")]  # a password was checked
+    checked = [
+        a for a in answers if a == auth.WRONG or a.startswith("密码连续输错")
+    ]  # a password was checked
     refused = [a for a in answers if "因连续输错密码已锁定" in a]  # refused before any check
     assert len(checked) <= auth.MAX_FAILURES and len(checked) + len(refused) == 40
     with pytest.raises(UserError, match="已锁定"):  # and now even the right password waits
@@ -225,26 +287,79 @@ def test_a_password_typed_as_the_name_is_not_kept_in_the_audit_log(accounts):
 
 def test_user_add_never_gives_the_new_account_the_heads_password(tmp_path):
     data = tmp_path / "d"
-    first = run_cli("user", "add", "wang", "--role", "站长", "--full-name", "王建国", "--data-dir", str(data),
-                    env={"WEIQUAN_PASSWORD": GOOD})
+    first = run_cli(
+        "user",
+        "add",
+        "wang",
+        "--role",
+        "站长",
+        "--full-name",
+        "王建国",
+        "--data-dir",
+        str(data),
+        env={"WEIQUAN_PASSWORD": GOOD},
+    )
     assert first.returncode == 0, first.stderr
     # only the head's password is in the environment: the new account's must come from its own source
-    no_source = run_cli("user", "add", "liu", "--role", "工作人员", "--data-dir", str(data), "--user", "wang",
-                        env={"WEIQUAN_PASSWORD": GOOD})
+    no_source = run_cli(
+        "user",
+        "add",
+        "liu",
+        "--role",
+        "工作人员",
+        "--data-dir",
+        str(data),
+        "--user",
+        "wang",
+        env={"WEIQUAN_PASSWORD": GOOD},
+    )
     assert no_source.returncode == 1 and "WEIQUAN_NEW_PASSWORD" in no_source.stderr
-    made = run_cli("user", "add", "liu", "--role", "工作人员", "--full-name", "刘子涵", "--data-dir", str(data),
-                   "--user", "wang", env={"WEIQUAN_PASSWORD": GOOD, "WEIQUAN_NEW_PASSWORD": "Counter#2026"})
+    made = run_cli(
+        "user",
+        "add",
+        "liu",
+        "--role",
+        "工作人员",
+        "--full-name",
+        "刘子涵",
+        "--data-dir",
+        str(data),
+        "--user",
+        "wang",
+        env={"WEIQUAN_PASSWORD": GOOD, "WEIQUAN_NEW_PASSWORD": "Counter#2026"},
+    )
     assert made.returncode == 0, made.stderr
     as_head = run_cli("check", "--data-dir", str(data), "--user", "liu", env={"WEIQUAN_PASSWORD": GOOD})
     assert as_head.returncode == 1 and "密码不对" in as_head.stderr
     # the initial password works once, to change it
-    before = run_cli("check", "--data-dir", str(data), "--user", "liu", env={"WEIQUAN_PASSWORD": "Counter#2026"})
+    before = run_cli(
+        "check", "--data-dir", str(data), "--user", "liu", env={"WEIQUAN_PASSWORD": "Counter#2026"}
+    )
     assert before.returncode == 1 and "user passwd" in before.stderr
-    changed = run_cli("user", "passwd", "--data-dir", str(data), "--user", "liu",
-                      env={"WEIQUAN_PASSWORD": "Counter#2026", "WEIQUAN_NEW_PASSWORD": "Mine#only2026"})
+    changed = run_cli(
+        "user",
+        "passwd",
+        "--data-dir",
+        str(data),
+        "--user",
+        "liu",
+        env={"WEIQUAN_PASSWORD": "Counter#2026", "WEIQUAN_NEW_PASSWORD": "Mine#only2026"},
+    )
     assert changed.returncode == 0, changed.stderr
-    after = run_cli("audit", "verify", "--data-dir", str(data), "--user", "liu", env={"WEIQUAN_PASSWORD": "Mine#only2026"})
-    assert after.returncode == 1 and "没有" in after.stderr  # logged in, but verifying the audit log is for heads
-    report = run_cli("report", "2026Q4", "--json", "--data-dir", str(data), "--user", "liu",
-                     env={"WEIQUAN_PASSWORD": "Mine#only2026"})
+    after = run_cli(
+        "audit", "verify", "--data-dir", str(data), "--user", "liu", env={"WEIQUAN_PASSWORD": "Mine#only2026"}
+    )
+    assert (
+        after.returncode == 1 and "没有" in after.stderr
+    )  # logged in, but verifying the audit log is for heads
+    report = run_cli(
+        "report",
+        "2026Q4",
+        "--json",
+        "--data-dir",
+        str(data),
+        "--user",
+        "liu",
+        env={"WEIQUAN_PASSWORD": "Mine#only2026"},
+    )
     assert report.returncode == 0, report.stderr

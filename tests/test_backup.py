@@ -42,7 +42,9 @@ def test_restore_into_an_empty_folder_reproduces_the_report(demo_db, data_dir, t
     open_database(empty)
     try:
         assert {p: statistics.report(p, today=TODAY) for p in figures} == figures
-        assert (empty.attachments / evidence_sha(evidence)[:2] / evidence_sha(evidence)).read_bytes() == evidence.read_bytes()
+        assert (
+            empty.attachments / evidence_sha(evidence)[:2] / evidence_sha(evidence)
+        ).read_bytes() == evidence.read_bytes()
     finally:
         close_database()
 
@@ -70,7 +72,7 @@ def test_a_damaged_archive_is_refused_and_nothing_changes(demo_db, data_dir, tmp
     raw = bytearray(info.path.read_bytes())
     with zipfile.ZipFile(info.path) as archive:
         offset = archive.getinfo("weiquan.sqlite3").header_offset + 200
-    raw[offset:offset + 64] = bytes(64)
+    raw[offset : offset + 64] = bytes(64)
     broken = tmp_path / "broken.zip"
     broken.write_bytes(bytes(raw))
     before = Record.select().count()
@@ -156,7 +158,9 @@ def test_backup_and_restore_commands(tmp_path):
     (archive,) = tmp_path.glob("weiquan-backup-*.zip")
     restored = run_cli("restore", str(archive), "--data-dir", str(other))
     assert restored.returncode == 0, restored.stderr
-    assert sqlite3.connect(other / "weiquan.sqlite3").execute("SELECT COUNT(*) FROM record").fetchone()[0] == 40
+    assert (
+        sqlite3.connect(other / "weiquan.sqlite3").execute("SELECT COUNT(*) FROM record").fetchone()[0] == 40
+    )
     bad = run_cli("restore", str(tmp_path / "nope.zip"), "--data-dir", str(other))
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
 

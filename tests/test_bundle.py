@@ -18,18 +18,37 @@ pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 def bundle(tmp_path_factory):
     work = tmp_path_factory.mktemp("pyinstaller")
     result = subprocess.run(
-        [sys.executable, "-m", "PyInstaller", str(ROOT / "packaging" / "weiquan-desktop.spec"), "--noconfirm",
-         "--distpath", str(work / "dist"), "--workpath", str(work / "build")],
-        cwd=ROOT, capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(ROOT / "packaging" / "weiquan-desktop.spec"),
+            "--noconfirm",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return work / "dist" / "weiquan-desktop"
 
 
 def _run(program, *args, cwd, env=None):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("WEIQUAN_", "PYTHON"))}
-    return subprocess.run([str(program), *args], cwd=cwd, capture_output=True, text=True,
-                          encoding=cli_encoding(clean), timeout=300,
-                          env={**clean, "QT_QPA_PLATFORM": "offscreen", **(env or {})})
+    return subprocess.run(
+        [str(program), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding=cli_encoding(clean),
+        timeout=300,
+        env={**clean, "QT_QPA_PLATFORM": "offscreen", **(env or {})},
+    )
 
 
 def test_bundle_holds_what_the_program_reads(bundle):
@@ -59,7 +78,9 @@ def test_bundle_smoke(bundle, tmp_path):
     with sqlite3.connect(data / "weiquan.sqlite3") as db:
         settled = db.execute("SELECT case_no FROM record WHERE state = '已和解' LIMIT 1").fetchone()[0]
     agreement = tmp_path / "协议.pdf"
-    printed = _run(cli, "print", "agreement", settled, "--out", str(agreement), "--data-dir", str(data), cwd=tmp_path)
+    printed = _run(
+        cli, "print", "agreement", settled, "--out", str(agreement), "--data-dir", str(data), cwd=tmp_path
+    )
     assert printed.returncode == 0, printed.stderr
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(agreement), "-"], capture_output=True, text=True).stdout
@@ -76,7 +97,9 @@ def test_bundle_portable_mode(bundle, tmp_path):
     stick = tmp_path / "U盘" / "weiquan-desktop"
     shutil.copytree(bundle, stick, symlinks=True)
     (stick / "portable.txt").write_text("", encoding="utf-8")
-    made = _run(stick / "weiquan-desktop-cli", "demo", "--records", "50", cwd=tmp_path, env={"HOME": str(tmp_path)})
+    made = _run(
+        stick / "weiquan-desktop-cli", "demo", "--records", "50", cwd=tmp_path, env={"HOME": str(tmp_path)}
+    )
     assert made.returncode == 0, made.stderr
     assert (stick / "data" / "weiquan.sqlite3").is_file()
     assert not (tmp_path / ".local").exists()

@@ -12,10 +12,20 @@ FIXTURES = Path(__file__).parent / "fixtures" / "holiday-notices"
 def _pending_complaint():
     """Taken and answered within the hour: the acceptance decision is the clock that runs."""
     station.save_profile(demo.DEMO_PROFILE)
-    record = intake.register(intake.IntakeForm(
-        kind="投诉", source="来访", received_at=datetime(2026, 3, 6, 10, 0), complainant_name="张三",
-        phone="13812345678", respondent_name="麦当劳", category="食品类", nature="质量", facts="异物",
-        demands=["退款"]))
+    record = intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="来访",
+            received_at=datetime(2026, 3, 6, 10, 0),
+            complainant_name="张三",
+            phone="13812345678",
+            respondent_name="麦当劳",
+            category="食品类",
+            nature="质量",
+            facts="异物",
+            demands=["退款"],
+        )
+    )
     notices.record_notice(record.id, "答复", method="当面", at=datetime(2026, 3, 6, 10, 30))
     return Record.get_by_id(record.id)
 
@@ -33,9 +43,15 @@ def test_a_local_holiday_moves_open_deadlines_at_once(db):
 
 def test_next_years_notice_ends_the_estimate_a_single_day_does_not(db):
     station.save_profile(demo.DEMO_PROFILE)
-    record = intake.register(intake.IntakeForm(kind="咨询", source="电话", facts="问题",
-                                               reply_due=datetime(2027, 1, 5, 10, 0),
-                                               received_at=datetime(2026, 11, 27, 9, 0)))
+    record = intake.register(
+        intake.IntakeForm(
+            kind="咨询",
+            source="电话",
+            facts="问题",
+            reply_due=datetime(2027, 1, 5, 10, 0),
+            received_at=datetime(2026, 11, 27, 9, 0),
+        )
+    )
     assert Record.get_by_id(record.id).due_estimated
     calendar_rules.set_day(date(2027, 1, 1), workday=False, name="元旦")
     assert Record.get_by_id(record.id).due_estimated  # one day typed in is not the year's arrangement
@@ -76,7 +92,9 @@ def test_settings_pages_edit_the_calendar_and_rules(qtbot, app, db):
     assert Record.get_by_id(record.id).next_due == date(2026, 3, 12)
 
 
-def test_the_notice_dialog_reads_a_file_from_the_stick_checks_and_imports(qtbot, app, db, tmp_path, monkeypatch):
+def test_the_notice_dialog_reads_a_file_from_the_stick_checks_and_imports(
+    qtbot, app, db, tmp_path, monkeypatch
+):
     from PySide6.QtWidgets import QDialogButtonBox, QFileDialog
 
     from weiquan_desktop.models.schema import Holiday
@@ -85,8 +103,9 @@ def test_the_notice_dialog_reads_a_file_from_the_stick_checks_and_imports(qtbot,
     record = _pending_complaint()
     intake.decide(record.id, "受理", at=datetime(2026, 11, 30, 10, 0))
     stick = tmp_path / "通知.txt"
-    stick.write_text((FIXTURES / "2027-test.txt").read_text(encoding="utf-8").replace("共8天", "共9天"),
-                     encoding="utf-8")
+    stick.write_text(
+        (FIXTURES / "2027-test.txt").read_text(encoding="utf-8").replace("共8天", "共9天"), encoding="utf-8"
+    )
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(stick), ""))  # only the answer
     page = HolidayPage()
     qtbot.addWidget(page)

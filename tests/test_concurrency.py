@@ -14,9 +14,22 @@ def test_two_desks_registering_at_once(db, data_dir):
     station.save_profile(demo.DEMO_PROFILE)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     per_desk = 25
-    desks = [subprocess.Popen([sys.executable, str(ROOT / "tests" / "desk_writer.py"), str(data_dir.root),
-                               db.test_url or "", str(per_desk)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env=env) for _ in range(2)]
+    desks = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "tests" / "desk_writer.py"),
+                str(data_dir.root),
+                db.test_url or "",
+                str(per_desk),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(2)
+    ]
     printed = []
     for desk in desks:
         out, err = desk.communicate(timeout=240)
@@ -40,12 +53,21 @@ def test_many_desks_starting_at_the_same_moment(db, data_dir):
         "from weiquan_desktop.paths import DataDir;"
         "time.sleep(max(0.0, float(sys.argv[3]) - time.time()));"  # all at once
         "[(open_database(DataDir(Path(sys.argv[1])).ensure(), sys.argv[2] or None), close_database())"
-        " for _ in range(3)]; print('ok')")
+        " for _ in range(3)]; print('ok')"
+    )
     import time
 
     at = time.time() + 3
-    desks = [subprocess.Popen([sys.executable, "-c", start, str(data_dir.root), db.test_url or "", str(at)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for _ in range(8)]
+    desks = [
+        subprocess.Popen(
+            [sys.executable, "-c", start, str(data_dir.root), db.test_url or "", str(at)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(8)
+    ]
     for desk in desks:
         out, err = desk.communicate(timeout=240)
         assert desk.returncode == 0 and out.strip() == "ok", err[-2000:]

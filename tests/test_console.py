@@ -21,11 +21,14 @@ def test_chinese_and_rare_characters_reach_a_pipe_on_an_english_and_a_chinese_co
     assert run_cli("demo", "--records", "3", "--data-dir", data).returncode == 0
     for code_page in ("cp1252", "cp936", None):  # None: this machine's own
         env = {"PYTHONIOENCODING": code_page} if code_page else {}
-        result = run_cli("station", "set", "--data-dir", data, "--name", name, "--address", "南昌市𠮷祥路1号",
-                         env=env)
+        result = run_cli(
+            "station", "set", "--data-dir", data, "--name", name, "--address", "南昌市𠮷祥路1号", env=env
+        )
         assert result.returncode == 0, result.stderr
         shown = run_cli("station", "show", "--data-dir", data, env=env)
         assert shown.returncode == 0, shown.stderr
         assert name in shown.stdout  # on cp936 written as GB18030: GBK as it was, 𠮷 as well
-        bad = run_cli("station", "set", "--data-dir", data, "--code", "坏", env=env)  # an error message in Chinese
+        bad = run_cli(
+            "station", "set", "--data-dir", data, "--code", "坏", env=env
+        )  # an error message in Chinese
         assert bad.returncode == 1 and "错误" in bad.stderr and "Traceback" not in bad.stderr

@@ -24,8 +24,12 @@ def test_killed_writer_never_loses_an_acknowledged_case(tmp_path):
     acknowledged: list[str] = []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     for _round in range(kills):
-        writer = subprocess.Popen([sys.executable, str(ROOT / "tests" / "crash_writer.py"), str(folder)],
-                                  stdout=subprocess.PIPE, text=True, env=env)
+        writer = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "crash_writer.py"), str(folder)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         target = rng.randint(1, 40)
         seen = 0
         deadline = time.monotonic() + 60

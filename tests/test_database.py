@@ -26,8 +26,13 @@ def test_sqlite_file_uses_wal_full_sync_and_foreign_keys(db, data_dir):
 
 
 def _record(case_no: str, **extra) -> dict:
-    row = {"case_no": case_no, "kind": "投诉", "source": "来访", "state": "待受理",
-           "received_at": datetime(2026, 3, 2, 10, 0)}
+    row = {
+        "case_no": case_no,
+        "kind": "投诉",
+        "source": "来访",
+        "state": "待受理",
+        "received_at": datetime(2026, 3, 2, 10, 0),
+    }
     row.update(extra)
     return row
 
@@ -115,18 +120,29 @@ def test_audit_log_is_append_only(db):
 def test_demo_data_is_realistic_and_consistent(demo_db):
     kinds = dict(Record.select(Record.kind, fn.COUNT(Record.id)).group_by(Record.kind).tuples())
     assert set(kinds) == {"咨询", "投诉", "举报", "建议"}
-    complaint_states = {s for (s,) in Record.select(Record.state).where(Record.kind == "投诉").distinct().tuples()}
+    complaint_states = {
+        s for (s,) in Record.select(Record.state).where(Record.kind == "投诉").distinct().tuples()
+    }
     assert {"已和解", "调解中", "不予受理"} <= complaint_states
     # every closed complaint has a closing time, no open one has; nothing is received in the future
     closing = ("已和解", "调解终止", "已撤回", "已移交", "不予受理")
-    assert not Record.select().where(Record.kind == "投诉", Record.state.in_(closing),
-                                     Record.closed_at.is_null()).exists()
-    assert not Record.select().where(Record.state.in_(("待受理", "调解中")), Record.closed_at.is_null(False)).exists()
+    assert (
+        not Record.select()
+        .where(Record.kind == "投诉", Record.state.in_(closing), Record.closed_at.is_null())
+        .exists()
+    )
+    assert (
+        not Record.select()
+        .where(Record.state.in_(("待受理", "调解中")), Record.closed_at.is_null(False))
+        .exists()
+    )
     assert not Record.select().where(Record.received_at > datetime.now()).exists()
     assert not Record.select().where(Record.closed_at < Record.received_at).exists()
     # case numbers are unique and gapless per year
     for (year,) in Record.select(fn.SUBSTR(Record.case_no, 7, 4)).distinct().tuples():
-        numbers = sorted(int(c.rsplit("-", 1)[1]) for (c,) in Record.select(Record.case_no)
-                         .where(Record.case_no.contains(f"-{year}-")).tuples())
+        numbers = sorted(
+            int(c.rsplit("-", 1)[1])
+            for (c,) in Record.select(Record.case_no).where(Record.case_no.contains(f"-{year}-")).tuples()
+        )
         assert numbers == list(range(1, len(numbers) + 1))
     assert database_proxy.obj is demo_db

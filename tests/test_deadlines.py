@@ -46,7 +46,9 @@ def test_station_entered_days_override_the_library():
     result = cal.add_working_days(date(2026, 12, 31), 1)
     assert result.due == date(2027, 1, 4)
     assert result.estimated
-    assert not WorkCalendar(cal.overrides, notice_years=[2027]).add_working_days(date(2026, 12, 31), 1).estimated
+    assert (
+        not WorkCalendar(cal.overrides, notice_years=[2027]).add_working_days(date(2026, 12, 31), 1).estimated
+    )
     assert cal.add_working_days(date(2027, 1, 8), 1).due == date(2027, 1, 9)
 
 

@@ -9,16 +9,31 @@ from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.schema import Attachment, AuditLog
 from weiquan_desktop.services import attachments, demo, health, intake, printing, station
 
-needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is installed by tools/run-tests")
+needs_poppler = pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="poppler-utils is installed by tools/run-tests"
+)
 
 
 @pytest.fixture
 def complaint(db):
     station.save_profile(demo.DEMO_PROFILE)
-    return intake.register(intake.IntakeForm(
-        kind="投诉", source="来访", complainant_name="欧阳喆", phone="13812345678", id_number="11010519491231002X",
-        address="内蒙古自治区鄂尔多斯市东胜区天骄北路1号", respondent_name="周大福珠宝", category="首饰及文体用品类",
-        item="金手镯", nature="计量", amount="8888.00", facts="金重与标签不符。" * 40, demands=["退货", "赔偿"]))
+    return intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="来访",
+            complainant_name="欧阳喆",
+            phone="13812345678",
+            id_number="11010519491231002X",
+            address="内蒙古自治区鄂尔多斯市东胜区天骄北路1号",
+            respondent_name="周大福珠宝",
+            category="首饰及文体用品类",
+            item="金手镯",
+            nature="计量",
+            amount="8888.00",
+            facts="金重与标签不符。" * 40,
+            demands=["退货", "赔偿"],
+        )
+    )
 
 
 def _text(pdf):
@@ -37,7 +52,9 @@ def test_intake_record_is_the_full_original_and_is_kept(complaint, tmp_path):
     assert "WenQuanYiMicroHei" in fonts and "yes yes" in fonts
     kept = Attachment.get(Attachment.record == complaint.id, Attachment.purpose == "文书")
     assert kept.sha256 == hashlib.sha256(out.read_bytes()).hexdigest()
-    assert AuditLog.select().where(AuditLog.action == "document.save").count() == 1  # saved, not printed on paper
+    assert (
+        AuditLog.select().where(AuditLog.action == "document.save").count() == 1
+    )  # saved, not printed on paper
 
 
 @needs_poppler
@@ -77,8 +94,11 @@ def test_print_command(tmp_path):
     assert run_cli("demo", "--data-dir", str(data), "--records", "20").returncode == 0
     import sqlite3
 
-    case_no = sqlite3.connect(data / "weiquan.sqlite3").execute(
-        "SELECT case_no FROM record WHERE kind='投诉' LIMIT 1").fetchone()[0]
+    case_no = (
+        sqlite3.connect(data / "weiquan.sqlite3")
+        .execute("SELECT case_no FROM record WHERE kind='投诉' LIMIT 1")
+        .fetchone()[0]
+    )
     out = tmp_path / "intake.pdf"
     result = run_cli("print", "intake", case_no, "--out", str(out), "--data-dir", str(data))
     assert result.returncode == 0, result.stderr

@@ -29,9 +29,18 @@ def station_db(db):
 
 
 def complaint(received: datetime, **changes) -> Record:
-    form = intake.IntakeForm(kind="投诉", source="来访", received_at=received, complainant_name="张三",
-                             phone="13812345678", respondent_name="麦当劳", category="食品类", nature="质量",
-                             facts="汉堡里有异物。", demands=["退款"])
+    form = intake.IntakeForm(
+        kind="投诉",
+        source="来访",
+        received_at=received,
+        complainant_name="张三",
+        phone="13812345678",
+        respondent_name="麦当劳",
+        category="食品类",
+        nature="质量",
+        facts="汉堡里有异物。",
+        demands=["退款"],
+    )
     for key, value in changes.items():
         setattr(form, key, value)
     return intake.register(form)
@@ -69,7 +78,9 @@ def test_a_decision_within_the_day_is_the_reply(station_db):
 
 def test_the_rejection_notice_is_owed_three_working_days_after_the_decision(station_db):
     record = complaint(datetime(2026, 9, 22, 9, 0))
-    intake.decide(record.id, "不予受理", ground=mediation_ground("rejection"), at=datetime(2026, 9, 24, 16, 0))
+    intake.decide(
+        record.id, "不予受理", ground=mediation_ground("rejection"), at=datetime(2026, 9, 24, 16, 0)
+    )
     # Thursday 09-24; Mid-Autumn 09-25..27: 28, 29, 30
     saved = Record.get_by_id(record.id)
     assert (saved.next_due, saved.due_label) == (date(2026, 9, 30), "不予受理告知")
@@ -82,7 +93,9 @@ def test_the_rejection_notice_is_owed_three_working_days_after_the_decision(stat
 def test_a_decision_before_notices_were_recorded_owes_none(station_db):
     Setting.update(value="2026-10-01").where(Setting.key == NOTICES_SINCE_KEY).execute()
     record = complaint(datetime(2026, 9, 22, 9, 0))
-    intake.decide(record.id, "不予受理", ground=mediation_ground("rejection"), at=datetime(2026, 9, 24, 16, 0))
+    intake.decide(
+        record.id, "不予受理", ground=mediation_ground("rejection"), at=datetime(2026, 9, 24, 16, 0)
+    )
     assert "rejection_notice" not in owed(record.id)
 
 
@@ -126,13 +139,19 @@ def test_a_paused_clock_says_so_moves_on_each_day_and_the_ledger_agrees(station_
     assert saved.due_label == "调解期限（暂停）"
     projected = saved.next_due
     # as if counted yesterday: the stored date is a day short, and a new day recounts it
-    duty = duties.case_duties(saved, duties.facts_for([saved.id])[saved.id], deadlines.RuleBook(),
-                              today=today - timedelta(days=1), since=duties.notices_since())
+    duty = duties.case_duties(
+        saved,
+        duties.facts_for([saved.id])[saved.id],
+        deadlines.RuleBook(),
+        today=today - timedelta(days=1),
+        since=duties.notices_since(),
+    )
     stale = next(d for d in duty if d.code == "mediation").due
     assert stale < projected
     Record.update(next_due=stale).where(Record.id == record.id).execute()
     Setting.insert(key=deadlines.DAY_KEY, value=(today - timedelta(days=1)).isoformat()).on_conflict(
-        conflict_target=[Setting.key], preserve=[Setting.value]).execute()
+        conflict_target=[Setting.key], preserve=[Setting.value]
+    ).execute()
     assert deadlines.refresh_for_new_day(today) == 1
     assert Record.get_by_id(record.id).next_due == projected
     assert deadlines.refresh_for_new_day(today) == 0  # once a day
@@ -150,8 +169,9 @@ def test_referral_feedback_counts_in_working_days_and_in_the_due_counts(station_
     mediation.terminate(record.id, mediation_ground("termination"), at=datetime(2026, 9, 18, 17, 0))
     notices.record_notice(record.id, "终止调解告知", method="电话", at=datetime(2026, 9, 18, 17, 30))
     materials = [mediation.Material("投诉登记表", 1, 1)]
-    referral = mediation.refer(record.id, "和解不成", body_name="东胜区12315", materials=materials,
-                               at=datetime(2026, 9, 20, 10, 0))
+    referral = mediation.refer(
+        record.id, "和解不成", body_name="东胜区12315", materials=materials, at=datetime(2026, 9, 20, 10, 0)
+    )
     # referred on Sunday 09-20 (a make-up working day): 15 working days on is 10-16, not 10-05 in the holiday
     assert referral.feedback_due == date(2026, 10, 16)
     saved = Record.get_by_id(record.id)
@@ -167,25 +187,41 @@ def test_a_referral_on_the_eve_of_national_day(station_db):
 
 
 def test_cases_passed_down_by_the_bureau_owe_feedback_by_its_own_date(station_db):
-    bureau = complaint(datetime(2026, 10, 12, 9, 0), source="上级交办", external_no="SJ-2026-001",
-                       external_due=date(2026, 10, 20))
+    bureau = complaint(
+        datetime(2026, 10, 12, 9, 0),
+        source="上级交办",
+        external_no="SJ-2026-001",
+        external_due=date(2026, 10, 20),
+    )
     assert owed(bureau.id)["transfer_feedback"].due == date(2026, 10, 20)
     center = complaint(datetime(2026, 10, 12, 9, 0), source="12315转办", external_no="ODR-1")
     assert owed(center.id)["transfer_feedback"].due == date(2026, 10, 26)  # 10 working days
     intake.decide(bureau.id, "受理", at=datetime(2026, 10, 12, 10, 0))
-    mediation.transfer_feedback(bureau.id, process="调解", method="电话", result="已和解",
-                                handled_at=datetime(2026, 10, 21, 9, 0))
+    mediation.transfer_feedback(
+        bureau.id, process="调解", method="电话", result="已和解", handled_at=datetime(2026, 10, 21, 9, 0)
+    )
     assert owed(bureau.id)["transfer_feedback"].late()
     with pytest.raises(Exception, match="反馈期限"):
-        complaint(datetime(2026, 10, 12, 9, 0), source="上级交办", external_no="SJ-2", external_due=date(2026, 10, 1))
+        complaint(
+            datetime(2026, 10, 12, 9, 0),
+            source="上级交办",
+            external_no="SJ-2",
+            external_due=date(2026, 10, 1),
+        )
 
 
 def test_a_group_complaint_is_reported_the_same_day(station_db):
     record = complaint(datetime(2026, 10, 10, 9, 0), is_group=True, group_size=12)  # a Saturday make-up day
     saved = Record.get_by_id(record.id)
     assert (saved.next_due, saved.due_label) == (date(2026, 10, 10), "报告期限")
-    notices.report_major(record.id, is_group=True, is_major=False, reported_to="东胜区市场监督管理局",
-                         reported_at=datetime(2026, 10, 10, 11, 0), group_size=12)
+    notices.report_major(
+        record.id,
+        is_group=True,
+        is_major=False,
+        reported_to="东胜区市场监督管理局",
+        reported_at=datetime(2026, 10, 10, 11, 0),
+        group_size=12,
+    )
     report = owed(record.id)["major_report"]
     assert report.done_at == datetime(2026, 10, 10, 11, 0) and not report.late()
 
@@ -205,10 +241,22 @@ def test_progress_calls_and_site_checks_are_recorded_with_who_when_how_and_what(
     from weiquan_desktop.services import casefile
 
     record = complaint(datetime(2026, 10, 12, 9, 0))
-    notices.record_notice(record.id, "进展告知", method="电话", at=datetime(2026, 10, 13, 9, 0), party="投诉人",
-                          content="检测报告预计下周出")
-    notices.record_notice(record.id, "现场核查", method="现场", at=datetime(2026, 10, 13, 15, 0), party="麦当劳店长",
-                          content="查看后厨与留样")
+    notices.record_notice(
+        record.id,
+        "进展告知",
+        method="电话",
+        at=datetime(2026, 10, 13, 9, 0),
+        party="投诉人",
+        content="检测报告预计下周出",
+    )
+    notices.record_notice(
+        record.id,
+        "现场核查",
+        method="现场",
+        at=datetime(2026, 10, 13, 15, 0),
+        party="麦当劳店长",
+        content="查看后厨与留样",
+    )
     events = [(e.action, e.detail) for e in casefile.events(record.id)]
     assert ("进展告知", "方式：电话；对象：投诉人；内容：检测报告预计下周出") in events
     assert any(action == "现场核查" and "查看后厨与留样" in detail for action, detail in events)

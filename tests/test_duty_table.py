@@ -42,29 +42,56 @@ def _kept(fresh: dict[int, list[duties.Duty]], start: date, end: date, now: date
 
 
 def _stored() -> set[tuple]:
-    return {(r.record_id, r.code, r.due, r.due_at, r.done_at, bool(r.done_late), bool(r.paused), r.about)
-            for r in RecordDuty.select()}
+    return {
+        (r.record_id, r.code, r.due, r.due_at, r.done_at, bool(r.done_late), bool(r.paused), r.about)
+        for r in RecordDuty.select()
+    }
 
 
 def _assert_agrees(now: datetime | None = None) -> dict[int, list[duties.Duty]]:
     now = now or datetime.now()
     fresh = _fresh(now)
-    expected = {(row["record"], row["code"], row["due"], row["due_at"], row["done_at"], row["done_late"],
-                 row["paused"], row["about"]) for rid, found in fresh.items() for row in duties.stored_rows(rid, found)}
+    expected = {
+        (
+            row["record"],
+            row["code"],
+            row["due"],
+            row["due_at"],
+            row["done_at"],
+            row["done_late"],
+            row["paused"],
+            row["about"],
+        )
+        for rid, found in fresh.items()
+        for row in duties.stored_rows(rid, found)
+    }
     # a paused clock's date moves each day: the table holds it as of its last recount, the counts use now
     assert {r for r in _stored() if not r[6]} == {r for r in expected if not r[6]}
     assert {r[:2] for r in _stored() if r[6]} == {r[:2] for r in expected if r[6]}
-    periods = [(date(y, m, 1), (date(y + (m > 9), (m + 2) % 12 + 1, 1) - timedelta(days=1)))
-               for y in (2025, 2026) for m in (1, 4, 7, 10)] + [(date(2026, 1, 1), date(2026, 12, 31))]
+    periods = [
+        (date(y, m, 1), (date(y + (m > 9), (m + 2) % 12 + 1, 1) - timedelta(days=1)))
+        for y in (2025, 2026)
+        for m in (1, 4, 7, 10)
+    ] + [(date(2026, 1, 1), date(2026, 12, 31))]
     got = duties.kept_in(periods, now)
     for (start, end), kept in zip(periods, got, strict=True):
         assert kept == _kept(fresh, start, end, now), (start, end)
     assert sum(k.due for k in got[-1]) > 100  # the demo's year has duties to count
-    late = [(i.record_id, i.due, i.done_at) for i in duties.late_between(now.date() - timedelta(days=400), now.date(), now)]
-    oracle = sorted(((rid, d.due, d.done_at) for rid, found in fresh.items() for d in found
-                     if now.date() - timedelta(days=400) <= d.due <= now.date()
-                     and ((d.done_at is not None and d.late()) or (d.done_at is None and d.late(now)))),
-                    key=lambda t: (t[1], t[0]), reverse=True)[:500]
+    late = [
+        (i.record_id, i.due, i.done_at)
+        for i in duties.late_between(now.date() - timedelta(days=400), now.date(), now)
+    ]
+    oracle = sorted(
+        (
+            (rid, d.due, d.done_at)
+            for rid, found in fresh.items()
+            for d in found
+            if now.date() - timedelta(days=400) <= d.due <= now.date()
+            and ((d.done_at is not None and d.late()) or (d.done_at is None and d.late(now)))
+        ),
+        key=lambda t: (t[1], t[0]),
+        reverse=True,
+    )[:500]
     assert sorted(late) == sorted(oracle)
     return fresh
 
@@ -80,10 +107,20 @@ def test_the_stored_duties_follow_every_change_of_a_case_and_of_the_calendar(dem
     # a reply, decisions, a pause and its end, a termination, a referral and its feedback, a deletion: each
     # through the services the desk uses, on cases of the last weeks
     def complaint(days_ago: float) -> Record:
-        return intake.register(intake.IntakeForm(
-            kind="投诉", source="来访", received_at=(datetime.now() - timedelta(days=days_ago)).replace(microsecond=0),
-            complainant_name="张三", phone="13812345678", respondent_name="麦当劳", category="食品类", nature="质量",
-            facts="汉堡里有异物。", demands=["退款"]))
+        return intake.register(
+            intake.IntakeForm(
+                kind="投诉",
+                source="来访",
+                received_at=(datetime.now() - timedelta(days=days_ago)).replace(microsecond=0),
+                complainant_name="张三",
+                phone="13812345678",
+                respondent_name="麦当劳",
+                category="食品类",
+                nature="质量",
+                facts="汉堡里有异物。",
+                demands=["退款"],
+            )
+        )
 
     waiting = complaint(1.5)
     assert RecordDuty.select().where(RecordDuty.record == waiting.id).count() >= 2
@@ -95,8 +132,13 @@ def test_the_stored_duties_follow_every_change_of_a_case_and_of_the_calendar(dem
     mediation.pause_clock(cases[1].id, date.today() - timedelta(days=9), "送鉴定")
     mediation.resume_clock(cases[1].id, date.today() - timedelta(days=2))
     mediation.terminate(cases[2].id, views.grounds("termination")[0], at=datetime.now() - timedelta(hours=2))
-    referral = mediation.refer(cases[2].id, "和解不成", body_name="东胜区12315",
-                               materials=[mediation.Material("投诉登记表", 1, 1)], at=datetime.now() - timedelta(hours=1))
+    referral = mediation.refer(
+        cases[2].id,
+        "和解不成",
+        body_name="东胜区12315",
+        materials=[mediation.Material("投诉登记表", 1, 1)],
+        at=datetime.now() - timedelta(hours=1),
+    )
     mediation.record_referral_feedback(referral.id, "已立案。", at=datetime.now())
     retention.soft_delete(cases[3].id, "重复登记")
     assert not RecordDuty.select().where(RecordDuty.record == cases[3].id).exists()

@@ -14,12 +14,38 @@ from weiquan_desktop.models.schema import AuditLog, Record
 from weiquan_desktop.services import ledger_import, transfer_import
 from weiquan_desktop.services.ledger_format import HEADERS
 
-cells = st.one_of(st.none(), st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12), st.integers(-10**6, 10**12), st.floats(allow_nan=True),
-                  st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)),
-                  st.sampled_from(["投诉", "咨询", "举报", "建议", "来访", "12315转办", "待受理", "已和解", "受理",
-                                   "食品类", "质量", "=1+1", "2026-13-40", "¥1,2.3", "是", "否", "13812345678"]))
-header_sets = st.one_of(st.just(list(HEADERS[:31])), st.lists(st.sampled_from(list(HEADERS) + ["工单编号", "投诉人", "X"]),
-                                                                min_size=1, max_size=12))
+cells = st.one_of(
+    st.none(),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+    st.integers(-(10**6), 10**12),
+    st.floats(allow_nan=True),
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.sampled_from(
+        [
+            "投诉",
+            "咨询",
+            "举报",
+            "建议",
+            "来访",
+            "12315转办",
+            "待受理",
+            "已和解",
+            "受理",
+            "食品类",
+            "质量",
+            "=1+1",
+            "2026-13-40",
+            "¥1,2.3",
+            "是",
+            "否",
+            "13812345678",
+        ]
+    ),
+)
+header_sets = st.one_of(
+    st.just(list(HEADERS[:31])),
+    st.lists(st.sampled_from(list(HEADERS) + ["工单编号", "投诉人", "X"]), min_size=1, max_size=12),
+)
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -73,8 +99,11 @@ def test_random_transfer_sheets(demo_db, tmp_path, headers, rows):
 
 
 @FUZZ
-@given(blob=st.binary(max_size=4000), as_zip=st.booleans(), member=st.sampled_from(
-    ["xl/workbook.xml", "xl/worksheets/sheet1.xml", "[Content_Types].xml", "junk"]))
+@given(
+    blob=st.binary(max_size=4000),
+    as_zip=st.booleans(),
+    member=st.sampled_from(["xl/workbook.xml", "xl/worksheets/sheet1.xml", "[Content_Types].xml", "junk"]),
+)
 def test_random_bytes_and_broken_zips(demo_db, tmp_path, blob, as_zip, member):
     before = _state()
     path = tmp_path / "garbage.xlsx"

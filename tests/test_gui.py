@@ -101,7 +101,9 @@ def test_first_run_dialog_refuses_empty_fields_then_saves(qtbot, app, db):
     assert not Station.select().exists()
     from PySide6.QtWidgets import QLineEdit
 
-    account = {name: dialog.findChild(QLineEdit, name) for name in ("full_name", "username", "password", "password2")}
+    account = {
+        name: dialog.findChild(QLineEdit, name) for name in ("full_name", "username", "password", "password2")
+    }
     type_text(qtbot, account["full_name"], "王建国")
     qtbot.keyClicks(account["username"], "wang")
     qtbot.keyClicks(account["password"], "Weiquan#2026")
@@ -168,11 +170,19 @@ def test_second_launch_hands_over_to_the_first(qtbot, app, tmp_path):
         with qtbot.waitSignal(first.activated, timeout=30000):
             second = subprocess.Popen(
                 [sys.executable, "-m", "weiquan_desktop", "--data-dir", str(data)],
-                cwd=ROOT, env={"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path),
-                               "PATH": os.pathsep.join(("/usr/bin", "/bin")),
-                               # Windows: a child without SYSTEMROOT cannot start its sockets (WinError 10106)
-                               **{k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE") if k in os.environ}},
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                cwd=ROOT,
+                env={
+                    "QT_QPA_PLATFORM": "offscreen",
+                    "PYTHONPATH": str(ROOT),
+                    "HOME": str(tmp_path),
+                    "PATH": os.pathsep.join(("/usr/bin", "/bin")),
+                    # Windows: a child without SYSTEMROOT cannot start its sockets (WinError 10106)
+                    **{k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE") if k in os.environ},
+                },
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
         out, err = second.communicate(timeout=30)
         assert second.returncode == 0, err
         assert "已在运行" in out
@@ -191,11 +201,19 @@ def test_a_killed_window_never_blocks_the_next_start(qtbot, app, tmp_path):
 
     data = tmp_path / "数据"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; sys.path.insert(0, sys.argv[2]);"
-         "from weiquan_desktop.ui.single_instance import SingleInstance;"
-         "from PySide6.QtCore import QCoreApplication; app = QCoreApplication([]);"
-         "s = SingleInstance(__import__('pathlib').Path(sys.argv[1])); print(s.acquire(), flush=True); time.sleep(60)",
-         str(data), str(ROOT)], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; sys.path.insert(0, sys.argv[2]);"
+            "from weiquan_desktop.ui.single_instance import SingleInstance;"
+            "from PySide6.QtCore import QCoreApplication; app = QCoreApplication([]);"
+            "s = SingleInstance(__import__('pathlib').Path(sys.argv[1])); print(s.acquire(), flush=True); time.sleep(60)",
+            str(data),
+            str(ROOT),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "True"
         blocked = SingleInstance(data)
@@ -204,7 +222,9 @@ def test_a_killed_window_never_blocks_the_next_start(qtbot, app, tmp_path):
         holder.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: nothing is cleaned up
         holder.wait()
     # the file still names a process, and that PID is alive now (this test's own, as after PID reuse)
-    (data / LOCK_NAME).write_text(f"{os.getpid()}\nweiquan-desktop\n{socket.gethostname()}\n", encoding="ascii")
+    (data / LOCK_NAME).write_text(
+        f"{os.getpid()}\nweiquan-desktop\n{socket.gethostname()}\n", encoding="ascii"
+    )
     after = SingleInstance(data)
     assert after.acquire()
     after.release()
@@ -224,8 +244,11 @@ def test_qt_dialogs_speak_chinese(qtbot, app):
     for shown in (dialog, printing):
         qtbot.addWidget(shown)
         texts = [w.text() for w in shown.findChildren(QLabel) + shown.findChildren(QPushButton) if w.text()]
-        english = [t for t in texts if re.search("[A-Za-z]{3}", t) and not re.search("[\u4e00-\u9fff]", t)
-                   and not t.startswith("/")]
+        english = [
+            t
+            for t in texts
+            if re.search("[A-Za-z]{3}", t) and not re.search("[\u4e00-\u9fff]", t) and not t.startswith("/")
+        ]
         assert not english, english
     assert "查找范围(&L)：" in [w.text() for w in dialog.findChildren(QLabel)]
     assert "文件名称(&N)：" in [w.text() for w in dialog.findChildren(QLabel)]  # Qt's own, still asked

@@ -27,13 +27,22 @@ def test_the_published_notices_read_exactly_as_chinesecalendar_has_them(year):
         day += timedelta(days=1)
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    (("1月1日（周五）", "1月1日（周六）"), "不是星期六"),
-    (("共8天", "共9天"), "共9天"),
-    (("2月20日（周六）上班", "2月22日（周一）上班"), "应为周六或周日"),
-    (("一、元旦：1月1日（周五）至3日（周日）放假，共3天。", "一、元旦：1月2日（周六）至3日（周日）放假，共2天。"), "法定节日"),
-    (("10月9日（周六）上班", "10月5日（周二）上班"), "既写了放假又写了上班"),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (("1月1日（周五）", "1月1日（周六）"), "不是星期六"),
+        (("共8天", "共9天"), "共9天"),
+        (("2月20日（周六）上班", "2月22日（周一）上班"), "应为周六或周日"),
+        (
+            (
+                "一、元旦：1月1日（周五）至3日（周日）放假，共3天。",
+                "一、元旦：1月2日（周六）至3日（周日）放假，共2天。",
+            ),
+            "法定节日",
+        ),
+        (("10月9日（周六）上班", "10月5日（周二）上班"), "既写了放假又写了上班"),
+    ],
+)
 def test_a_notice_that_does_not_check_out_says_where(change, words):
     text = (FIXTURES / "2027-test.txt").read_text(encoding="utf-8").replace(*change)
     notice = holidays.parse_notice(text)
@@ -42,7 +51,10 @@ def test_a_notice_that_does_not_check_out_says_where(change, words):
 
 def test_text_without_the_items_or_the_year_is_refused():
     assert "没有找到年份" in holidays.parse_notice("元旦放三天").problems[0]
-    assert "没有读到放假安排" in holidays.parse_notice("国务院办公厅关于2027年部分节假日安排的通知\n元旦放三天").problems[0]
+    assert (
+        "没有读到放假安排"
+        in holidays.parse_notice("国务院办公厅关于2027年部分节假日安排的通知\n元旦放三天").problems[0]
+    )
 
 
 def test_without_the_notice_the_statutory_days_are_off_and_marked_estimated():
@@ -63,10 +75,20 @@ def station_db(db):
 
 
 def test_import_previews_the_cases_it_re_dates_then_loads_the_year(station_db):
-    record = intake.register(intake.IntakeForm(
-        kind="投诉", source="来访", received_at=datetime(2026, 11, 30, 9, 0), complainant_name="张三",
-        phone="13812345678", respondent_name="麦当劳", category="食品类", nature="质量", facts="异物",
-        demands=["退款"]))
+    record = intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="来访",
+            received_at=datetime(2026, 11, 30, 9, 0),
+            complainant_name="张三",
+            phone="13812345678",
+            respondent_name="麦当劳",
+            category="食品类",
+            nature="质量",
+            facts="异物",
+            demands=["退款"],
+        )
+    )
     intake.decide(record.id, "受理", at=datetime(2026, 11, 30, 10, 0))  # 60 days: 2027-01-29, estimated
     calendar_rules.set_day(date(2027, 3, 8), workday=False, name="本地节日")  # the station's own day stays
     text = (FIXTURES / "2027-test.txt").read_text(encoding="utf-8")
@@ -103,8 +125,9 @@ def test_december_reminds_while_next_year_is_missing(station_db):
 
 def test_only_a_head_loads_the_notice(station_db):
     auth.create_account("王站长", "站长", "wang", "Weiquan#2026")
-    clerk = auth.create_account("李四", "工作人员/和解员", "li", "Weiquan#2026",
-                                actor=auth.authenticate("wang", "Weiquan#2026"))
+    clerk = auth.create_account(
+        "李四", "工作人员/和解员", "li", "Weiquan#2026", actor=auth.authenticate("wang", "Weiquan#2026")
+    )
     with pytest.raises(UserError):
         calendar_rules.import_notice((FIXTURES / "2027-test.txt").read_text(encoding="utf-8"), actor=clerk)
     assert Holiday.select().count() == 0
@@ -113,7 +136,9 @@ def test_only_a_head_loads_the_notice(station_db):
 def test_the_command_line_checks_then_imports(tmp_path):
     data = tmp_path / "data"
     notice = tmp_path / "通知.txt"
-    notice.write_bytes((FIXTURES / "2027-test.txt").read_text(encoding="utf-8").encode("gb18030"))  # as saved on Windows
+    notice.write_bytes(
+        (FIXTURES / "2027-test.txt").read_text(encoding="utf-8").encode("gb18030")
+    )  # as saved on Windows
     checked = run_cli("calendar", "import", str(notice), "--dry-run", "--data-dir", str(data))
     assert checked.returncode == 0 and "检查通过" in checked.stdout, checked.stderr
     shown = run_cli("calendar", "show", "2027", "--data-dir", str(data))
@@ -123,7 +148,10 @@ def test_the_command_line_checks_then_imports(tmp_path):
     shown = run_cli("calendar", "show", "2027", "--data-dir", str(data))
     assert "2027年：已确定" in shown.stdout and "2027-02-20　星期六　调休上班　春节" in shown.stdout
     bad = tmp_path / "bad.txt"
-    bad.write_text("国务院办公厅关于2028年部分节假日安排的通知\n一、元旦：1月1日（周一）放假，共1天。\n", encoding="utf-8")
+    bad.write_text(
+        "国务院办公厅关于2028年部分节假日安排的通知\n一、元旦：1月1日（周一）放假，共1天。\n",
+        encoding="utf-8",
+    )
     refused = run_cli("calendar", "import", str(bad), "--data-dir", str(data))
     assert refused.returncode == 1 and "不是星期一" in refused.stderr and "Traceback" not in refused.stderr
 

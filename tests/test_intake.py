@@ -16,10 +16,21 @@ def station_db(db):
 
 def complaint(**overrides) -> intake.IntakeForm:
     form = intake.IntakeForm(
-        kind="投诉", source="来访", received_at=datetime(2026, 9, 26, 10, 30), complainant_name="张三",
-        phone="13812345678", id_number="11010519491231002X", respondent_name="麦当劳", category="食品类",
-        item="汉堡套餐", nature="质量", purchase_date=date(2026, 9, 25), amount="¥39.50",
-        facts="汉堡里吃出异物。", demands=["退款", "赔偿"])
+        kind="投诉",
+        source="来访",
+        received_at=datetime(2026, 9, 26, 10, 30),
+        complainant_name="张三",
+        phone="13812345678",
+        id_number="11010519491231002X",
+        respondent_name="麦当劳",
+        category="食品类",
+        item="汉堡套餐",
+        nature="质量",
+        purchase_date=date(2026, 9, 25),
+        amount="¥39.50",
+        facts="汉堡里吃出异物。",
+        demands=["退款", "赔偿"],
+    )
     for key, value in overrides.items():
         setattr(form, key, value)
     return form
@@ -43,8 +54,14 @@ def test_register_a_complaint_in_one_transaction(station_db):
 
 
 def test_every_problem_is_reported_with_its_field_and_nothing_is_saved(station_db):
-    form = complaint(complainant_name="", phone="12345", id_number="110105194912310021", amount="-3",
-                     purchase_date=date.today() + timedelta(days=2), demands=[])
+    form = complaint(
+        complainant_name="",
+        phone="12345",
+        id_number="110105194912310021",
+        amount="-3",
+        purchase_date=date.today() + timedelta(days=2),
+        demands=[],
+    )
     clean, errors = intake.check(form)
     fields = {e.field for e in errors}
     assert {"消费者姓名", "联系电话", "证件号码", "涉及金额", "购买日期", "诉求"} <= fields
@@ -62,11 +79,18 @@ def test_required_fields_depend_on_the_kind(station_db):
     consultation.answer = "收到商品之日起七日内，商品完好即可。"
     record = intake.register(consultation)
     assert (record.state, record.next_due) == ("已解答", None)
-    later = intake.IntakeForm(kind="咨询", source="来访", facts="发票丢了还能保修吗？",
-                              reply_due=datetime.now() + timedelta(days=1))
+    later = intake.IntakeForm(
+        kind="咨询", source="来访", facts="发票丢了还能保修吗？", reply_due=datetime.now() + timedelta(days=1)
+    )
     assert intake.register(later).state == "待回复"
-    report = intake.IntakeForm(kind="举报", source="电话", anonymous=True, complainant_name="李四",
-                               respondent_name="名酒汇烟酒行", clues="疑似销售假冒白酒")
+    report = intake.IntakeForm(
+        kind="举报",
+        source="电话",
+        anonymous=True,
+        complainant_name="李四",
+        respondent_name="名酒汇烟酒行",
+        clues="疑似销售假冒白酒",
+    )
     saved = intake.register(report)
     assert saved.anonymous and saved.complainant_name is None
     transferred = complaint(source="12315转办")
@@ -77,13 +101,20 @@ def test_required_fields_depend_on_the_kind(station_db):
 def test_agent_needs_id_and_authorisation(station_db):
     with pytest.raises(ValidationError, match="代理人证件号码"):
         intake.register(complaint(agent_name="王五"))
-    record = intake.register(complaint(agent_name="王五", agent_id_number="440524188001010014",
-                                       agent_authorisation="代为投诉、调解，期限三个月"))
+    record = intake.register(
+        complaint(
+            agent_name="王五",
+            agent_id_number="440524188001010014",
+            agent_authorisation="代为投诉、调解，期限三个月",
+        )
+    )
     assert record.agent_name == "王五"
 
 
 def test_decision_moves_the_deadline_and_refuses_a_second_decision(station_db):
-    record = intake.register(complaint(received_at=datetime(2026, 8, 1, 9, 0), purchase_date=date(2026, 7, 30)))
+    record = intake.register(
+        complaint(received_at=datetime(2026, 8, 1, 9, 0), purchase_date=date(2026, 7, 30))
+    )
     accepted = intake.decide(record.id, "受理", at=datetime(2026, 8, 2, 9, 0), version=record.version)
     assert accepted.state == "调解中"
     # accepted after 2026-04-15: 60 calendar days, 2026-10-01 is a holiday -> 2026-10-08
@@ -100,7 +131,11 @@ def test_rejection_needs_a_ground_and_closes_the_case(station_db):
         intake.decide(record.id, "不予受理", at=datetime(2026, 9, 28, 9, 0))
     assert Record.get_by_id(record.id).state == "待受理"
     rejected = intake.decide(record.id, "不予受理", ground="超过三年", at=datetime(2026, 9, 28, 9, 0))
-    assert (rejected.state, rejected.closed_at, rejected.next_due) == ("不予受理", datetime(2026, 9, 28, 9, 0), None)
+    assert (rejected.state, rejected.closed_at, rejected.next_due) == (
+        "不予受理",
+        datetime(2026, 9, 28, 9, 0),
+        None,
+    )
 
 
 def test_business_autocomplete_by_pinyin_initials(station_db):
@@ -125,7 +160,11 @@ def test_correcting_a_registration_records_old_and_new_and_detects_a_second_desk
     form.phone = "13987654321"
     form.facts = "汉堡里吃出金属丝。"
     updated = intake.update(record.id, form, version=record.version)
-    assert (updated.phone, updated.facts, updated.version) == ("13987654321", "汉堡里吃出金属丝。", record.version + 1)
+    assert (updated.phone, updated.facts, updated.version) == (
+        "13987654321",
+        "汉堡里吃出金属丝。",
+        record.version + 1,
+    )
     change = AuditLog.get(AuditLog.action == "record.update")
     assert "13812345678" in change.detail and "13987654321" in change.detail
     assert RecordEvent.select().where(RecordEvent.action == "修改登记").count() == 1

@@ -25,7 +25,9 @@ class Keyboard:
             assert target is not None, "nothing has the keyboard"
             if isinstance(step, str):
                 type_text(self.qtbot, QApplication.focusWidget(), step)
-                self.count += len(step)  # an input method commits a word per key or two; one per character is the most
+                self.count += len(
+                    step
+                )  # an input method commits a word per key or two; one per character is the most
             else:
                 key, modifiers = step if isinstance(step, tuple) else (step, Qt.KeyboardModifier.NoModifier)
                 self.qtbot.keyClick(target, key, modifiers)
@@ -87,8 +89,13 @@ def test_a_walk_in_complaint_by_keyboard_alone(qtbot, app, demo_db, data_dir):
     registered = keys.count
 
     view = window.register_view
-    qtbot.waitUntil(lambda: not any(w.objectName() == "IntakeDialog" and w.isVisible()
-                                    for w in QApplication.topLevelWidgets()))
+    qtbot.waitUntil(
+        lambda: (
+            not any(
+                w.objectName() == "IntakeDialog" and w.isVisible() for w in QApplication.topLevelWidgets()
+            )
+        )
+    )
     qtbot.waitUntil(lambda: QApplication.focusWidget() is view.search)  # back at the register, ready to find
     keys(Qt.Key.Key_Escape)  # as anywhere: Ctrl+F finds from wherever the keyboard is
     view.table.setFocus()
@@ -102,7 +109,9 @@ def test_a_walk_in_complaint_by_keyboard_alone(qtbot, app, demo_db, data_dir):
     with qtbot.waitSignal(view.open_record) as opened:
         keys(ENTER)  # the single hit opens
     assert opened.args == [saved.id]
-    detail = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "CaseDetailDialog" and w.isVisible())
+    detail = next(
+        w for w in QApplication.topLevelWidgets() if w.objectName() == "CaseDetailDialog" and w.isVisible()
+    )
     assert saved.case_no in detail.heading.text()
     text = detail.details.toPlainText()
     assert "儿童套餐" in text and "139****5678" in text and "13912345678" not in text
@@ -119,8 +128,13 @@ def test_type_find_and_accept(qtbot, app, demo_db, data_dir):
     qtbot.addWidget(window)
     window.show()
     dialog = window.new_record()
-    for name, text in (("complainant_name", "赵晓东"), ("phone", "13912345678"), ("respondent_name", "麦当劳"),
-                       ("item", "儿童套餐"), ("amount", "45.5")):
+    for name, text in (
+        ("complainant_name", "赵晓东"),
+        ("phone", "13912345678"),
+        ("respondent_name", "麦当劳"),
+        ("item", "儿童套餐"),
+        ("amount", "45.5"),
+    ):
         type_text(qtbot, dialog.w[name], text)
     dialog.w["category"].setCurrentText("食品类")
     dialog.w["nature"].setCurrentText("质量")
@@ -150,7 +164,9 @@ def test_bad_input_is_shown_inline_and_nothing_is_saved(qtbot, app, demo_db, mon
     from weiquan_desktop.ui.intake_dialog import IntakeDialog
 
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes
+    )
 
     dialog = IntakeDialog()
     qtbot.addWidget(dialog)

@@ -23,8 +23,11 @@ def _rows(path):
 
 
 def _snapshot(db):
-    return (Record.select().count(), AuditLog.select().count(),
-            sorted(c for (c,) in Record.select(Record.case_no).tuples()))
+    return (
+        Record.select().count(),
+        AuditLog.select().count(),
+        sorted(c for (c,) in Record.select(Record.case_no).tuples()),
+    )
 
 
 def test_export_layout_masking_and_deadlines(demo_db, tmp_path):
@@ -44,13 +47,19 @@ def test_export_layout_masking_and_deadlines(demo_db, tmp_path):
     assert isinstance(complaint[3].value, datetime) and complaint[3].number_format.startswith("yyyy-mm-dd h")
     assert isinstance(complaint[31].value, datetime)  # 受理期限 as a real date
     record = Record.get(Record.case_no == complaint[0].value)
-    assert complaint[31].value.date() == exchange.deadlines.RuleBook().due("decision", record.received_at.date()).due
+    assert (
+        complaint[31].value.date()
+        == exchange.deadlines.RuleBook().due("decision", record.received_at.date()).due
+    )
 
 
 def test_text_never_becomes_a_formula(db, tmp_path):
     station.save_profile(demo.DEMO_PROFILE)
-    intake.register(intake.IntakeForm(kind="建议", source="来访", facts="=HYPERLINK(\"http://x\",\"点我\")",
-                                      complainant_name="+86 某人"))
+    intake.register(
+        intake.IntakeForm(
+            kind="建议", source="来访", facts='=HYPERLINK("http://x","点我")', complainant_name="+86 某人"
+        )
+    )
     out = exchange.export_ledger(tmp_path / "x.xlsx", masked=False).path
     ws = openpyxl.load_workbook(out)["台账"]
     facts, name = ws.cell(2, 15), ws.cell(2, 5)
@@ -91,10 +100,22 @@ def _workbook(tmp_path, rows, headers=HEADERS[:31], name="bad.xlsx"):
 
 def _good_row(**changes):
     values = dict.fromkeys(HEADERS[:31])
-    values.update({"类型": "投诉", "来源": "来访", "登记时间": "2026-05-06 10:00", "消费者姓名": "张三",
-                   "联系电话": "13812345678", "证件号码": "11010519491231002X", "被投诉方": "麦当劳",
-                   "商品服务大类": "食品类", "问题性质": "质量", "办理状态": "待受理", "涉及金额": "¥1,234.50",
-                   "诉求": "退款、赔偿"})
+    values.update(
+        {
+            "类型": "投诉",
+            "来源": "来访",
+            "登记时间": "2026-05-06 10:00",
+            "消费者姓名": "张三",
+            "联系电话": "13812345678",
+            "证件号码": "11010519491231002X",
+            "被投诉方": "麦当劳",
+            "商品服务大类": "食品类",
+            "问题性质": "质量",
+            "办理状态": "待受理",
+            "涉及金额": "¥1,234.50",
+            "诉求": "退款、赔偿",
+        }
+    )
     values.update(changes)
     return [values[h] for h in HEADERS[:31]]
 
@@ -113,16 +134,21 @@ def test_a_good_row_imports(demo_db, tmp_path):
     assert {d.code: d.due for d in duties.for_record(saved)}["decision"] == date(2026, 5, 14)
 
 
-@pytest.mark.parametrize(("row", "column", "words"), [
-    (_good_row(登记时间="2026/13/45"), "登记时间", "日期格式不对"),
-    (_good_row(证件号码="110105194912310021"), "证件号码", "校验位不对"),
-    (_good_row(办理状态="已和解"), "办结时间", "必填"),
-    (_good_row(类型="投诉", 办理状态="已解答"), "办理状态", "投诉的状态应为"),
-    (_good_row(涉及金额="12.345"), "涉及金额", "两位小数"),
-    (_good_row(商品服务大类="电器"), "商品服务大类", "不是可用的值"),
-    (_good_row(消费者姓名=None), "消费者姓名", "投诉必填"),
-])
-def test_bad_cells_are_reported_by_row_and_column_and_nothing_is_imported(demo_db, tmp_path, row, column, words):
+@pytest.mark.parametrize(
+    ("row", "column", "words"),
+    [
+        (_good_row(登记时间="2026/13/45"), "登记时间", "日期格式不对"),
+        (_good_row(证件号码="110105194912310021"), "证件号码", "校验位不对"),
+        (_good_row(办理状态="已和解"), "办结时间", "必填"),
+        (_good_row(类型="投诉", 办理状态="已解答"), "办理状态", "投诉的状态应为"),
+        (_good_row(涉及金额="12.345"), "涉及金额", "两位小数"),
+        (_good_row(商品服务大类="电器"), "商品服务大类", "不是可用的值"),
+        (_good_row(消费者姓名=None), "消费者姓名", "投诉必填"),
+    ],
+)
+def test_bad_cells_are_reported_by_row_and_column_and_nothing_is_imported(
+    demo_db, tmp_path, row, column, words
+):
     before = _snapshot(demo_db)
     path = _workbook(tmp_path, [_good_row(), row, _good_row()])
     report = ledger_import.import_ledger(path)
@@ -143,8 +169,9 @@ def test_formula_text_is_refused(demo_db, tmp_path):
 def test_duplicate_numbers_in_the_file_and_in_the_database(demo_db, tmp_path):
     before = _snapshot(demo_db)
     existing = Record.select().first().case_no
-    path = _workbook(tmp_path, [_good_row(编号="X-2026-00001"), _good_row(编号="X-2026-00001"),
-                                _good_row(编号=existing)])
+    path = _workbook(
+        tmp_path, [_good_row(编号="X-2026-00001"), _good_row(编号="X-2026-00001"), _good_row(编号=existing)]
+    )
     report = ledger_import.import_ledger(path)
     messages = {(e.row, e.message) for e in report.errors}
     assert (3, "与第 2 行的编号 X-2026-00001 重复") in messages
@@ -157,7 +184,9 @@ def test_missing_columns(demo_db, tmp_path):
     path = _workbook(tmp_path, [], headers=headers)
     report = ledger_import.import_ledger(path)
     assert {(e.row, e.column, e.message) for e in report.errors} == {
-        (1, "登记时间", "缺少必需的列"), (1, "办理状态", "缺少必需的列")}
+        (1, "登记时间", "缺少必需的列"),
+        (1, "办理状态", "缺少必需的列"),
+    }
 
 
 def test_unknown_columns_are_a_warning(demo_db, tmp_path):

@@ -15,7 +15,9 @@ def _rows(path):
         workbook.close()
 
 
-def test_export_of_the_current_filter_runs_in_the_background(qtbot, app, demo_db, data_dir, tmp_path, monkeypatch):
+def test_export_of_the_current_filter_runs_in_the_background(
+    qtbot, app, demo_db, data_dir, tmp_path, monkeypatch
+):
     from weiquan_desktop.ui.main_window import MainWindow
 
     window = MainWindow(data_dir)
@@ -55,8 +57,10 @@ def test_import_preview_lists_every_error_and_offers_no_import(qtbot, app, demo_
     qtbot.addWidget(dialog)
     assert not dialog.import_button.isEnabled()
     assert dialog.error_table.rowCount() == len(errors) >= 3
-    cells = {(dialog.error_table.item(r, 0).text(), dialog.error_table.item(r, 1).text())
-             for r in range(dialog.error_table.rowCount())}
+    cells = {
+        (dialog.error_table.item(r, 0).text(), dialog.error_table.item(r, 1).text())
+        for r in range(dialog.error_table.rowCount())
+    }
     assert ("2", "登记时间") in cells and ("3", "办结时间") in cells
     saved = tmp_path / "errors.xlsx"
     ledger_import.write_issues(errors, saved)
@@ -96,16 +100,18 @@ def test_worker_process_reports_a_refusal_and_writes_nothing(qtbot, app, demo_db
     qtbot.addWidget(parent)
     out = tmp_path / "U盘"
     out.mkdir()
-    task = ProcessTask(parent, "正在导出台账", "weiquan_desktop.services.exchange:export_ledger",
-                       dest=out / "台账.txt")
+    task = ProcessTask(
+        parent, "正在导出台账", "weiquan_desktop.services.exchange:export_ledger", dest=out / "台账.txt"
+    )
     with qtbot.waitSignal(task.failed, timeout=60_000) as failed:
         task.start()
     assert "台账文件应以 .xlsx 结尾" in failed.args[0]
     assert list(out.iterdir()) == []
 
 
-def test_a_head_may_export_in_full_from_the_window_and_the_audit_log_says_so(qtbot, app, demo_db, data_dir, tmp_path,
-                                                                              monkeypatch):
+def test_a_head_may_export_in_full_from_the_window_and_the_audit_log_says_so(
+    qtbot, app, demo_db, data_dir, tmp_path, monkeypatch
+):
     from weiquan_desktop.models.schema import AuditLog
     from weiquan_desktop.services import auth
     from weiquan_desktop.ui.main_window import MainWindow
@@ -116,7 +122,9 @@ def test_a_head_may_export_in_full_from_the_window_and_the_audit_log_says_so(qtb
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Yes
+    )
     window = MainWindow(data_dir, head)
     qtbot.addWidget(window)
     task = window.export_ledger()

@@ -18,7 +18,9 @@ def quiet(monkeypatch):
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2]))
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
     # a yes to every confirmation (终止调解？): only the answer is faked, what follows it runs
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: shown.append(a[2]) or QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: shown.append(a[2]) or QMessageBox.StandardButton.Yes
+    )
     return shown
 
 
@@ -51,7 +53,10 @@ def test_complaint_to_settlement_and_agreement(qtbot, app, demo_db, data_dir, tm
     assert detail.view.state == "调解中" and detail.buttons["mediate"].isVisible()
 
     dialog = detail.mediate()
-    for held, notes in ((datetime.now(), "双方各自陈述，约定检测后再谈"), (datetime.now(), "商家同意换新并赔偿")):
+    for held, notes in (
+        (datetime.now(), "双方各自陈述，约定检测后再谈"),
+        (datetime.now(), "商家同意换新并赔偿"),
+    ):
         dialog.f["held_at"].setDateTime(QDateTime(held.replace(second=0, microsecond=0)))
         type_text(qtbot, dialog.f["notes"], notes)
         qtbot.mouseClick(dialog.b["addSession"], Qt.MouseButton.LeftButton)
@@ -79,7 +84,9 @@ def test_complaint_to_settlement_and_agreement(qtbot, app, demo_db, data_dir, tm
     preview = detail.preview  # the real print preview, painting offscreen
     qtbot.waitUntil(lambda: preview.pages_painted > 0, timeout=10_000)
     preview.reject()  # looked at, not printed: nothing is recorded or kept
-    assert not Attachment.select().where(Attachment.record == record.id, Attachment.purpose == "文书").exists()
+    assert (
+        not Attachment.select().where(Attachment.record == record.id, Attachment.purpose == "文书").exists()
+    )
     target = tmp_path / "和解协议书.pdf"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     save_menu = next(a.menu() for a in detail.print_menu.actions() if a.menu() is not None)
@@ -117,7 +124,9 @@ def test_failed_mediation_to_referral_and_feedback(qtbot, app, demo_db, data_dir
     qtbot.mouseClick(dialog.b["terminate"], Qt.MouseButton.LeftButton)
     assert Record.get_by_id(record.id).state == "调解终止"
     assert Record.get_by_id(record.id).termination_party == "被投诉人"
-    assert any("终止调解" in text for text in quiet) and any("移交" in text for text in quiet)  # asked, then offered
+    assert any("终止调解" in text for text in quiet) and any(
+        "移交" in text for text in quiet
+    )  # asked, then offered
     referral = dialog.referral  # the referral opened over the mediation, as the clerk said yes
     assert isinstance(referral, ReferralDialog) and referral.isVisible()
     referral.add_material("购物小票复印件", "1", "1")
@@ -156,8 +165,9 @@ def test_on_the_spot_settlement_and_follow_up_lists(qtbot, app, demo_db, data_di
     type_text(qtbot, dialog.w["facts"], "奶茶中有异物。")
     dialog._demand_boxes["退款"].setChecked(True)
     qtbot.mouseClick(dialog.on_the_spot, Qt.MouseButton.LeftButton)
-    mediation_dialog = next(w for w in QApplication.topLevelWidgets()
-                            if w.objectName() == "MediationDialog" and w.isVisible())
+    mediation_dialog = next(
+        w for w in QApplication.topLevelWidgets() if w.objectName() == "MediationDialog" and w.isVisible()
+    )
     record = Record.get_by_id(mediation_dialog.record_id)
     assert (record.state, record.complainant_name) == ("调解中", "周堃")
     mediation_dialog.terms.item(0, 1).setText("乙方当场退还甲方货款")

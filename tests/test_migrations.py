@@ -54,20 +54,34 @@ def _rows(db) -> dict[str, list[dict]]:
 def _schema(db) -> dict:
     """Tables with their columns, index definitions and trigger names, as the backend reports them."""
     if database_proxy.obj.__class__.__name__.startswith("Sqlite"):
-        tables = {t: sorted((c[1], c[2].upper(), c[3], c[5]) for c in db.execute_sql(f'PRAGMA table_info("{t}")'))
-                  for t in db.get_tables() if not t.startswith("sqlite_")}  # (name, type, not null, primary key)
-        indexes = sorted(r for r in db.execute_sql(
-            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall())
-        triggers = sorted(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+        tables = {
+            t: sorted((c[1], c[2].upper(), c[3], c[5]) for c in db.execute_sql(f'PRAGMA table_info("{t}")'))
+            for t in db.get_tables()
+            if not t.startswith("sqlite_")
+        }  # (name, type, not null, primary key)
+        indexes = sorted(
+            r
+            for r in db.execute_sql(
+                "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            ).fetchall()
+        )
+        triggers = sorted(
+            db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        )
         return {"tables": tables, "indexes": indexes, "triggers": triggers}
     columns = db.execute_sql(
         "SELECT table_name, column_name, data_type, is_nullable, character_maximum_length "
         "FROM information_schema.columns WHERE table_schema = current_schema() "
-        "ORDER BY table_name, column_name").fetchall()
-    indexes = db.execute_sql("SELECT indexname, tablename, indexdef FROM pg_indexes "
-                             "WHERE schemaname = current_schema() ORDER BY indexname").fetchall()
-    triggers = db.execute_sql("SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-                              "WHERE NOT t.tgisinternal ORDER BY t.tgname").fetchall()
+        "ORDER BY table_name, column_name"
+    ).fetchall()
+    indexes = db.execute_sql(
+        "SELECT indexname, tablename, indexdef FROM pg_indexes "
+        "WHERE schemaname = current_schema() ORDER BY indexname"
+    ).fetchall()
+    triggers = db.execute_sql(
+        "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+        "WHERE NOT t.tgisinternal ORDER BY t.tgname"
+    ).fetchall()
     return {"columns": columns, "indexes": indexes, "triggers": triggers}
 
 
@@ -77,9 +91,14 @@ def _assert_same_schema(migrated: dict, fresh: dict) -> None:
         if part == "tables":
             for table in sorted(set(fresh[part]) | set(migrated[part])):
                 assert migrated[part].get(table) == fresh[part].get(table), (
-                    table, set(migrated[part].get(table) or ()) ^ set(fresh[part].get(table) or ()))
+                    table,
+                    set(migrated[part].get(table) or ()) ^ set(fresh[part].get(table) or ()),
+                )
         else:
-            assert sorted(migrated[part]) == sorted(fresh[part]), (part, set(migrated[part]) ^ set(fresh[part]))
+            assert sorted(migrated[part]) == sorted(fresh[part]), (
+                part,
+                set(migrated[part]) ^ set(fresh[part]),
+            )
 
 
 def _open_raw(data_dir: DataDir, url: str | None):
@@ -103,7 +122,9 @@ def fresh_schema(tmp_path, empty_pg):
 
 
 @pytest.mark.parametrize("version", OLD_VERSIONS)
-def test_an_old_station_database_climbs_to_the_newest_version(version, tmp_path, empty_pg, fresh_schema, request):
+def test_an_old_station_database_climbs_to_the_newest_version(
+    version, tmp_path, empty_pg, fresh_schema, request
+):
     from weiquan_desktop.services import audit, auth, deadlines, health, intake
     from weiquan_desktop.services.session import open_session
     from weiquan_desktop.text import record_search_text
@@ -127,12 +148,15 @@ def test_an_old_station_database_climbs_to_the_newest_version(version, tmp_path,
         # the lists a station may edit, which the fixture never did, are today's defaults (Order 121 wording)
         from weiquan_desktop import domain
 
-        rules = {(r["code"], str(r["effective_from"]), r["amount"], r["unit"], r["title"], r["basis"])
-                 for r in after["time_limit_rule"]}
+        rules = {
+            (r["code"], str(r["effective_from"]), r["amount"], r["unit"], r["title"], r["basis"])
+            for r in after["time_limit_rule"]
+        }
         assert rules == set(domain.TIME_LIMIT_DEFAULTS)
         grounds = {(g["list_name"], g["position"], g["text"]) for g in after["ground_option"]}
         assert grounds == {("rejection", i, t) for i, t in enumerate(domain.REJECTION_GROUNDS, 1)} | {
-            ("termination", i, t) for i, t in enumerate(domain.TERMINATION_GROUNDS, 1)}
+            ("termination", i, t) for i, t in enumerate(domain.TERMINATION_GROUNDS, 1)
+        }
         for table, rows in before.items():
             if table in ("schema_info", "time_limit_rule", "ground_option"):
                 continue
@@ -140,8 +164,13 @@ def test_an_old_station_database_climbs_to_the_newest_version(version, tmp_path,
                 assert all(row in after[table] for row in rows)
                 continue
             derived = DERIVED if table == "record" else ()  # rebuilt by today's code, checked below
-            kept = [{k: row[k] for k in old_row if k not in derived} for row, old_row in zip(after[table], rows, strict=True)]
-            assert kept == [{k: v for k, v in r.items() if k not in derived} for r in rows], f"rows of {table} changed"
+            kept = [
+                {k: row[k] for k in old_row if k not in derived}
+                for row, old_row in zip(after[table], rows, strict=True)
+            ]
+            assert kept == [{k: v for k, v in r.items() if k not in derived} for r in rows], (
+                f"rows of {table} changed"
+            )
 
         book = deadlines.RuleBook()
         records = list(Record.select())
@@ -151,16 +180,30 @@ def test_an_old_station_database_climbs_to_the_newest_version(version, tmp_path,
             expected = Record.get_by_id(record.id)
             deadlines.refresh(expected, book)
             assert (record.next_due, record.due_label, record.due_estimated) == (
-                expected.next_due, expected.due_label, expected.due_estimated), record.case_no
+                expected.next_due,
+                expected.due_label,
+                expected.due_estimated,
+            ), record.case_no
         assert any(r.next_due is not None for r in records)
 
         head = auth.authenticate("wangjg", "Station-2026!")
         assert audit.verify().ok
         latest = max(r.case_no for r in records if r.case_no.startswith("WXH01-2026-"))
-        new = intake.register(intake.IntakeForm(
-            kind="投诉", source="来访", complainant_name="赵敏", phone="13812345678", respondent_name="优衣库",
-            category="服装鞋帽类", nature="质量", facts="羽绒服跑绒。", demands=["退货"],
-            received_at=datetime(2026, 11, 30, 10, 0)), head)
+        new = intake.register(
+            intake.IntakeForm(
+                kind="投诉",
+                source="来访",
+                complainant_name="赵敏",
+                phone="13812345678",
+                respondent_name="优衣库",
+                category="服装鞋帽类",
+                nature="质量",
+                facts="羽绒服跑绒。",
+                demands=["退货"],
+                received_at=datetime(2026, 11, 30, 10, 0),
+            ),
+            head,
+        )
         assert new.case_no == f"WXH01-2026-{int(latest.rsplit('-', 1)[1]) + 1:05d}"
         assert audit.verify().ok
         report = health.check(old)
@@ -168,7 +211,9 @@ def test_an_old_station_database_climbs_to_the_newest_version(version, tmp_path,
     finally:
         close_database()
     if url is None:  # the verified copy made before the first step, still at the old version
-        (copy,) = old.backups.glob(f"pre-migration-v{version}-*.sqlite3") if version < SCHEMA_VERSION else (None,)
+        (copy,) = (
+            old.backups.glob(f"pre-migration-v{version}-*.sqlite3") if version < SCHEMA_VERSION else (None,)
+        )
         if copy is not None:
             conn = sqlite3.connect(copy)
             assert conn.execute("SELECT version FROM schema_info").fetchone()[0] == version

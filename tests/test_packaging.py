@@ -11,17 +11,21 @@ import pytest
 from helpers import ROOT
 
 pytestmark = [
-    pytest.mark.slow, pytest.mark.sqlite_only,
+    pytest.mark.slow,
+    pytest.mark.sqlite_only,
     # Windows' embeddable Python (tools/windows-check runs the suite on it) ships without venv and ensurepip;
     # the installer's Python, which a developer uses, has both
-    pytest.mark.skipif(importlib.util.find_spec("venv") is None or importlib.util.find_spec("ensurepip") is None,
-                       reason="this Python has no venv/ensurepip (the Windows embeddable distribution)"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("venv") is None or importlib.util.find_spec("ensurepip") is None,
+        reason="this Python has no venv/ensurepip (the Windows embeddable distribution)",
+    ),
 ]
 
 
 def _run(args, cwd, env=None, timeout=600):
-    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL
+    )
     assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
     return result.stdout
 
@@ -33,9 +37,17 @@ def test_wheel_in_a_fresh_venv_outside_the_source_tree(tmp_path):
     import shutil
 
     source = tmp_path / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        "build", "dist", ".venv", ".git", "*.egg-info", "__pycache__", ".pytest_cache", "tests"))
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(wheels), str(source)], cwd=tmp_path)
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            "build", "dist", ".venv", ".git", "*.egg-info", "__pycache__", ".pytest_cache", "tests"
+        ),
+    )
+    built = _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(wheels), str(source)],
+        cwd=tmp_path,
+    )
     # the fonts and icons are declared package data: no "absent from the packages configuration" warnings,
     # which told a newcomer the fonts would be missing
     assert "absent from the" not in built and "would be ignored" not in built
@@ -45,8 +57,11 @@ def test_wheel_in_a_fresh_venv_outside_the_source_tree(tmp_path):
     import zipfile
 
     shipped = set(zipfile.ZipFile(wheel).namelist())
-    sources = {p.relative_to(source).as_posix() for p in (source / "weiquan_desktop").rglob("*.py")
-               if "__pycache__" not in p.parts}
+    sources = {
+        p.relative_to(source).as_posix()
+        for p in (source / "weiquan_desktop").rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
     assert sources <= shipped, sorted(sources - shipped)
     env_dir = tmp_path / "venv"
     import venv
@@ -57,10 +72,13 @@ def test_wheel_in_a_fresh_venv_outside_the_source_tree(tmp_path):
 
     away = tmp_path / "elsewhere"
     away.mkdir()
-    env = {"PATH": os.pathsep.join((str(bin_dir), "/usr/bin", "/bin")), "HOME": str(tmp_path),
-           "QT_QPA_PLATFORM": "offscreen",
-           # Windows: a child without SYSTEMROOT cannot start its sockets (WinError 10106)
-           **{k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE", "APPDATA") if k in os.environ}}
+    env = {
+        "PATH": os.pathsep.join((str(bin_dir), "/usr/bin", "/bin")),
+        "HOME": str(tmp_path),
+        "QT_QPA_PLATFORM": "offscreen",
+        # Windows: a child without SYSTEMROOT cannot start its sockets (WinError 10106)
+        **{k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE", "APPDATA") if k in os.environ},
+    }
     exe = str(bin_dir / "weiquan-desktop")
     assert "weiquan-desktop" in _run([exe, "--version"], cwd=away, env=env)
     data = away / "D"

@@ -5,7 +5,9 @@ import pytest
 
 from weiquan_desktop import pdf
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils is installed by tools/run-tests")
+pytestmark = pytest.mark.skipif(
+    not shutil.which("pdffonts"), reason="poppler-utils is installed by tools/run-tests"
+)
 
 
 def test_test_page_embeds_the_chinese_font_and_has_chinese_text(tmp_path):

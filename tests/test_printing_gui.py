@@ -18,17 +18,32 @@ from weiquan_desktop.models.schema import Attachment, AuditLog
 from weiquan_desktop.services import auth, demo, intake, mediation, printing, station
 from weiquan_desktop.services.mediation import TermInput
 
-needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is installed by tools/run-tests")
+needs_poppler = pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="poppler-utils is installed by tools/run-tests"
+)
 
 
 @pytest.fixture
 def settled(db):
     station.save_profile(demo.DEMO_PROFILE)
     head = auth.create_account("王建国", "站长", "wang", "Weiquan#2026")
-    record = intake.register(intake.IntakeForm(
-        kind="投诉", source="来访", complainant_name="欧阳喆", phone="13812345678", respondent_name="优衣库",
-        category="服装鞋帽类", item="羽绒服", nature="质量", amount="899", facts="洗后严重跑绒。", demands=["退货"],
-        received_at=datetime(2026, 11, 30, 10, 0)), head)
+    record = intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="来访",
+            complainant_name="欧阳喆",
+            phone="13812345678",
+            respondent_name="优衣库",
+            category="服装鞋帽类",
+            item="羽绒服",
+            nature="质量",
+            amount="899",
+            facts="洗后严重跑绒。",
+            demands=["退货"],
+            received_at=datetime(2026, 11, 30, 10, 0),
+        ),
+        head,
+    )
     intake.decide(record.id, "受理", actor=head)
     mediation.settle(record.id, [TermInput("退货", "乙方为甲方办理退货退款", "899.00")], actor=head)
     return record, head
@@ -58,8 +73,10 @@ def _answer_print_dialog(qtbot, target):
 
 
 @needs_poppler
-@pytest.mark.skipif(sys.platform == "win32",
-                    reason="the preview's 打印 opens Windows' native print dialog, which no test in the process can answer")
+@pytest.mark.skipif(
+    sys.platform == "win32",
+    reason="the preview's 打印 opens Windows' native print dialog, which no test in the process can answer",
+)
 def test_print_preview_opens_paints_and_prints_for_real(qtbot, app, settled, tmp_path, monkeypatch):
     from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QFileDialog
@@ -95,7 +112,9 @@ def test_print_preview_opens_paints_and_prints_for_real(qtbot, app, settled, tmp
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
     dialog.print_document("agreement")
     dialog.print_document("agreement")
-    assert Attachment.select().where(Attachment.purpose == "文书").count() == 1  # identical to the printed one
+    assert (
+        Attachment.select().where(Attachment.purpose == "文书").count() == 1
+    )  # identical to the printed one
     assert AuditLog.select().where(AuditLog.action == "document.save").count() == 2
 
 
@@ -206,14 +225,24 @@ def test_a_native_crash_leaves_a_trace_and_the_next_start_says_so(tmp_path):
     """faulthandler writes a segfault's stack into the data folder's crash log; the next start tells the user."""
     data = tmp_path / "d"
     assert run_cli("demo", "--data-dir", str(data), "--records", "5").returncode == 0
-    crash = subprocess.run([sys.executable, "-c", (
-        "import faulthandler, pathlib\n"
-        "from weiquan_desktop import crashlog\n"
-        "from weiquan_desktop.paths import DataDir\n"
-        f"d = DataDir(pathlib.Path({str(data)!r})).ensure()\n"
-        "crashlog.enable(d)\n"
-        "(d.root / '.running').write_text('running')\n"
-        "faulthandler._sigsegv()\n")], capture_output=True, text=True, timeout=60)
+    crash = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import faulthandler, pathlib\n"
+                "from weiquan_desktop import crashlog\n"
+                "from weiquan_desktop.paths import DataDir\n"
+                f"d = DataDir(pathlib.Path({str(data)!r})).ensure()\n"
+                "crashlog.enable(d)\n"
+                "(d.root / '.running').write_text('running')\n"
+                "faulthandler._sigsegv()\n"
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert crash.returncode != 0
     log = (data / "logs" / "crash.log").read_text(encoding="utf-8")
     assert "Segmentation fault" in log or "Fatal Python error" in log

@@ -14,10 +14,15 @@ from weiquan_desktop.services.register import RegisterQuery
 
 def _scan(terms: list[str], **conditions) -> list[int]:
     """The reference: every live record whose search text holds every lower-cased term, newest first."""
-    rows = (Record.select(Record.id, Record.received_at, Record.search_text, *[getattr(Record, k) for k in conditions])
-            .where(Record.deleted_at.is_null()))
-    hits = [r for r in rows if all(t in (r.search_text or "") for t in terms)
-            and all(getattr(r, k) == v for k, v in conditions.items())]
+    rows = Record.select(
+        Record.id, Record.received_at, Record.search_text, *[getattr(Record, k) for k in conditions]
+    ).where(Record.deleted_at.is_null())
+    hits = [
+        r
+        for r in rows
+        if all(t in (r.search_text or "") for t in terms)
+        and all(getattr(r, k) == v for k, v in conditions.items())
+    ]
     hits.sort(key=lambda r: (r.received_at, r.id), reverse=True)
     return [r.id for r in hits]
 
@@ -37,11 +42,35 @@ def _terms() -> list[str]:
     """Searches a clerk types: names, phones and their last digits, case numbers, pinyin initials, goods, a
     facts word, ID numbers, two words at once, and text SQL would read as a pattern."""
     sample = list(Record.select().where(Record.deleted_at.is_null()).order_by(Record.id).limit(40))
-    picked = {"13", "苏宁", "mdl", "MDL", "有限公司", "质量", "50%", "_商", "*促", "[特价]", "\\标", "abc", "%", "_",
-              "不存在的词", "苏宁 13", "   "}
+    picked = {
+        "13",
+        "苏宁",
+        "mdl",
+        "MDL",
+        "有限公司",
+        "质量",
+        "50%",
+        "_商",
+        "*促",
+        "[特价]",
+        "\\标",
+        "abc",
+        "%",
+        "_",
+        "不存在的词",
+        "苏宁 13",
+        "   ",
+    }
     for r in sample[::7]:
-        picked |= {r.case_no, r.case_no.lower(), (r.phone or "")[-4:], r.complainant_name or "",
-                   (r.id_number or "")[-6:], (r.respondent_name or "")[:2], r.case_no[:-3]}
+        picked |= {
+            r.case_no,
+            r.case_no.lower(),
+            (r.phone or "")[-4:],
+            r.complainant_name or "",
+            (r.id_number or "")[-6:],
+            (r.respondent_name or "")[:2],
+            r.case_no[:-3],
+        }
     return sorted(t for t in picked if t)
 
 
@@ -52,7 +81,7 @@ def test_search_finds_what_a_scan_of_every_record_finds(searchable):
         assert register.ordered_ids(RegisterQuery(search=term)) == expected, term
         for limit, window in ((5, 20), (50, 1000), (3, 100_000)):
             page = register.first_page(RegisterQuery(search=term), limit, window)
-            assert page.ids == expected[:len(page.ids)], (term, limit, window)
+            assert page.ids == expected[: len(page.ids)], (term, limit, window)
             assert len(page.ids) <= limit
             # complete only when it is all of them; a full page may be all of them without knowing it
             assert page.complete <= (page.ids == expected), (term, limit, window)
@@ -68,7 +97,7 @@ def test_search_with_filters_and_other_orders_matches_the_scan(searchable):
         expected = _scan([term], kind="投诉")
         assert register.ordered_ids(query) == expected
         page = register.first_page(query, 4, 30)
-        assert page.ids == expected[:len(page.ids)]
+        assert page.ids == expected[: len(page.ids)]
         # other orders: the same records, and the first page a prefix of the full list
         for sort in ("amount", "respondent_name", "handler", "next_due", "case_no"):
             for descending in (False, True):
@@ -76,7 +105,7 @@ def test_search_with_filters_and_other_orders_matches_the_scan(searchable):
                 full = register.ordered_ids(ordered)
                 assert sorted(full) == sorted(_scan([term])), (term, sort)
                 page = register.first_page(ordered, 7, 25)
-                assert page.ids == full[:len(page.ids)], (term, sort, descending)
+                assert page.ids == full[: len(page.ids)], (term, sort, descending)
     assert some is not None
 
 
@@ -98,7 +127,7 @@ def test_the_register_shows_the_first_page_then_appends_the_rest(qtbot, app, sea
         view.apply_filters()
         first = [view.model.record_id(r) for r in range(view.model.rowCount())]
         expected = _scan(term.lower().split())
-        assert first == expected[:len(first)] and len(first) <= 10
+        assert first == expected[: len(first)] and len(first) <= 10
         if not view.model.complete:
             assert view.count_label.text().endswith("+ 条…") and "正在查找" in view.count_label.toolTip()
         qtbot.waitUntil(lambda: view.model.complete, timeout=5000)
@@ -132,15 +161,24 @@ def test_deadline_filters_give_the_same_list_along_either_index(searchable, monk
 
     monkeypatch.setattr(register, "DENSE_DUE", dense)
     today = date.today()
-    rows = list(Record.select(Record.id, Record.received_at, Record.next_due, Record.kind)
-                .where(Record.deleted_at.is_null(), Record.next_due.is_null(False)))
-    checks = {"已逾期": lambda d: d < today, "今明两天到期": lambda d: today <= d <= today + timedelta(days=1),
-              "本周内到期": lambda d: today <= d <= today + timedelta(days=6 - today.weekday())}
+    rows = list(
+        Record.select(Record.id, Record.received_at, Record.next_due, Record.kind).where(
+            Record.deleted_at.is_null(), Record.next_due.is_null(False)
+        )
+    )
+    checks = {
+        "已逾期": lambda d: d < today,
+        "今明两天到期": lambda d: today <= d <= today + timedelta(days=1),
+        "本周内到期": lambda d: today <= d <= today + timedelta(days=6 - today.weekday()),
+    }
     assert any(r.next_due < today for r in rows)  # the demo has overdue cases to find
     for due, holds in checks.items():
         for kinds in ((), ("投诉",)):
-            expected = [r.id for r in sorted(rows, key=lambda r: (r.received_at, r.id), reverse=True)
-                        if holds(r.next_due) and (not kinds or r.kind in kinds)]
+            expected = [
+                r.id
+                for r in sorted(rows, key=lambda r: (r.received_at, r.id), reverse=True)
+                if holds(r.next_due) and (not kinds or r.kind in kinds)
+            ]
             query = RegisterQuery(due=due, kinds=kinds)
             assert register.ordered_ids(query) == expected, (due, kinds, dense)
             page = register.first_page(query, 5)

@@ -25,13 +25,26 @@ def _station_with_cases(root, code, name, cases):
     open_database(DataDir(root).ensure())
     station.save_profile(replace(demo.DEMO_PROFILE, name=name, code=code))
     for received, respondent, source, external, settle in cases:
-        record = intake.register(intake.IntakeForm(
-            kind="投诉", source=source, received_at=received, complainant_name="张三", phone="13812345678",
-            respondent_name=respondent, category="食品类", nature="质量", facts="异物", demands=["退款"],
-            external_no=external))
+        record = intake.register(
+            intake.IntakeForm(
+                kind="投诉",
+                source=source,
+                received_at=received,
+                complainant_name="张三",
+                phone="13812345678",
+                respondent_name=respondent,
+                category="食品类",
+                nature="质量",
+                facts="异物",
+                demands=["退款"],
+                external_no=external,
+            )
+        )
         intake.decide(record.id, "受理", at=received.replace(hour=15))
         if settle:
-            mediation.settle(record.id, [TermInput("退款", "退款", settle)], at=received.replace(day=received.day + 1))
+            mediation.settle(
+                record.id, [TermInput("退款", "退款", settle)], at=received.replace(day=received.day + 1)
+            )
     ledger = exchange.export_ledger(root.parent / f"{code}.xlsx", masked=True).path
     own = statistics.report("2026Q3")
     close_database()
@@ -40,15 +53,34 @@ def _station_with_cases(root, code, name, cases):
 
 @pytest.fixture
 def three_stations(tmp_path):
-    a = _station_with_cases(tmp_path / "a", "WXH01", "万象汇服务站", [
-        (datetime(2026, 7, 6, 10), "麦当劳", "来访", "", "100"),
-        (datetime(2026, 8, 3, 10), "喜茶", "12315转办", "ODR-77", "")])
-    b = _station_with_cases(tmp_path / "b", "JDS02", "吉达斯服务站", [
-        (datetime(2026, 7, 7, 10), "优衣库", "来访", "", "300.50"),
-        (datetime(2026, 8, 3, 11), "喜茶", "12315转办", "ODR-77", "20"),  # the same 12315 case, sent to both
-        (datetime(2026, 9, 9, 10), "华为", "电话", "", "")])
-    c = _station_with_cases(tmp_path / "c", "SLH03", "苏里亨服务站", [
-        (datetime(2026, 9, 14, 10), "麦当劳", "来访", "", "45")])
+    a = _station_with_cases(
+        tmp_path / "a",
+        "WXH01",
+        "万象汇服务站",
+        [
+            (datetime(2026, 7, 6, 10), "麦当劳", "来访", "", "100"),
+            (datetime(2026, 8, 3, 10), "喜茶", "12315转办", "ODR-77", ""),
+        ],
+    )
+    b = _station_with_cases(
+        tmp_path / "b",
+        "JDS02",
+        "吉达斯服务站",
+        [
+            (datetime(2026, 7, 7, 10), "优衣库", "来访", "", "300.50"),
+            (
+                datetime(2026, 8, 3, 11),
+                "喜茶",
+                "12315转办",
+                "ODR-77",
+                "20",
+            ),  # the same 12315 case, sent to both
+            (datetime(2026, 9, 9, 10), "华为", "电话", "", ""),
+        ],
+    )
+    c = _station_with_cases(
+        tmp_path / "c", "SLH03", "苏里亨服务站", [(datetime(2026, 9, 14, 10), "麦当劳", "来访", "", "45")]
+    )
     return [a, b, c]
 
 
@@ -56,7 +88,11 @@ def test_three_stations_add_up_to_the_sum_of_their_own_reports(three_stations, t
     ledgers = [ledger for ledger, _own in three_stations]
     before = [p.read_bytes() for p in ledgers]
     view = combined.combine(ledgers, statistics.parse_period("2026Q3"))
-    assert [s.label for s in view.stations] == ["万象汇服务站（WXH01）", "吉达斯服务站（JDS02）", "苏里亨服务站（SLH03）"]
+    assert [s.label for s in view.stations] == [
+        "万象汇服务站（WXH01）",
+        "吉达斯服务站（JDS02）",
+        "苏里亨服务站（SLH03）",
+    ]
     for part, (_ledger, own) in zip(view.stations, three_stations, strict=True):
         for key in ("received", "complaints_accepted", "resolved", "recovered_amount", "by_category"):
             assert part.figures[key] == own[key], (part.label, key)
@@ -82,8 +118,14 @@ def test_three_stations_add_up_to_the_sum_of_their_own_reports(three_stations, t
 
 def test_a_combined_view_from_the_command_line_changes_no_station(three_stations, tmp_path):
     ledgers = [str(ledger) for ledger, _own in three_stations]
-    done = run_cli("report", "2026Q3", "--json", *[x for p in ledgers for x in ("--ledger", p)],
-                   "--data-dir", str(tmp_path / "bureau"))
+    done = run_cli(
+        "report",
+        "2026Q3",
+        "--json",
+        *[x for p in ledgers for x in ("--ledger", p)],
+        "--data-dir",
+        str(tmp_path / "bureau"),
+    )
     assert done.returncode == 0, done.stderr
     view = json.loads(done.stdout)
     assert [s["rows"] for s in view["stations"]] == [2, 3, 1]
@@ -103,8 +145,12 @@ def station_with_head(tmp_path):
     data = tmp_path / "data"
     assert run_cli("demo", "--data-dir", str(data), "--records", "200").returncode == 0
     env = {"WEIQUAN_NEW_PASSWORD": PASSWORD}
-    assert run_cli("user", "add", "wang", "--role", "站长", "--full-name", "王建国", "--data-dir", str(data),
-                   env=env).returncode == 0
+    assert (
+        run_cli(
+            "user", "add", "wang", "--role", "站长", "--full-name", "王建国", "--data-dir", str(data), env=env
+        ).returncode
+        == 0
+    )
     return data
 
 
@@ -115,9 +161,26 @@ def test_the_command_line_signs_the_report_and_takes_the_texts_from_files(statio
     measures.write_text("约谈外卖商户。\n加强巡查。", encoding="utf-8")
     out = tmp_path / "季报.xlsx"
     env = {"WEIQUAN_PASSWORD": PASSWORD}
-    done = run_cli("report", "2026Q3", "--xlsx", str(out), "--hotspots", str(hotspots), "--measures", str(measures),
-                   "--checked-by", "李淑珍", "--submitted", "2026-10-10", "--freeze", "--user", "wang",
-                   "--data-dir", str(data), env=env)
+    done = run_cli(
+        "report",
+        "2026Q3",
+        "--xlsx",
+        str(out),
+        "--hotspots",
+        str(hotspots),
+        "--measures",
+        str(measures),
+        "--checked-by",
+        "李淑珍",
+        "--submitted",
+        "2026-10-10",
+        "--freeze",
+        "--user",
+        "wang",
+        "--data-dir",
+        str(data),
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     assert "第 1 号已报送报表" in done.stdout
     wb = openpyxl.load_workbook(out)
@@ -126,12 +189,37 @@ def test_the_command_line_signs_the_report_and_takes_the_texts_from_files(statio
     assert "本季度食品类投诉集中在外卖。" in texts and "约谈外卖商户。\n加强巡查。" in texts
     # the frozen one exports the same words later, dated when it was saved unless told otherwise
     again = tmp_path / "再导出.xlsx"
-    assert run_cli("report", "2026Q3", "--xlsx", str(again), "--snapshot", "1", "--user", "wang",
-                   "--data-dir", str(data), env=env).returncode == 0
+    assert (
+        run_cli(
+            "report",
+            "2026Q3",
+            "--xlsx",
+            str(again),
+            "--snapshot",
+            "1",
+            "--user",
+            "wang",
+            "--data-dir",
+            str(data),
+            env=env,
+        ).returncode
+        == 0
+    )
     texts = [c.value for row in openpyxl.load_workbook(again)["分析"].iter_rows() for c in row if c.value]
     assert "本季度食品类投诉集中在外卖。" in texts
-    wrong = run_cli("report", "2026Q2", "--xlsx", str(again), "--snapshot", "1", "--user", "wang",
-                    "--data-dir", str(data), env=env)
+    wrong = run_cli(
+        "report",
+        "2026Q2",
+        "--xlsx",
+        str(again),
+        "--snapshot",
+        "1",
+        "--user",
+        "wang",
+        "--data-dir",
+        str(data),
+        env=env,
+    )
     assert wrong.returncode == 1 and "期间" in wrong.stderr
     open_database(DataDir(data))
     exports = AuditLog.select().where(AuditLog.action == "report.export")
@@ -144,29 +232,66 @@ def test_the_half_year_summary_is_a_document_in_sections(station_with_head, tmp_
         pytest.skip("pdftotext (poppler-utils) is not installed")
     data = station_with_head
     sections = tmp_path / "小结.txt"
-    sections.write_text("## 存在问题\n转办案件反馈不及时。\n## 下步打算\n1. 每周核对转办案件。", encoding="utf-8")
+    sections.write_text(
+        "## 存在问题\n转办案件反馈不及时。\n## 下步打算\n1. 每周核对转办案件。", encoding="utf-8"
+    )
     out = tmp_path / "小结.pdf"
-    done = run_cli("report", "2026H1", "--summary", str(out), "--sections", str(sections), "--user", "wang",
-                   "--data-dir", str(data), env={"WEIQUAN_PASSWORD": PASSWORD})
+    done = run_cli(
+        "report",
+        "2026H1",
+        "--summary",
+        str(out),
+        "--sections",
+        str(sections),
+        "--user",
+        "wang",
+        "--data-dir",
+        str(data),
+        env={"WEIQUAN_PASSWORD": PASSWORD},
+    )
     assert done.returncode == 0, done.stderr
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=True).stdout.decode("utf-8")
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, check=True).stdout.decode(
+        "utf-8"
+    )
     for heading in ("一、工作开展情况", "二、投诉情况分析", "三、宣传培训", "四、存在问题", "五、下步打算"):
         assert heading in text
     assert "2026年上半年工作小结" in text and "转办案件反馈不及时。" in text and "每周核对转办案件。" in text
     assert "本期共登记消费者诉求" in text  # the sections not given are drafted from the data
     bad = tmp_path / "bad.txt"
     bad.write_text("## 成绩\n很好", encoding="utf-8")
-    refused = run_cli("report", "2026H1", "--summary", str(out), "--sections", str(bad), "--user", "wang",
-                      "--data-dir", str(data), env={"WEIQUAN_PASSWORD": PASSWORD})
+    refused = run_cli(
+        "report",
+        "2026H1",
+        "--summary",
+        str(out),
+        "--sections",
+        str(bad),
+        "--user",
+        "wang",
+        "--data-dir",
+        str(data),
+        env={"WEIQUAN_PASSWORD": PASSWORD},
+    )
     assert refused.returncode == 1 and "成绩" in refused.stderr
 
 
 def test_the_draft_follows_the_missed_time_limits(db):
     station.save_profile(demo.DEMO_PROFILE)
-    record = intake.register(intake.IntakeForm(
-        kind="投诉", source="12315转办", received_at=datetime(2026, 7, 6, 10), complainant_name="张三",
-        phone="13812345678", respondent_name="麦当劳", category="食品类", nature="质量", facts="异物",
-        demands=["退款"], external_no="ODR-1"))
+    record = intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="12315转办",
+            received_at=datetime(2026, 7, 6, 10),
+            complainant_name="张三",
+            phone="13812345678",
+            respondent_name="麦当劳",
+            category="食品类",
+            nature="质量",
+            facts="异物",
+            demands=["退款"],
+            external_no="ODR-1",
+        )
+    )
     intake.decide(record.id, "受理", at=datetime(2026, 7, 6, 11))
     figures = statistics.report("2026Q3", today=date(2026, 11, 28))
     text = summary.draft(figures)

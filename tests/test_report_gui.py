@@ -39,10 +39,20 @@ def test_quarter_report_snapshot_is_frozen(qtbot, app, demo_db, data_dir):
     frozen = _cell(page.headlines, "受理投诉件数")
 
     # a case of the quarter changes afterwards: a pending complaint of Q3 is registered late and accepted
-    late = intake.register(intake.IntakeForm(
-        kind="投诉", source="来访", received_at=datetime(2026, 8, 15, 10, 0), complainant_name="补登",
-        phone="13812345678", respondent_name="麦当劳", category="食品类", nature="质量", facts="补登记",
-        demands=["退款"]))
+    late = intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="来访",
+            received_at=datetime(2026, 8, 15, 10, 0),
+            complainant_name="补登",
+            phone="13812345678",
+            respondent_name="麦当劳",
+            category="食品类",
+            nature="质量",
+            facts="补登记",
+            demands=["退款"],
+        )
+    )
     intake.decide(late.id, "受理", at=datetime(2026, 8, 15, 11, 0))
     assert statistics.report("2026Q3")["complaints_accepted"] == figures["complaints_accepted"] + 1
 
@@ -67,8 +77,9 @@ def test_staff_evaluation_dialog(qtbot, app, demo_db):
     assert handled == sum(statistics.report("2026")["received"].values())
 
 
-def test_exports_are_signed_by_the_user_and_the_summary_is_edited_before_export(qtbot, app, demo_db, data_dir,
-                                                                                 tmp_path, monkeypatch):
+def test_exports_are_signed_by_the_user_and_the_summary_is_edited_before_export(
+    qtbot, app, demo_db, data_dir, tmp_path, monkeypatch
+):
     import openpyxl
     from PySide6.QtWidgets import QFileDialog
 
@@ -93,7 +104,9 @@ def test_exports_are_signed_by_the_user_and_the_summary_is_edited_before_export(
         pass
     line = openpyxl.load_workbook(target)["汇总"]["A3"].value
     assert "制表人：王建国" in line and "审核人：李淑珍" in line
-    assert AuditLog.select().where(AuditLog.action == "report.export", AuditLog.actor == "王建国").count() == 1
+    assert (
+        AuditLog.select().where(AuditLog.action == "report.export", AuditLog.actor == "王建国").count() == 1
+    )
 
     dialog = page.show_summary()
     qtbot.addWidget(dialog)
@@ -110,12 +123,15 @@ def test_exports_are_signed_by_the_user_and_the_summary_is_edited_before_export(
     import subprocess
 
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(summary_pdf), "-"], capture_output=True).stdout.decode("utf-8")
+        text = subprocess.run(["pdftotext", str(summary_pdf), "-"], capture_output=True).stdout.decode(
+            "utf-8"
+        )
         assert "每周核对转办案件。" in text and "审核人：李淑珍" in text
 
 
-def test_the_combined_view_reads_stations_ledgers_in_the_background(qtbot, app, demo_db, data_dir, tmp_path,
-                                                                    monkeypatch):
+def test_the_combined_view_reads_stations_ledgers_in_the_background(
+    qtbot, app, demo_db, data_dir, tmp_path, monkeypatch
+):
     from PySide6.QtWidgets import QFileDialog
 
     from weiquan_desktop.services import exchange

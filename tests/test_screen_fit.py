@@ -13,24 +13,65 @@ import sys
 import pytest
 from helpers import ROOT
 
-EXPECTED = {"main-register", "main-followup", "main-report", "main-report-generated", "report-summary", "main-activity", "main-settings", "login", "password",
-            "first-run", "intake-complaint", "intake-complaint-agent-group", "intake-report", "intake-consultation",
-            "case-new", "case-settled", "mediation", "mediation-outcome-1", "mediation-outcome-2", "referral",
-            "laws", "due-panel", "activity", "audit"}
+EXPECTED = {
+    "main-register",
+    "main-followup",
+    "main-report",
+    "main-report-generated",
+    "report-summary",
+    "main-activity",
+    "main-settings",
+    "login",
+    "password",
+    "first-run",
+    "intake-complaint",
+    "intake-complaint-agent-group",
+    "intake-report",
+    "intake-consultation",
+    "case-new",
+    "case-settled",
+    "mediation",
+    "mediation-outcome-1",
+    "mediation-outcome-2",
+    "referral",
+    "laws",
+    "due-panel",
+    "activity",
+    "audit",
+}
 
 
-@pytest.mark.parametrize(("scale", "width", "height"), [("1", 1366, 728), ("1.25", 1366, 718), ("1.5", 1920, 1020)],
-                         ids=["1366x768-100%", "1366x768-125%", "1920x1080-150%"])
+@pytest.mark.parametrize(
+    ("scale", "width", "height"),
+    [("1", 1366, 728), ("1.25", 1366, 718), ("1.5", 1920, 1020)],
+    ids=["1366x768-100%", "1366x768-125%", "1920x1080-150%"],
+)
 def test_every_window_fits_the_station_screen(tmp_path, scale, width, height):
     config = tmp_path / "screen.json"
-    config.write_text(json.dumps({"screens": [{"name": "station", "x": 0, "y": 0, "width": width, "height": height}]}))
+    config.write_text(
+        json.dumps({"screens": [{"name": "station", "x": 0, "y": 0, "width": width, "height": height}]})
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("WEIQUAN_DATA_DIR", "QT_SCALE_FACTOR")}
     # relative: Qt splits platform arguments at ':', and a Windows path has one after its drive letter
-    env.update({"QT_QPA_PLATFORM": f"offscreen:configfile={config.name}", "QT_SCALE_FACTOR": scale,
-                "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"})
-    done = subprocess.run([sys.executable, str(ROOT / "tools" / "screen_check.py")], capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", env=env, cwd=tmp_path, timeout=600,
-                          stdin=subprocess.DEVNULL)
+    env.update(
+        {
+            "QT_QPA_PLATFORM": f"offscreen:configfile={config.name}",
+            "QT_SCALE_FACTOR": scale,
+            "PYTHONPATH": str(ROOT),
+            "PYTHONIOENCODING": "utf-8",
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "screen_check.py")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+        stdin=subprocess.DEVNULL,
+    )
     results = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
     assert results, (done.returncode, done.stdout[-2000:], done.stderr[-3000:])
     names = {r["name"] for r in results}

@@ -38,14 +38,43 @@ def station_dir(tmp_path) -> Path:
     """A demo station with a head and a clerk (the clerk has changed the initial password), and a backup."""
     data = tmp_path / "station"
     assert run_cli("demo", "--data-dir", str(data), "--records", "60").returncode == 0
-    made = run_cli("user", "add", HEAD[0], "--role", "站长", "--full-name", "王建国", "--data-dir", str(data),
-                   env={"WEIQUAN_PASSWORD": HEAD[1]})
+    made = run_cli(
+        "user",
+        "add",
+        HEAD[0],
+        "--role",
+        "站长",
+        "--full-name",
+        "王建国",
+        "--data-dir",
+        str(data),
+        env={"WEIQUAN_PASSWORD": HEAD[1]},
+    )
     assert made.returncode == 0, made.stderr
-    clerk = run_cli("user", "add", CLERK[0], "--role", "工作人员", "--full-name", "刘子涵", "--data-dir", str(data),
-                    "--user", HEAD[0], env=_as(HEAD, WEIQUAN_NEW_PASSWORD="Initial#2026"))
+    clerk = run_cli(
+        "user",
+        "add",
+        CLERK[0],
+        "--role",
+        "工作人员",
+        "--full-name",
+        "刘子涵",
+        "--data-dir",
+        str(data),
+        "--user",
+        HEAD[0],
+        env=_as(HEAD, WEIQUAN_NEW_PASSWORD="Initial#2026"),
+    )
     assert clerk.returncode == 0, clerk.stderr
-    changed = run_cli("user", "passwd", "--data-dir", str(data), "--user", CLERK[0],
-                      env={"WEIQUAN_PASSWORD": "Initial#2026", "WEIQUAN_NEW_PASSWORD": CLERK[1]})
+    changed = run_cli(
+        "user",
+        "passwd",
+        "--data-dir",
+        str(data),
+        "--user",
+        CLERK[0],
+        env={"WEIQUAN_PASSWORD": "Initial#2026", "WEIQUAN_NEW_PASSWORD": CLERK[1]},
+    )
     assert changed.returncode == 0, changed.stderr
     made = run_cli("backup", str(tmp_path / "usb"), "--data-dir", str(data), "--user", HEAD[0], env=_as(HEAD))
     assert made.returncode == 0, made.stderr
@@ -57,8 +86,15 @@ def _archive(tmp_path: Path) -> Path:
     return found
 
 
-def _rebuild(archive: Path, dest: Path, *, database=None, extra: dict[str, bytes] | None = None,
-             duplicate: tuple[str, bytes] | None = None, manifest_edit=None) -> Path:
+def _rebuild(
+    archive: Path,
+    dest: Path,
+    *,
+    database=None,
+    extra: dict[str, bytes] | None = None,
+    duplicate: tuple[str, bytes] | None = None,
+    manifest_edit=None,
+) -> Path:
     """A crafted archive: the backup's database changed by ``database(conn)``, with a manifest whose
     checksums match (the attacker can compute them), plus whatever else an attacker slips in."""
     with zipfile.ZipFile(archive) as z:
@@ -93,45 +129,66 @@ def _restore(data: Path, archive: Path, user=HEAD, *extra: str) -> subprocess.Co
 def _fingerprint(data: Path) -> bytes:
     conn = sqlite3.connect(data / "weiquan.sqlite3")
     try:
-        return json.dumps(conn.execute("SELECT case_no, facts, state FROM record ORDER BY id").fetchall()).encode()
+        return json.dumps(
+            conn.execute("SELECT case_no, facts, state FROM record ORDER BY id").fetchall()
+        ).encode()
     finally:
         conn.close()
 
 
 # --- restore ---------------------------------------------------------------------------------------
 
+
 def test_a_database_trick_cannot_make_a_clerk_the_head(station_dir, tmp_path):
     """restore --database sqlite:///empty.sqlite3 checked the login against an empty file (no accounts, no
     login) and replaced the real database with a backup whose staff table made the clerk 站长."""
-    promoted = _rebuild(_archive(tmp_path), tmp_path / "promoted.zip",
-                        database=lambda c: c.execute("UPDATE staff SET role = '站长' WHERE username = 'liu'"))
+    promoted = _rebuild(
+        _archive(tmp_path),
+        tmp_path / "promoted.zip",
+        database=lambda c: c.execute("UPDATE staff SET role = '站长' WHERE username = 'liu'"),
+    )
     before = _fingerprint(station_dir)
     empty = tmp_path / "empty.sqlite3"
-    trick = run_cli("restore", str(promoted), "--data-dir", str(station_dir), "--database", f"sqlite:///{empty}")
+    trick = run_cli(
+        "restore", str(promoted), "--data-dir", str(station_dir), "--database", f"sqlite:///{empty}"
+    )
     assert trick.returncode == 1 and "不能与 --database 一起使用" in trick.stderr
     as_clerk = _restore(station_dir, promoted, CLERK)
     assert as_clerk.returncode == 1 and "没有“从备份恢复数据”的权限" in as_clerk.stderr
     no_login = run_cli("restore", str(promoted), "--data-dir", str(station_dir))
     assert no_login.returncode == 1 and "--user" in no_login.stderr
     assert _fingerprint(station_dir) == before
-    role = sqlite3.connect(station_dir / "weiquan.sqlite3").execute(
-        "SELECT role FROM staff WHERE username = 'liu'").fetchone()[0]
+    role = (
+        sqlite3.connect(station_dir / "weiquan.sqlite3")
+        .execute("SELECT role FROM staff WHERE username = 'liu'")
+        .fetchone()[0]
+    )
     assert role == "工作人员/和解员"
 
 
 def test_a_restore_beside_a_live_writer_is_refused_and_loses_nothing(station_dir, tmp_path):
     """With the window open, a restore 'succeeded', the window wrote on into the deleted file, and every case
     saved afterwards was lost while its number was handed out again."""
-    writer = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time, pathlib\n"
-        "from weiquan_desktop.models import open_database\n"
-        "from weiquan_desktop.paths import DataDir\n"
-        "from weiquan_desktop.services import intake\n"
-        f"open_database(DataDir(pathlib.Path({str(station_dir)!r})))\n"
-        "for n in range(40):\n"
-        "    r = intake.register(intake.IntakeForm(kind='建议', source='来访', facts=f'并发{n}'))\n"
-        "    print(r.case_no, flush=True)\n"
-        "    time.sleep(0.1)\n")], stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    writer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time, pathlib\n"
+                "from weiquan_desktop.models import open_database\n"
+                "from weiquan_desktop.paths import DataDir\n"
+                "from weiquan_desktop.services import intake\n"
+                f"open_database(DataDir(pathlib.Path({str(station_dir)!r})))\n"
+                "for n in range(40):\n"
+                "    r = intake.register(intake.IntakeForm(kind='建议', source='来访', facts=f'并发{n}'))\n"
+                "    print(r.case_no, flush=True)\n"
+                "    time.sleep(0.1)\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert writer.stdout.readline().strip()  # the desk is writing
     refused = _restore(station_dir, _archive(tmp_path))
     out, _ = writer.communicate(timeout=120)
@@ -144,9 +201,20 @@ def test_a_restore_beside_a_live_writer_is_refused_and_loses_nothing(station_dir
     assert _restore(station_dir, _archive(tmp_path)).returncode == 0  # once the desk has closed
 
 
-@pytest.mark.parametrize("attack", ["a second entry ../weiquan.sqlite3", "two entries of one name", "an unlisted file",
-                                    "a path out of the folder", "a zip bomb", "a future schema", "a foreign table",
-                                    "an empty schema_info", "two schema_info rows"])
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "a second entry ../weiquan.sqlite3",
+        "two entries of one name",
+        "an unlisted file",
+        "a path out of the folder",
+        "a zip bomb",
+        "a future schema",
+        "a foreign table",
+        "an empty schema_info",
+        "two schema_info rows",
+    ],
+)
 def test_a_crafted_archive_is_refused_and_changes_nothing(station_dir, tmp_path, attack):
     original = _archive(tmp_path)
     crafted = tmp_path / "crafted.zip"
@@ -160,13 +228,22 @@ def test_a_crafted_archive_is_refused_and_changes_nothing(station_dir, tmp_path,
         _rebuild(original, crafted, extra={"autorun.bat": b"del /s /q C:\\"})
     elif attack == "a path out of the folder":
         bad = "attachments/../../" + "0" * 64
-        _rebuild(original, crafted, extra={bad: b"x"}, manifest_edit=lambda m: m["files"].__setitem__(bad, "0" * 64))
+        _rebuild(
+            original,
+            crafted,
+            extra={bad: b"x"},
+            manifest_edit=lambda m: m["files"].__setitem__(bad, "0" * 64),
+        )
     elif attack == "a zip bomb":  # 4 MB that unpacked filled 8 GB: the same shape, smaller
         bomb = "attachments/ab/" + "ab" + "0" * 62
         with zipfile.ZipFile(original) as z:
             manifest = json.loads(z.read("manifest.json"))
-        _rebuild(original, crafted, extra={bomb: b"\x00" * (64 * 1024 * 1024)},
-                 manifest_edit=lambda m: m["files"].__setitem__(bomb, "ab" + "0" * 62))
+        _rebuild(
+            original,
+            crafted,
+            extra={bomb: b"\x00" * (64 * 1024 * 1024)},
+            manifest_edit=lambda m: m["files"].__setitem__(bomb, "ab" + "0" * 62),
+        )
         assert manifest
     elif attack == "a future schema":
         _rebuild(original, crafted, database=lambda c: c.execute("UPDATE schema_info SET version = 99"))
@@ -175,14 +252,21 @@ def test_a_crafted_archive_is_refused_and_changes_nothing(station_dir, tmp_path,
     elif attack == "an empty schema_info":
         _rebuild(original, crafted, database=lambda c: c.execute("DELETE FROM schema_info"))
     else:
-        _rebuild(original, crafted, database=lambda c: c.execute("INSERT INTO schema_info (version) VALUES (1)"))
+        _rebuild(
+            original, crafted, database=lambda c: c.execute("INSERT INTO schema_info (version) VALUES (1)")
+        )
     before = _fingerprint(station_dir)
     result = _restore(station_dir, crafted)
     assert result.returncode == 1, result.stdout
-    assert "Traceback" not in result.stderr and ("没有作任何改动" in result.stderr or "已拒绝" in result.stderr), result.stderr
+    assert "Traceback" not in result.stderr and (
+        "没有作任何改动" in result.stderr or "已拒绝" in result.stderr
+    ), result.stderr
     assert _fingerprint(station_dir) == before
-    restores = sqlite3.connect(station_dir / "weiquan.sqlite3").execute(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'restore'").fetchone()[0]
+    restores = (
+        sqlite3.connect(station_dir / "weiquan.sqlite3")
+        .execute("SELECT COUNT(*) FROM audit_log WHERE action = 'restore'")
+        .fetchone()[0]
+    )
     assert restores == 0 and not list((station_dir / "backups").glob("before-restore-*"))
     assert not list(station_dir.glob(".restore-*")) and not (station_dir / ".." / "weiquan.sqlite3").exists()
     assert not (station_dir / "autorun.bat").exists()
@@ -192,11 +276,15 @@ def test_a_crafted_archive_is_refused_and_changes_nothing(station_dir, tmp_path,
 def test_a_restored_database_carries_only_the_programs_triggers(station_dir, tmp_path):
     """A restored database carried a trigger copying ID numbers into a table on every insert; another had
     the append-only triggers removed."""
+
     def tamper(conn):
-        conn.execute("CREATE TRIGGER leak AFTER INSERT ON record BEGIN UPDATE setting SET value = NEW.id_number "
-                     "WHERE key = 'retention_years'; END")
+        conn.execute(
+            "CREATE TRIGGER leak AFTER INSERT ON record BEGIN UPDATE setting SET value = NEW.id_number "
+            "WHERE key = 'retention_years'; END"
+        )
         for name in ("audit_log_no_update", "audit_log_no_delete", "record_event_no_update"):
             conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
     crafted = _rebuild(_archive(tmp_path), tmp_path / "triggers.zip", database=tamper)
     assert _restore(station_dir, crafted).returncode == 0
     conn = sqlite3.connect(station_dir / "weiquan.sqlite3")
@@ -217,8 +305,15 @@ def test_a_damaged_database_is_restored_over_by_a_head_only(station_dir, tmp_pat
         fh.write(b"garbage!" * 16)  # the header itself is gone
     as_clerk = _restore(station_dir, _archive(tmp_path), CLERK)
     assert as_clerk.returncode == 1 and "没有“从备份恢复数据”的权限" in as_clerk.stderr
-    wrong = run_cli("restore", str(_archive(tmp_path)), "--data-dir", str(station_dir), "--user", HEAD[0],
-                    env={"WEIQUAN_PASSWORD": "guess-guess"})
+    wrong = run_cli(
+        "restore",
+        str(_archive(tmp_path)),
+        "--data-dir",
+        str(station_dir),
+        "--user",
+        HEAD[0],
+        env={"WEIQUAN_PASSWORD": "guess-guess"},
+    )
     assert wrong.returncode == 1 and "密码不对" in wrong.stderr
     done = _restore(station_dir, _archive(tmp_path))
     assert done.returncode == 0, done.stderr
@@ -226,10 +321,18 @@ def test_a_damaged_database_is_restored_over_by_a_head_only(station_dir, tmp_pat
     assert run_cli("check", "--data-dir", str(station_dir), "--user", HEAD[0], env=_as(HEAD)).returncode == 0
 
 
-def test_a_shared_database_is_not_restored_and_a_desk_never_switches(station_dir, tmp_path, qtbot, app, monkeypatch):
+def test_a_shared_database_is_not_restored_and_a_desk_never_switches(
+    station_dir, tmp_path, qtbot, app, monkeypatch
+):
     """In PostgreSQL mode restore reported success and changed nothing; the GUI desk switched to a local file."""
-    result = run_cli("restore", str(_archive(tmp_path)), "--data-dir", str(station_dir),
-                     "--database", "postgresql://desk@server/weiquan")
+    result = run_cli(
+        "restore",
+        str(_archive(tmp_path)),
+        "--data-dir",
+        str(station_dir),
+        "--database",
+        "postgresql://desk@server/weiquan",
+    )
     assert result.returncode == 1 and "pg_restore" in result.stderr
     from PySide6.QtWidgets import QMessageBox
 
@@ -240,8 +343,9 @@ def test_a_shared_database_is_not_restored_and_a_desk_never_switches(station_dir
     data_dir = DataDir(station_dir)
     open_database(data_dir)
     try:
-        assert not backup_ui.restore_file(None, data_dir, _archive(tmp_path), "postgresql://desk@server/weiquan",
-                                          auth.authenticate(*HEAD))
+        assert not backup_ui.restore_file(
+            None, data_dir, _archive(tmp_path), "postgresql://desk@server/weiquan", auth.authenticate(*HEAD)
+        )
         assert warned and "pg_restore" in warned[0]
     finally:
         close_database()
@@ -255,9 +359,12 @@ def test_two_restores_in_one_second_keep_both_safety_copies(station_dir, tmp_pat
 
 
 def test_another_stations_backup_needs_an_explicit_yes(station_dir, tmp_path):
-    other = _rebuild(_archive(tmp_path), tmp_path / "other.zip",
-                     database=lambda c: c.execute("UPDATE station SET code = 'QT99', name = '别的服务站'"),
-                     manifest_edit=lambda m: m.update(code="QT99", station="别的服务站"))
+    other = _rebuild(
+        _archive(tmp_path),
+        tmp_path / "other.zip",
+        database=lambda c: c.execute("UPDATE station SET code = 'QT99', name = '别的服务站'"),
+        manifest_edit=lambda m: m.update(code="QT99", station="别的服务站"),
+    )
     refused = _restore(station_dir, other)
     assert refused.returncode == 1 and "另一个站点" in refused.stderr and "--other-station" in refused.stderr
     assert _restore(station_dir, other, HEAD, "--other-station").returncode == 0
@@ -270,23 +377,31 @@ def test_restore_from_a_folder_takes_its_newest_backup(station_dir, tmp_path):
 
 # --- permissions in the services ---------------------------------------------------------------------
 
+
 def test_a_clerk_cannot_do_what_only_a_head_may(station_dir, tmp_path):
     clerk = _as(CLERK)
     args = ["--data-dir", str(station_dir), "--user", CLERK[0]]
-    for command, needle in ((["backup", str(tmp_path / "b")], "备份全部数据"),
-                            (["audit", "verify"], "审计日志"),
-                            (["demo", "--records", "5"], "演示数据"),
-                            (["export-ledger", str(tmp_path / "x.xlsx"), "--unmasked"], "导出完整个人信息")):
+    for command, needle in (
+        (["backup", str(tmp_path / "b")], "备份全部数据"),
+        (["audit", "verify"], "审计日志"),
+        (["demo", "--records", "5"], "演示数据"),
+        (["export-ledger", str(tmp_path / "x.xlsx"), "--unmasked"], "导出完整个人信息"),
+    ):
         result = run_cli(*command, *args, env=clerk)
         assert result.returncode == 1 and needle in result.stderr, (command, result.stderr)
-    case_no = sqlite3.connect(station_dir / "weiquan.sqlite3").execute(
-        "SELECT case_no FROM record WHERE state = '已和解' AND handler_id IS NOT NULL LIMIT 1").fetchone()[0]
+    case_no = (
+        sqlite3.connect(station_dir / "weiquan.sqlite3")
+        .execute("SELECT case_no FROM record WHERE state = '已和解' AND handler_id IS NOT NULL LIMIT 1")
+        .fetchone()[0]
+    )
     out = tmp_path / "a.pdf"
     assert run_cli("print", "agreement", case_no, "--out", str(out), *args, env=clerk).returncode == 0
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
         conn = sqlite3.connect(station_dir / "weiquan.sqlite3")
-        id_number, phone = conn.execute("SELECT id_number, phone FROM record WHERE case_no = ?", (case_no,)).fetchone()
+        id_number, phone = conn.execute(
+            "SELECT id_number, phone FROM record WHERE case_no = ?", (case_no,)
+        ).fetchone()
         assert (id_number or "nothing") not in text and phone not in text  # a copy, not the original
 
 
@@ -297,16 +412,18 @@ def test_the_services_refuse_a_clerk_whatever_the_screen_shows(db, data_dir, tmp
     record = intake.register(intake.IntakeForm(kind="建议", source="来访", facts="加座椅"), head)
     from weiquan_desktop.services import calendar_rules, casefile, retention, staff
 
-    for attempt in (lambda: casefile.sections_for(record.id, clerk, reveal=True),
-                    lambda: backup.create_archive(data_dir, tmp_path),
-                    lambda: backup.authorise_restore(clerk, data_dir),
-                    lambda: audit.entries(clerk),
-                    lambda: health.verify_audit(clerk),
-                    lambda: staff.save_staff(staff.StaffInput("新人", "站长"), actor=clerk),
-                    lambda: calendar_rules.set_day(datetime(2027, 1, 4).date(), False, actor=clerk),
-                    lambda: station.save_profile(demo.DEMO_PROFILE, actor=clerk),
-                    lambda: retention.soft_delete(record.id, "测试", actor=clerk),
-                    lambda: demo.generate(5)):
+    for attempt in (
+        lambda: casefile.sections_for(record.id, clerk, reveal=True),
+        lambda: backup.create_archive(data_dir, tmp_path),
+        lambda: backup.authorise_restore(clerk, data_dir),
+        lambda: audit.entries(clerk),
+        lambda: health.verify_audit(clerk),
+        lambda: staff.save_staff(staff.StaffInput("新人", "站长"), actor=clerk),
+        lambda: calendar_rules.set_day(datetime(2027, 1, 4).date(), False, actor=clerk),
+        lambda: station.save_profile(demo.DEMO_PROFILE, actor=clerk),
+        lambda: retention.soft_delete(record.id, "测试", actor=clerk),
+        lambda: demo.generate(5),
+    ):
         with pytest.raises(UserError):
             attempt()
 
@@ -317,9 +434,12 @@ def test_output_paths_never_land_on_the_data_folders_own_files(station_dir, tmp_
     before = _fingerprint(station_dir)
     case_no = sqlite3.connect(database).execute("SELECT case_no FROM record LIMIT 1").fetchone()[0]
     args = ["--data-dir", str(station_dir), "--user", HEAD[0]]
-    for command in (["print", "intake", case_no, "--out", str(database)],
-                    ["report", "2026Q3", "--xlsx", str(database)], ["report", "2026Q3", "--pdf", str(database)],
-                    ["export-ledger", str(station_dir / "logs" / "x.xlsx")]):
+    for command in (
+        ["print", "intake", case_no, "--out", str(database)],
+        ["report", "2026Q3", "--xlsx", str(database)],
+        ["report", "2026Q3", "--pdf", str(database)],
+        ["export-ledger", str(station_dir / "logs" / "x.xlsx")],
+    ):
         result = run_cli(*command, *args, env=_as(HEAD))
         assert result.returncode == 1 and "程序文件" in result.stderr, (command, result.stderr)
     assert _fingerprint(station_dir) == before
@@ -328,12 +448,29 @@ def test_output_paths_never_land_on_the_data_folders_own_files(station_dir, tmp_
 def test_files_of_the_data_folder_are_the_owners_alone(station_dir, tmp_path):
     if os.name == "nt":
         pytest.skip("Windows keeps %APPDATA% per user with its own ACLs")
-    for path in (station_dir, station_dir / "weiquan.sqlite3", station_dir / "backups", station_dir / "logs",
-                 station_dir / "logs" / "weiquan.log", _archive(tmp_path)):
+    for path in (
+        station_dir,
+        station_dir / "weiquan.sqlite3",
+        station_dir / "backups",
+        station_dir / "logs",
+        station_dir / "logs" / "weiquan.log",
+        _archive(tmp_path),
+    ):
         assert path.stat().st_mode & 0o077 == 0, path
     out = tmp_path / "unmasked.xlsx"
-    assert run_cli("export-ledger", str(out), "--unmasked", "--data-dir", str(station_dir), "--user", HEAD[0],
-                   env=_as(HEAD)).returncode == 0
+    assert (
+        run_cli(
+            "export-ledger",
+            str(out),
+            "--unmasked",
+            "--data-dir",
+            str(station_dir),
+            "--user",
+            HEAD[0],
+            env=_as(HEAD),
+        ).returncode
+        == 0
+    )
     assert out.stat().st_mode & 0o077 == 0
 
 
@@ -347,22 +484,27 @@ TAMPERING = {
     "appending a forged row": "FORGE",
     "rewriting the chain": "REWRITE",
     "INSERT OR REPLACE": "INSERT OR REPLACE INTO audit_log (id, at, actor, action, prev_hash, hash) "
-                         "SELECT id, at, '别人', action, prev_hash, hash FROM audit_log WHERE id = 3",
+    "SELECT id, at, '别人', action, prev_hash, hash FROM audit_log WHERE id = 3",
     "deleting history rows": "DELETE FROM record_event WHERE id = 2",
     "deleting the last history rows": "DELETE FROM record_event WHERE id > (SELECT MAX(id) - 2 FROM record_event)",
     "changing history": "UPDATE record_event SET action = '无' WHERE id = 2",
     "appending a forged history row": "INSERT INTO record_event (record_id, at, action, prev_hash, hash) "
-                                      "SELECT record_id, at, '删除', hash, hash FROM record_event ORDER BY id DESC LIMIT 1",
+    "SELECT record_id, at, '删除', hash, hash FROM record_event ORDER BY id DESC LIMIT 1",
     "rewriting a submitted report": "UPDATE report_snapshot SET figures = '{}'",
 }
 
 
 def _forge(conn: sqlite3.Connection, rewrite: bool) -> None:
     """What an attacker who read the code can do: compute the hashes himself."""
-    rows = conn.execute("SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log ORDER BY id").fetchall()
+    rows = conn.execute(
+        "SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log ORDER BY id"
+    ).fetchall()
     if rewrite:
         conn.execute("DELETE FROM audit_log")
-        rows = [(i, at, "别人" if i == 2 else actor, action, e, eid, d) for i, at, actor, action, e, eid, d in rows]
+        rows = [
+            (i, at, "别人" if i == 2 else actor, action, e, eid, d)
+            for i, at, actor, action, e, eid, d in rows
+        ]
     else:
         last = rows[-1]
         rows = [(last[0] + 1, last[1], "王建国", "record.delete", "record", "X", None)]
@@ -370,9 +512,11 @@ def _forge(conn: sqlite3.Connection, rewrite: bool) -> None:
     prev = prev[0] if prev and not rewrite else audit.GENESIS
     for row_id, at, actor, action, entity, entity_id, detail in rows:
         digest = audit._digest(prev, at, actor, action, entity, entity_id, detail)
-        conn.execute("INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (row_id, at, actor, action, entity, entity_id, detail, prev,
-                                                             digest))
+        conn.execute(
+            "INSERT INTO audit_log (id, at, actor, action, entity, entity_id, detail, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (row_id, at, actor, action, entity, entity_id, detail, prev, digest),
+        )
         prev = digest
 
 
@@ -407,8 +551,12 @@ def test_every_tampering_of_the_append_only_tables_is_refused_or_detected(db, da
     report = health.check(data_dir)
     chain = health.verify_audit(None, data_dir)
     if how == "rewriting a submitted report":  # the report snapshot is not chained: the trigger is its guard,
-        assert set(name for (name,) in db.execute_sql(  # and it is back on the next open
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()) >= {"report_snapshot_no_update"}
+        assert set(
+            name
+            for (name,) in db.execute_sql(  # and it is back on the next open
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            ).fetchall()
+        ) >= {"report_snapshot_no_update"}
         return
     assert not report.ok and not chain.ok, (how, report.lines)
 
@@ -420,8 +568,12 @@ def test_a_lost_wal_is_detected_and_its_case_numbers_are_not_reused(tmp_path):
     conn = sqlite3.connect(data / "weiquan.sqlite3")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-    writer = subprocess.Popen([sys.executable, str(ROOT / "tests" / "crash_writer.py"), str(data)],
-                              stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    writer = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "crash_writer.py"), str(data)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     acknowledged = [writer.stdout.readline().strip() for _ in range(12)]
     writer.kill()
     writer.wait()
@@ -450,12 +602,17 @@ def test_leftovers_of_a_killed_restore_are_cleaned_at_the_next_start(station_dir
     stale.write_bytes(b"half")
     old = time.time() - 3600
     os.utime(stale, (old, old))
-    assert run_cli("report", "2026Q3", "--json", "--data-dir", str(station_dir), "--user", HEAD[0],
-                   env=_as(HEAD)).returncode == 0
+    assert (
+        run_cli(
+            "report", "2026Q3", "--json", "--data-dir", str(station_dir), "--user", HEAD[0], env=_as(HEAD)
+        ).returncode
+        == 0
+    )
     assert not leftover.exists() and not stale.exists()
 
 
 # --- also found ----------------------------------------------------------------------------------
+
 
 def test_a_respondent_named_like_a_formula_stays_text_in_the_report_workbook(db, tmp_path):
     import openpyxl
@@ -463,14 +620,30 @@ def test_a_respondent_named_like_a_formula_stays_text_in_the_report_workbook(db,
     from weiquan_desktop.services import report_export, statistics
 
     station.save_profile(demo.DEMO_PROFILE)
-    intake.register(intake.IntakeForm(
-        kind="投诉", source="来访", complainant_name="张三", phone="13812345678",
-        respondent_name='=HYPERLINK("http://evil.example","点我")', category="食品类", nature="质量", facts="x",
-        demands=["退款"], received_at=datetime(2026, 8, 3, 10, 0)))
+    intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="来访",
+            complainant_name="张三",
+            phone="13812345678",
+            respondent_name='=HYPERLINK("http://evil.example","点我")',
+            category="食品类",
+            nature="质量",
+            facts="x",
+            demands=["退款"],
+            received_at=datetime(2026, 8, 3, 10, 0),
+        )
+    )
     period = statistics.parse_period("2026Q3")
     out = report_export.to_xlsx(statistics.report(period), period, tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(out)
-    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value and "HYPERLINK" in str(c.value)]
+    cells = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value and "HYPERLINK" in str(c.value)
+    ]
     assert cells and all(c.data_type == "s" for c in cells)
 
 
@@ -494,12 +667,26 @@ def test_long_facts_print_on_every_document(db, tmp_path, doc):
     from weiquan_desktop.services import mediation, notices
 
     station.save_profile(demo.DEMO_PROFILE)
-    record = intake.register(intake.IntakeForm(
-        kind="投诉", source="来访", complainant_name="张三", phone="13812345678", respondent_name="麦当劳",
-        category="食品类", nature="质量", facts="汉堡里有异物，" * 900, demands=["退款"], is_group=True, group_size=5))
+    record = intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="来访",
+            complainant_name="张三",
+            phone="13812345678",
+            respondent_name="麦当劳",
+            category="食品类",
+            nature="质量",
+            facts="汉堡里有异物，" * 900,
+            demands=["退款"],
+            is_group=True,
+            group_size=5,
+        )
+    )
     intake.decide(record.id, "受理")
     notices.report_major(record.id, is_group=True, is_major=False, reported_to="市场监管所")
-    mediation.refer(record.id, "群体性", body_name="东胜区12315", materials=[mediation.Material("登记表", 1, 3)])
+    mediation.refer(
+        record.id, "群体性", body_name="东胜区12315", materials=[mediation.Material("登记表", 1, 3)]
+    )
     out = printing.print_document(doc, record.case_no, tmp_path / f"{doc}.pdf")
     assert out.read_bytes().startswith(b"%PDF")
 
@@ -508,9 +695,15 @@ def _tiny_disk(tmp_path: Path, size: str = "3m") -> Path:
     mount = tmp_path / "disk"
     mount.mkdir()
     if sys.platform != "linux" or not shutil.which("mount"):
-        pytest.skip("a small disk is a Linux tmpfs here (Windows has no mount; its full-disk error is the same OSError)")
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
-                      capture_output=True).returncode != 0:
+        pytest.skip(
+            "a small disk is a Linux tmpfs here (Windows has no mount; its full-disk error is the same OSError)"
+        )
+    if (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        != 0
+    ):
         pytest.skip("mounting a small disk needs root (CI runs as root)")
     return mount
 
@@ -531,14 +724,18 @@ def test_a_full_disk_and_a_read_only_folder_say_so_and_change_nothing(tmp_path):
             except OSError:
                 pass
         full = run_cli("demo", "--data-dir", str(data), "--records", "50")
-        assert full.returncode == 1 and "磁盘空间已满" in full.stderr and "Traceback" not in full.stderr, full.stderr
+        assert full.returncode == 1 and "磁盘空间已满" in full.stderr and "Traceback" not in full.stderr, (
+            full.stderr
+        )
         assert "已损坏" not in full.stderr and "程序内部错误" not in full.stderr
         filler.unlink()
         assert _fingerprint(data) == before
         subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
         read_only = run_cli("demo", "--data-dir", str(data), "--records", "5")
         assert read_only.returncode == 1 and "程序内部错误" not in read_only.stderr, read_only.stderr
-        assert "只读" in read_only.stderr or "无法打开" in read_only.stderr or "没有写入权限" in read_only.stderr
+        assert (
+            "只读" in read_only.stderr or "无法打开" in read_only.stderr or "没有写入权限" in read_only.stderr
+        )
     finally:
         subprocess.run(["umount", str(mount)], capture_output=True)
 
@@ -548,13 +745,25 @@ def test_the_referral_dialog_refuses_a_save_over_another_desks_change(qtbot, app
     from weiquan_desktop.ui.mediation_dialog import ReferralDialog
 
     station.save_profile(demo.DEMO_PROFILE)
-    record = intake.register(intake.IntakeForm(
-        kind="投诉", source="来访", complainant_name="张三", phone="13812345678", respondent_name="麦当劳",
-        category="食品类", nature="质量", facts="x", demands=["退款"]))
+    record = intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="来访",
+            complainant_name="张三",
+            phone="13812345678",
+            respondent_name="麦当劳",
+            category="食品类",
+            nature="质量",
+            facts="x",
+            demands=["退款"],
+        )
+    )
     intake.decide(record.id, "受理")
     dialog = ReferralDialog(record.id)
     qtbot.addWidget(dialog)
-    mediation.add_session(record.id, held_at=datetime.now().replace(second=0, microsecond=0), mode="电话")  # another desk
+    mediation.add_session(
+        record.id, held_at=datetime.now().replace(second=0, microsecond=0), mode="电话"
+    )  # another desk
     dialog.accept()
     assert "已被其他人修改过" in dialog.error.text()
     assert Record.get_by_id(record.id).state == "调解中"

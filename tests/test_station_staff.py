@@ -13,12 +13,16 @@ def test_coordinator_needs_high_school_and_a_change_is_filed(demo_db):
     with pytest.raises(ValidationError, match="高中以上"):
         staff.save_staff(staff.StaffInput("赵丽颖", "协调员/联络员", "13912345678", "初中及以下"))
     previous = staff.coordinator()
-    new, filing = staff.save_staff(staff.StaffInput("赵丽颖", "协调员/联络员", "13912345678", "大专"), reason="调岗")
+    new, filing = staff.save_staff(
+        staff.StaffInput("赵丽颖", "协调员/联络员", "13912345678", "大专"), reason="调岗"
+    )
     assert staff.coordinator().id == new.id
     assert Staff.get_by_id(previous.id).role == "工作人员/和解员"
     assert (filing.previous_id, filing.successor_id) == (previous.id, new.id)
     assert CoordinatorFiling.select().count() == 1
-    _same, again = staff.save_staff(staff.StaffInput("赵丽颖", "协调员/联络员", "13912345679", "大专"), staff_id=new.id)
+    _same, again = staff.save_staff(
+        staff.StaffInput("赵丽颖", "协调员/联络员", "13912345679", "大专"), staff_id=new.id
+    )
     assert again is None  # an edit of the same coordinator is no change of coordinator
 
 
@@ -34,8 +38,9 @@ def test_only_a_head_manages_staff(demo_db):
 
 def test_activities_are_counted_in_the_evaluation(demo_db):
     people = staff.roster()[:2]
-    activities.save_activity(date(2026, 3, 15), "3·15活动", "一楼中庭", 300, "宣传册500份", "现场咨询",
-                             [p.id for p in people])
+    activities.save_activity(
+        date(2026, 3, 15), "3·15活动", "一楼中庭", 300, "宣传册500份", "现场咨询", [p.id for p in people]
+    )
     with pytest.raises(ValidationError, match="工作人员"):
         activities.save_activity(date(2026, 3, 16), "讲座", "", 10, "", "", [])
     scores = {s.name: s.activities for s in statistics.staff_evaluation(statistics.parse_period("2026Q1"))}
@@ -43,8 +48,15 @@ def test_activities_are_counted_in_the_evaluation(demo_db):
 
 
 def test_soft_delete_needs_a_reason_and_leaves_the_statistics(demo_db):
-    record = Record.select().where(Record.kind == "投诉", Record.received_at >= datetime(2026, 7, 1),
-                                   Record.received_at < datetime(2026, 10, 1)).first()
+    record = (
+        Record.select()
+        .where(
+            Record.kind == "投诉",
+            Record.received_at >= datetime(2026, 7, 1),
+            Record.received_at < datetime(2026, 10, 1),
+        )
+        .first()
+    )
     before = statistics.report("2026Q3")["received"]["投诉"]
     with pytest.raises(ValidationError, match="删除原因"):
         retention.soft_delete(record.id, " ")
@@ -77,15 +89,23 @@ def test_notice_board_and_filing_form(demo_db, tmp_path):
 
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils is installed by tools/run-tests")
-    new, filing = staff.save_staff(staff.StaffInput("赵丽颖", "协调员/联络员", "13912345678", "大专"), reason="调岗")
+    new, filing = staff.save_staff(
+        staff.StaffInput("赵丽颖", "协调员/联络员", "13912345678", "大专"), reason="调岗"
+    )
     for size in ("A4", "A3"):
         board = printing.notice_board(tmp_path / f"公示栏-{size}.pdf", size=size)
-        text = subprocess.run(["pdftotext", str(board), "-"], capture_output=True, text=True, check=True).stdout
-        assert "公" in text and "示" in text and "赵丽颖" in text and "13912345678" in text and "12315" in text
+        text = subprocess.run(
+            ["pdftotext", str(board), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert (
+            "公" in text and "示" in text and "赵丽颖" in text and "13912345678" in text and "12315" in text
+        )
         info = subprocess.run(["pdfinfo", str(board)], capture_output=True, text=True, check=True).stdout
         assert ("(A3)" if size == "A3" else "(A4)") in info
     form = printing.coordinator_filing(filing.id, tmp_path / "备案表.pdf")
-    text = subprocess.run(["pdftotext", str(form), "-"], capture_output=True, text=True, check=True).stdout.replace("\n", "")
+    text = subprocess.run(
+        ["pdftotext", str(form), "-"], capture_output=True, text=True, check=True
+    ).stdout.replace("\n", "")
     assert "协调员变更备案表" in text and "赵丽颖" in text and "大专" in text
 
 

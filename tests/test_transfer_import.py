@@ -9,14 +9,39 @@ from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.schema import Record
 from weiquan_desktop.services import demo, station, transfer_import
 
-HEADERS = ["序号", "工单编号", "受理时间", "投诉人", "手机", "被投诉单位", "商品名称", "投诉类别", "问题类别", "涉案金额",
-           "投诉内容", "消费者诉求", "承办人"]
+HEADERS = [
+    "序号",
+    "工单编号",
+    "受理时间",
+    "投诉人",
+    "手机",
+    "被投诉单位",
+    "商品名称",
+    "投诉类别",
+    "问题类别",
+    "涉案金额",
+    "投诉内容",
+    "消费者诉求",
+    "承办人",
+]
 
 
 def _row(n, phone="13812345678", **changes):
-    row = {"序号": n, "工单编号": f"ODR2026110{n:04d}", "受理时间": "2026-11-20 09:30", "投诉人": "张三", "手机": phone,
-           "被投诉单位": "麦当劳", "商品名称": "汉堡", "投诉类别": "食品类", "问题类别": "质量", "涉案金额": 35.5,
-           "投诉内容": "汉堡内有异物。", "消费者诉求": "退款，赔偿", "承办人": "某所"}
+    row = {
+        "序号": n,
+        "工单编号": f"ODR2026110{n:04d}",
+        "受理时间": "2026-11-20 09:30",
+        "投诉人": "张三",
+        "手机": phone,
+        "被投诉单位": "麦当劳",
+        "商品名称": "汉堡",
+        "投诉类别": "食品类",
+        "问题类别": "质量",
+        "涉案金额": 35.5,
+        "投诉内容": "汉堡内有异物。",
+        "消费者诉求": "退款，赔偿",
+        "承办人": "某所",
+    }
     row.update(changes)
     return row
 
@@ -41,10 +66,21 @@ def station_db(db):
 def test_headers_are_matched_by_synonyms(station_db, tmp_path):
     sheet = transfer_import.read_sheet(_book(tmp_path, [_row(1)]))
     mapping = transfer_import.suggest_mapping(sheet.headers)
-    assert mapping == {"external_no": "工单编号", "received_at": "受理时间", "complainant_name": "投诉人", "phone": "手机",
-                       "address": None, "respondent_name": "被投诉单位", "item": "商品名称", "category": "投诉类别",
-                       "nature": "问题类别", "amount": "涉案金额", "facts": "投诉内容", "demands": "消费者诉求",
-                       "external_due": None}
+    assert mapping == {
+        "external_no": "工单编号",
+        "received_at": "受理时间",
+        "complainant_name": "投诉人",
+        "phone": "手机",
+        "address": None,
+        "respondent_name": "被投诉单位",
+        "item": "商品名称",
+        "category": "投诉类别",
+        "nature": "问题类别",
+        "amount": "涉案金额",
+        "facts": "投诉内容",
+        "demands": "消费者诉求",
+        "external_due": None,
+    }
 
 
 def test_the_sheets_own_feedback_deadline_is_kept(station_db, tmp_path):
@@ -74,12 +110,19 @@ def test_all_rows_import_as_12315_transfers(station_db, tmp_path):
     assert checked.errors == [] and len(checked.forms) == 2
     assert transfer_import.apply(checked) == 2
     saved = Record.get(Record.external_no == "ODR20261100002")
-    assert (saved.source, saved.kind, saved.complainant_name, saved.demands) == ("12315转办", "投诉", "李四", "退款、赔偿")
+    assert (saved.source, saved.kind, saved.complainant_name, saved.demands) == (
+        "12315转办",
+        "投诉",
+        "李四",
+        "退款、赔偿",
+    )
     assert saved.due_label in ("答复期限", "受理期限", "反馈期限") and saved.next_due is not None
 
 
 def test_a_bad_row_stops_the_whole_import(station_db, tmp_path):
-    sheet = transfer_import.read_sheet(_book(tmp_path, [_row(1), _row(2, phone="12345"), _row(3, 受理时间="昨天")]))
+    sheet = transfer_import.read_sheet(
+        _book(tmp_path, [_row(1), _row(2, phone="12345"), _row(3, 受理时间="昨天")])
+    )
     checked = transfer_import.preview(sheet, transfer_import.suggest_mapping(sheet.headers))
     places = {(e.row, e.column) for e in checked.errors}
     assert (3, "手机") in places and (4, "受理时间") in places

@@ -12,12 +12,15 @@ def test_valid_resident_ids(number):
     assert validation.resident_id(number) == number.upper()
 
 
-@pytest.mark.parametrize(("number", "why"), [
-    ("110105194912310021", "校验位不对"),
-    ("11010519491331002X", "出生日期"),
-    ("1101051949123100", "18位"),
-    ("11010520991231002X", "出生日期"),
-])
+@pytest.mark.parametrize(
+    ("number", "why"),
+    [
+        ("110105194912310021", "校验位不对"),
+        ("11010519491331002X", "出生日期"),
+        ("1101051949123100", "18位"),
+        ("11010520991231002X", "出生日期"),
+    ],
+)
 def test_invalid_resident_ids_say_why(number, why):
     with pytest.raises(ValidationError, match=why) as info:
         validation.resident_id(number)
@@ -39,8 +42,15 @@ def test_money():
     assert validation.money("¥1,234.5", "金额") == Decimal("1234.50")
     assert validation.money(12.3, "金额") == Decimal("12.30")
     assert validation.money("", "金额") is None
-    for bad, why in (("-1", "负数"), ("1.234", "两位小数"), ("abc", "有效金额"), ("NaN", "有效金额"),
-                     ("1e12", "金额过大"), (1e26, "金额过大"), ("1e26", "金额过大")):  # found by fuzzing
+    for bad, why in (
+        ("-1", "负数"),
+        ("1.234", "两位小数"),
+        ("abc", "有效金额"),
+        ("NaN", "有效金额"),
+        ("1e12", "金额过大"),
+        (1e26, "金额过大"),
+        ("1e26", "金额过大"),
+    ):  # found by fuzzing
         with pytest.raises(ValidationError, match=why):
             validation.money(bad, "涉及金额")
 

@@ -16,7 +16,9 @@ def main(first: int, last: int) -> None:
         eve = Solar.fromYmd(new_year.getYear(), new_year.getMonth(), new_year.getDay()).next(-1)
         qingming = Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"]
         duanwu, zhongqiu = Lunar.fromYmd(year, 5, 5).getSolar(), Lunar.fromYmd(year, 8, 15).getSolar()
-        days = ", ".join(f"date({s.getYear()}, {s.getMonth()}, {s.getDay()})" for s in (eve, qingming, duanwu, zhongqiu))
+        days = ", ".join(
+            f"date({s.getYear()}, {s.getMonth()}, {s.getDay()})" for s in (eve, qingming, duanwu, zhongqiu)
+        )
         print(f"    {year}: ({days}),")
 
 

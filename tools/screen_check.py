@@ -65,8 +65,7 @@ def problems_of(window: QWidget) -> list[str]:
         outer = window.frameGeometry()  # the system fits a maximized frame to the screen; its content may not
     else:  # where the frame starts, as large as the client area with a Windows frame around it
         margins = frame_margins(window)
-        outer = QRect(window.frameGeometry().topLeft(),
-                      window.size().grownBy(margins))
+        outer = QRect(window.frameGeometry().topLeft(), window.size().grownBy(margins))
     if not area.contains(outer):
         found.append(f"window {outer.getRect()} outside the available area {area.getRect()}")
     client = _global_rect(window)
@@ -85,7 +84,10 @@ def problems_of(window: QWidget) -> list[str]:
     return found
 
 
-SECRETS = ("赵晓东", "13912345678")  # the consumer registered by build(): never in full on a screen he can see
+SECRETS = (
+    "赵晓东",
+    "13912345678",
+)  # the consumer registered by build(): never in full on a screen he can see
 
 
 def exposed(window: QWidget) -> list[str]:
@@ -118,16 +120,21 @@ class Checker:
         while loop_timer.isActive():
             QApplication.processEvents()
 
-    def check(self, name: str, window: QWidget, *, show: Callable[[], None] | None = None,
-              private: bool = True) -> None:
+    def check(
+        self, name: str, window: QWidget, *, show: Callable[[], None] | None = None, private: bool = True
+    ) -> None:
         """``private``: the window must not show the consumer's name or phone in full (the intake form, where
         the clerk types them, may)."""
         if not window.isVisible():
             (show or window.show)()
         self.settle()
         problems = problems_of(window) + (exposed(window) if private else [])
-        result = {"name": name, "frame": list(window.frameGeometry().getRect()),
-                  "area": list(window.screen().availableGeometry().getRect()), "problems": problems}
+        result = {
+            "name": name,
+            "frame": list(window.frameGeometry().getRect()),
+            "area": list(window.screen().availableGeometry().getRect()),
+            "problems": problems,
+        }
         self.results.append(result)
         if self.out is not None:
             window.grab().save(str(self.out / f"{name}.png"))
@@ -151,13 +158,28 @@ def build(data_dir_path: Path):
     ended = Record.select().where(Record.state == "调解终止").first()
     if ended is None:
         ended = open_case
-    form = intake.IntakeForm(kind="投诉", source="来访", complainant_name="赵晓东", phone="13912345678",
-                             respondent_name="麦当劳", category="食品类", nature="质量", facts="汉堡有异物。",
-                             demands=["退款"])
+    form = intake.IntakeForm(
+        kind="投诉",
+        source="来访",
+        complainant_name="赵晓东",
+        phone="13912345678",
+        respondent_name="麦当劳",
+        category="食品类",
+        nature="质量",
+        facts="汉堡有异物。",
+        demands=["退款"],
+    )
     fresh = intake.register(form, head)
     intake.decide(fresh.id, "受理", actor=head)  # his case in mediation: the summary names him, masked
-    mediation.add_session(fresh.id, held_at=datetime.now().replace(second=0, microsecond=0), mode="现场",
-                          mediator_id=head.id, attendees="赵晓东、店长", notes="双方陈述意见", actor=head)
+    mediation.add_session(
+        fresh.id,
+        held_at=datetime.now().replace(second=0, microsecond=0),
+        mode="现场",
+        mediator_id=head.id,
+        attendees="赵晓东、店长",
+        notes="双方陈述意见",
+        actor=head,
+    )
     return data_dir, head, fresh.id, settled.id, ended.id, fresh.id, mediation
 
 

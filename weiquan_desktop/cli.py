@@ -28,19 +28,31 @@ log = logging.getLogger(__name__)
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
-    parser.add_argument("--data-dir", metavar="DIR", default=default,
-                        help="数据文件夹（默认：用户应用数据文件夹；也可用环境变量 WEIQUAN_DATA_DIR）")
-    parser.add_argument("--database", metavar="URL", default=default,
-                        help="数据库地址（默认：数据文件夹内的 SQLite 文件）")
-    parser.add_argument("--user", metavar="NAME", default=default,
-                        help="登录名（已设置账号时需要；密码从提示输入或环境变量 WEIQUAN_PASSWORD）")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=default,
+        help="数据文件夹（默认：用户应用数据文件夹；也可用环境变量 WEIQUAN_DATA_DIR）",
+    )
+    parser.add_argument(
+        "--database", metavar="URL", default=default, help="数据库地址（默认：数据文件夹内的 SQLite 文件）"
+    )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=default,
+        help="登录名（已设置账号时需要；密码从提示输入或环境变量 WEIQUAN_PASSWORD）",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=APP_NAME, description="12315消费维权服务站工作台")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
-    parser.add_argument("--quit-after-start", action="store_true",
-                        help="启动图形界面，主窗口显示后立即退出（用于检查安装是否完好）")
+    parser.add_argument(
+        "--quit-after-start",
+        action="store_true",
+        help="启动图形界面，主窗口显示后立即退出（用于检查安装是否完好）",
+    )
     _common(parser, suppress=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -57,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export-ledger", help="导出台账工作簿（.xlsx）")
     _common(export, suppress=True)
     export.add_argument("out", metavar="OUT.xlsx")
-    export.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="登记日期起（YYYY-MM-DD）")
+    export.add_argument(
+        "--from", dest="date_from", type=_date, metavar="DATE", help="登记日期起（YYYY-MM-DD）"
+    )
     export.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="登记日期止（YYYY-MM-DD）")
     export.add_argument("--unmasked", action="store_true", help="导出完整个人信息（默认去标识化）")
     export.set_defaults(handler=cmd_export_ledger)
@@ -75,25 +89,51 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="在标准输出打印 JSON")
     out.add_argument("--xlsx", metavar="OUT", help="导出 Excel 报表")
     out.add_argument("--pdf", metavar="OUT", help="导出 PDF 报表")
-    out.add_argument("--summary", metavar="OUT", help="导出半年小结或年度总结（PDF，按数据起草的各部分可用 --sections 修改）")
+    out.add_argument(
+        "--summary",
+        metavar="OUT",
+        help="导出半年小结或年度总结（PDF，按数据起草的各部分可用 --sections 修改）",
+    )
     rep.add_argument("--hotspots", metavar="FILE", help="热点分析文字（UTF-8 文本文件；默认按数据起草）")
     rep.add_argument("--measures", metavar="FILE", help="整改措施文字（UTF-8 文本文件）")
     rep.add_argument("--checked-by", metavar="NAME", help="审核人")
     rep.add_argument("--submitted", type=_date, metavar="DATE", help="报送日期（YYYY-MM-DD）")
-    rep.add_argument("--freeze", action="store_true", help="同时保存为已报送报表（冻结，以后修改案件不改变它）")
+    rep.add_argument(
+        "--freeze", action="store_true", help="同时保存为已报送报表（冻结，以后修改案件不改变它）"
+    )
     rep.add_argument("--snapshot", type=int, metavar="N", help="导出第 N 号已报送报表（冻结时的数字和文字）")
-    rep.add_argument("--sections", metavar="FILE", help="小结/总结各部分文字：以“## 部分名称”分段的 UTF-8 文本文件")
-    rep.add_argument("--ledger", metavar="XLSX", action="append",
-                     help="汇总多个服务站的台账工作簿（可重复；只读，不改动本站数据）")
+    rep.add_argument(
+        "--sections", metavar="FILE", help="小结/总结各部分文字：以“## 部分名称”分段的 UTF-8 文本文件"
+    )
+    rep.add_argument(
+        "--ledger",
+        metavar="XLSX",
+        action="append",
+        help="汇总多个服务站的台账工作簿（可重复；只读，不改动本站数据）",
+    )
     rep.set_defaults(handler=cmd_report)
 
     doc = sub.add_parser("print", help="打印文书为 PDF")
     _common(doc, suppress=True)
-    doc.add_argument("doc", choices=["intake", "receipt", "agreement", "mediation", "referral", "rejection",
-                                     "termination", "feedback", "major", "visit"],
-                     metavar="DOC", help="文书：intake 登记表、receipt 受理回执、agreement 和解协议书、mediation 调解笔录、"
-                     "referral 移交单（举报为线索移送函）、rejection 不予受理告知书、termination 终止调解告知书、"
-                     "feedback 处理结果反馈单、major 重大/群体性投诉报告、visit 回访记录表")
+    doc.add_argument(
+        "doc",
+        choices=[
+            "intake",
+            "receipt",
+            "agreement",
+            "mediation",
+            "referral",
+            "rejection",
+            "termination",
+            "feedback",
+            "major",
+            "visit",
+        ],
+        metavar="DOC",
+        help="文书：intake 登记表、receipt 受理回执、agreement 和解协议书、mediation 调解笔录、"
+        "referral 移交单（举报为线索移送函）、rejection 不予受理告知书、termination 终止调解告知书、"
+        "feedback 处理结果反馈单、major 重大/群体性投诉报告、visit 回访记录表",
+    )
     doc.add_argument("case_no", metavar="CASE_NO")
     doc.add_argument("--out", required=True, metavar="FILE.pdf")
     doc.set_defaults(handler=cmd_print)
@@ -103,7 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     bak.add_argument("dest", metavar="DEST")
     bak.set_defaults(handler=cmd_backup)
 
-    res = sub.add_parser("restore", help="从备份恢复（先自动保存当前数据的安全备份）；SRC 可以是备份文件或其所在文件夹")
+    res = sub.add_parser(
+        "restore", help="从备份恢复（先自动保存当前数据的安全备份）；SRC 可以是备份文件或其所在文件夹"
+    )
     _common(res, suppress=True)
     res.add_argument("src", metavar="SRC")
     res.add_argument("--other-station", action="store_true", help="确认用另一个站点的备份替换本站数据")
@@ -115,12 +157,19 @@ def build_parser() -> argparse.ArgumentParser:
     add = user_sub.add_parser("add", help="新增账号（新账号的密码从提示输入或 WEIQUAN_NEW_PASSWORD）")
     _common(add, suppress=True)
     add.add_argument("name", metavar="NAME", help="登录名")
-    add.add_argument("--role", required=True, type=_role, metavar="ROLE",
-                     help="站长、副站长、协调员/联络员（或 协调员、联络员）、工作人员/和解员（或 工作人员、和解员）")
+    add.add_argument(
+        "--role",
+        required=True,
+        type=_role,
+        metavar="ROLE",
+        help="站长、副站长、协调员/联络员（或 协调员、联络员）、工作人员/和解员（或 工作人员、和解员）",
+    )
     add.add_argument("--full-name", metavar="姓名", help="姓名（默认与登录名相同）")
     add.set_defaults(handler=cmd_user_add)
-    passwd = user_sub.add_parser("passwd", help="修改自己的密码（原密码从提示输入或 WEIQUAN_PASSWORD，新密码从提示输入或 "
-                                 "WEIQUAN_NEW_PASSWORD）")
+    passwd = user_sub.add_parser(
+        "passwd",
+        help="修改自己的密码（原密码从提示输入或 WEIQUAN_PASSWORD，新密码从提示输入或 WEIQUAN_NEW_PASSWORD）",
+    )
     _common(passwd, suppress=True)
     passwd.set_defaults(handler=cmd_user_passwd)
 
@@ -139,7 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser("calendar", help="节假日与调休：导入国务院放假通知，查看某年安排")
     _common(cal, suppress=True)
     cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
-    cal_import = cal_sub.add_parser("import", help="从文本文件导入国务院办公厅的年度放假通知（全部检查通过才导入）")
+    cal_import = cal_sub.add_parser(
+        "import", help="从文本文件导入国务院办公厅的年度放假通知（全部检查通过才导入）"
+    )
     _common(cal_import, suppress=True)
     cal_import.add_argument("file", metavar="NOTICE.txt")
     cal_import.add_argument("--year", type=int, metavar="YEAR", help="年份（默认按通知标题）")
@@ -159,9 +210,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-STATION_OPTIONS = {"name": "name", "code": "code", "host-business": "host_business", "address": "address",
-                   "phone": "phone", "body-12315": "body_12315", "body-amr": "body_amr", "body-cca": "body_cca",
-                   "site-type": "site_type", "hours": "hours"}
+STATION_OPTIONS = {
+    "name": "name",
+    "code": "code",
+    "host-business": "host_business",
+    "address": "address",
+    "phone": "phone",
+    "body-12315": "body_12315",
+    "body-amr": "body_amr",
+    "body-cca": "body_cca",
+    "site-type": "site_type",
+    "hours": "hours",
+}
 
 
 def _station_label(field: str) -> str:
@@ -192,7 +252,9 @@ def cmd_station_set(args: argparse.Namespace) -> int:
     from weiquan_desktop.services import station
 
     _open(args)
-    given = {field: getattr(args, field) for field in STATION_OPTIONS.values() if getattr(args, field) is not None}
+    given = {
+        field: getattr(args, field) for field in STATION_OPTIONS.values() if getattr(args, field) is not None
+    }
     if not given:
         raise UserError("请至少给出一项要设置的站点信息，如 --name 或 --code。")
     before = station.load_profile()
@@ -202,7 +264,12 @@ def cmd_station_set(args: argparse.Namespace) -> int:
     return 0
 
 
-ROLE_ALIASES = {"协调员": "协调员/联络员", "联络员": "协调员/联络员", "工作人员": "工作人员/和解员", "和解员": "工作人员/和解员"}
+ROLE_ALIASES = {
+    "协调员": "协调员/联络员",
+    "联络员": "协调员/联络员",
+    "工作人员": "工作人员/和解员",
+    "和解员": "工作人员/和解员",
+}
 
 
 def _role(text: str) -> str:
@@ -210,7 +277,9 @@ def _role(text: str) -> str:
 
     role = ROLE_ALIASES.get(text.strip(), text.strip())
     if role not in domain.STAFF_ROLES:
-        raise argparse.ArgumentTypeError(f"职务应为：{'、'.join(domain.STAFF_ROLES)}（也可写 协调员、联络员、工作人员、和解员）")
+        raise argparse.ArgumentTypeError(
+            f"职务应为：{'、'.join(domain.STAFF_ROLES)}（也可写 协调员、联络员、工作人员、和解员）"
+        )
     return role
 
 
@@ -253,8 +322,10 @@ def _open(args: argparse.Namespace, *, login: bool = True) -> DataDir:
             raise UserError("本站已设置工作人员账号，请用 --user 指定登录名。")
         args.staff = auth.authenticate(args.user, _password(f"{args.user} 的密码："))
         if args.staff.must_change_password and getattr(args, "handler", None) is not cmd_user_passwd:
-            raise UserError(f"账号 {args.user} 的初始密码由他人设置，请先修改密码：在程序窗口登录，或运行 "
-                            f"weiquan-desktop user passwd --user {args.user}（新密码从提示输入或 WEIQUAN_NEW_PASSWORD）。")
+            raise UserError(
+                f"账号 {args.user} 的初始密码由他人设置，请先修改密码：在程序窗口登录，或运行 "
+                f"weiquan-desktop user passwd --user {args.user}（新密码从提示输入或 WEIQUAN_NEW_PASSWORD）。"
+            )
     return data_dir
 
 
@@ -293,8 +364,9 @@ def cmd_export_ledger(args: argparse.Namespace) -> int:
     from weiquan_desktop.services import exchange
 
     _open(args)
-    result = exchange.export_ledger(Path(args.out), args.date_from, args.date_to, masked=not args.unmasked,
-                                    actor=args.staff)
+    result = exchange.export_ledger(
+        Path(args.out), args.date_from, args.date_to, masked=not args.unmasked, actor=args.staff
+    )
     note = "（个人信息已去标识化）" if result.masked else "（含完整个人信息，请妥善保管）"
     print(f"已导出 {result.rows} 条记录到 {result.path}{note}。")
     if result.estimated:
@@ -312,8 +384,12 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     if not report.ok:
         shown = report.errors[:50]
         more = f"\n……另有 {len(report.errors) - 50} 处错误" if len(report.errors) > 50 else ""
-        print(f"导入失败，未导入任何记录。{Path(args.file).name} 中有 {len(report.errors)} 处错误：\n"
-              + "\n".join(str(e) for e in shown) + more, file=sys.stderr)
+        print(
+            f"导入失败，未导入任何记录。{Path(args.file).name} 中有 {len(report.errors)} 处错误：\n"
+            + "\n".join(str(e) for e in shown)
+            + more,
+            file=sys.stderr,
+        )
         return 1
     if report.dry_run:
         print(f"检查通过：{report.rows} 条记录均可导入（未导入，因为使用了 --dry-run）。")
@@ -327,17 +403,25 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
 
     _open(args)
     text = calendar_rules.read_notice_file(Path(args.file))
-    preview = (calendar_rules.preview_notice(text, args.year) if args.dry_run
-               else calendar_rules.import_notice(text, args.year, actor=args.staff))
+    preview = (
+        calendar_rules.preview_notice(text, args.year)
+        if args.dry_run
+        else calendar_rules.import_notice(text, args.year, actor=args.staff)
+    )
     notice = preview.notice
     if not notice.ok:
-        print("放假通知未导入，日历没有改动：\n" + "\n".join(notice.problems or ["没有读到放假日期。"]), file=sys.stderr)
+        print(
+            "放假通知未导入，日历没有改动：\n" + "\n".join(notice.problems or ["没有读到放假日期。"]),
+            file=sys.stderr,
+        )
         return 1
     for item in preview.redated:
         print(item.text())
     verb = "检查通过（未导入，因为使用了 --dry-run）" if args.dry_run else "已导入"
-    print(f"{verb}：{notice.year}年放假 {len(notice.holidays)} 天，调休上班 {len(notice.workdays)} 天；"
-          f"{len(preview.redated)} 件案件的期限{'将' if args.dry_run else '已'}重新计算。")
+    print(
+        f"{verb}：{notice.year}年放假 {len(notice.holidays)} 天，调休上班 {len(notice.workdays)} 天；"
+        f"{len(preview.redated)} 件案件的期限{'将' if args.dry_run else '已'}重新计算。"
+    )
     return 0
 
 
@@ -348,8 +432,14 @@ def cmd_calendar_show(args: argparse.Namespace) -> int:
     calendar = deadlines.WorkCalendar.from_database()
     days = calendar_rules.year_days(args.year)
     for day, workday, name in days:
-        print(f"{day.isoformat()}　星期{'一二三四五六日'[day.weekday()]}　{'调休上班' if workday else '放假'}　{name}")
-    state = "估算（尚未导入国务院放假通知，按法定节假日计）" if calendar.is_estimated_year(args.year) else "已确定"
+        print(
+            f"{day.isoformat()}　星期{'一二三四五六日'[day.weekday()]}　{'调休上班' if workday else '放假'}　{name}"
+        )
+    state = (
+        "估算（尚未导入国务院放假通知，按法定节假日计）"
+        if calendar.is_estimated_year(args.year)
+        else "已确定"
+    )
     print(f"{args.year}年：{state}。")
     return 0
 
@@ -360,7 +450,9 @@ def _text_file(path: str | None, what: str) -> str | None:
     try:
         return Path(path).read_text(encoding="utf-8-sig").strip()
     except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"无法读取{what}文件 {path}：{getattr(exc, 'strerror', None) or exc}（应为 UTF-8 文本）") from None
+        raise UserError(
+            f"无法读取{what}文件 {path}：{getattr(exc, 'strerror', None) or exc}（应为 UTF-8 文本）"
+        ) from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -376,7 +468,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.snapshot is not None:
         frozen = statistics.snapshot(args.snapshot)
         if (frozen.period.start, frozen.period.end) != (period.start, period.end):
-            raise UserError(f"第 {args.snapshot} 号已报送报表的期间是 {frozen.label}，与 {args.period} 不符。")
+            raise UserError(
+                f"第 {args.snapshot} 号已报送报表的期间是 {frozen.label}，与 {args.period} 不符。"
+            )
         figures, hotspots, measures = frozen.figures, frozen.hotspots, frozen.measures
         submitted = args.submitted or frozen.created_at.date()
     else:
@@ -393,14 +487,29 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"已保存为第 {number} 号已报送报表。")
     if args.summary:
         sections = summary.parse_sections(_text_file(args.sections, "小结") or "")
-        out = summary.to_pdf(period, Path(args.summary), sections=sections, signed=signed, actor=args.staff,
-                             figures=figures)
+        out = summary.to_pdf(
+            period, Path(args.summary), sections=sections, signed=signed, actor=args.staff, figures=figures
+        )
     elif args.xlsx:
-        out = report_export.to_xlsx(figures, period, Path(args.xlsx), hotspots=hotspots, measures=measures,
-                                    signed=signed, actor=args.staff)
+        out = report_export.to_xlsx(
+            figures,
+            period,
+            Path(args.xlsx),
+            hotspots=hotspots,
+            measures=measures,
+            signed=signed,
+            actor=args.staff,
+        )
     else:
-        out = report_export.to_pdf(figures, period, Path(args.pdf), hotspots=hotspots, measures=measures,
-                                   signed=signed, actor=args.staff)
+        out = report_export.to_pdf(
+            figures,
+            period,
+            Path(args.pdf),
+            hotspots=hotspots,
+            measures=measures,
+            signed=signed,
+            actor=args.staff,
+        )
     print(f"已生成 {out}。")
     return 0
 
@@ -458,7 +567,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
         # a damaged database is exactly what a restore is for: who may do it is read from the backups
         print(f"当前数据库无法打开（{exc}），将按备份中的账号核对权限。", file=sys.stderr)
         password = _password(f"{args.user} 的密码：") if getattr(args, "user", None) else ""
-        grant = backup.authorise_restore_damaged(data_dir, getattr(args, "user", None), password, Path(args.src))
+        grant = backup.authorise_restore_damaged(
+            data_dir, getattr(args, "user", None), password, Path(args.src)
+        )
     else:
         grant = backup.authorise_restore(args.staff, data_dir)
         close_session()
@@ -467,7 +578,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
     kept = f"；原数据已另存为 {safety}" if safety else ""
     print(f"已从 {info.path.name}（{info.created_at:%Y-%m-%d %H:%M}，{info.records} 条记录）恢复{kept}。")
     return 0
-
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -481,7 +591,9 @@ def cmd_user_add(args: argparse.Namespace) -> int:
         password = _password(f"{args.name} 的密码：", twice=True)
     else:
         password = _password(f"{args.name} 的初始密码：", "WEIQUAN_NEW_PASSWORD", twice=True)
-    account = auth.create_account(args.full_name or args.name, args.role, args.name, password, actor=args.staff)
+    account = auth.create_account(
+        args.full_name or args.name, args.role, args.name, password, actor=args.staff
+    )
     note = "" if first else "；首次登录时须修改此初始密码"
     print(f"已新增账号 {account.username}（{account.name}，{account.role}）{note}。")
     return 0
@@ -552,5 +664,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             except OSError:
                 logging.getLogger().addHandler(logging.NullHandler())  # never a traceback on stderr
         log.exception("command failed")
-        print(f"错误：程序内部错误（{type(exc).__name__}: {exc}），未作改动。详情已写入日志文件。", file=sys.stderr)
+        print(
+            f"错误：程序内部错误（{type(exc).__name__}: {exc}），未作改动。详情已写入日志文件。",
+            file=sys.stderr,
+        )
         return 1

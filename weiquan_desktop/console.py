@@ -36,8 +36,12 @@ def prepare_streams() -> None:
             interactive = stream.isatty()
         except (OSError, ValueError):
             continue
-        encoding = stream.encoding if interactive and sys.platform == "win32" else stream_encoding(stream.encoding)
-        with contextlib.suppress(OSError, ValueError):  # a stream already closed: nothing will be written to it
+        encoding = (
+            stream.encoding if interactive and sys.platform == "win32" else stream_encoding(stream.encoding)
+        )
+        with contextlib.suppress(
+            OSError, ValueError
+        ):  # a stream already closed: nothing will be written to it
             stream.reconfigure(encoding=encoding, errors="replace")
 
 
@@ -55,6 +59,8 @@ def has_console_input() -> bool:
         import msvcrt
 
         mode = ctypes.c_uint32()
-        return bool(ctypes.windll.kernel32.GetConsoleMode(msvcrt.get_osfhandle(stdin.fileno()), ctypes.byref(mode)))
+        return bool(
+            ctypes.windll.kernel32.GetConsoleMode(msvcrt.get_osfhandle(stdin.fileno()), ctypes.byref(mode))
+        )
     except (OSError, ValueError, AttributeError):
         return False

@@ -26,8 +26,9 @@ CLOSING_STATES: dict[str, tuple[str, ...]] = {
     "建议": ("已办结",),
 }
 ALL_STATES = tuple(dict.fromkeys(s for states in STATES.values() for s in states))
-OPEN_STATES = tuple(dict.fromkeys(s for kind, states in STATES.items() for s in states
-                                  if s not in CLOSING_STATES[kind]))
+OPEN_STATES = tuple(
+    dict.fromkeys(s for kind, states in STATES.items() for s in states if s not in CLOSING_STATES[kind])
+)
 COMPLAINT_CLOSING = CLOSING_STATES["投诉"]
 
 DECISIONS = ("受理", "不予受理")
@@ -35,12 +36,31 @@ DECISIONS = ("受理", "不予受理")
 NATURES = ("售后服务", "合同", "质量", "虚假宣传", "价格", "安全", "假冒", "人格尊严", "计量", "其他")
 
 GOODS_CATEGORIES = (
-    "家用电子电器类", "日用商品类", "服装鞋帽类", "食品类", "交通工具类", "房屋及建材类",
-    "首饰及文体用品类", "烟、酒和饮料类", "医药及医疗用品类", "农用生产资料类",
+    "家用电子电器类",
+    "日用商品类",
+    "服装鞋帽类",
+    "食品类",
+    "交通工具类",
+    "房屋及建材类",
+    "首饰及文体用品类",
+    "烟、酒和饮料类",
+    "医药及医疗用品类",
+    "农用生产资料类",
 )
 SERVICE_CATEGORIES = (
-    "生活、社会服务类", "房屋装修及物业服务类", "旅游服务", "文化、娱乐、体育服务", "邮政业服务", "电信服务",
-    "互联网服务", "金融服务", "保险服务", "卫生保健服务", "教育培训服务", "公共设施服务", "销售服务",
+    "生活、社会服务类",
+    "房屋装修及物业服务类",
+    "旅游服务",
+    "文化、娱乐、体育服务",
+    "邮政业服务",
+    "电信服务",
+    "互联网服务",
+    "金融服务",
+    "保险服务",
+    "卫生保健服务",
+    "教育培训服务",
+    "公共设施服务",
+    "销售服务",
 )
 OTHER_CATEGORY = "其他类"
 CATEGORIES = GOODS_CATEGORIES + SERVICE_CATEGORIES + (OTHER_CATEGORY,)
@@ -60,7 +80,14 @@ def category_group(category: str | None) -> str | None:
 DEMANDS = ("退货", "换货", "维修", "退款", "赔偿", "补足数量", "重作", "道歉", "其他")
 DEMAND_SEPARATOR = "、"
 
-ID_TYPES = ("居民身份证", "护照", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "外国人永久居留身份证", "其他")
+ID_TYPES = (
+    "居民身份证",
+    "护照",
+    "港澳居民来往内地通行证",
+    "台湾居民来往大陆通行证",
+    "外国人永久居留身份证",
+    "其他",
+)
 
 SATISFACTION = ("满意", "基本满意", "不满意", "未回访")
 
@@ -104,6 +131,7 @@ TERMINATION_PARTIES = ("投诉人", "被投诉人", "双方")
 
 # Default time limits (domain/README.md). Seeded into TimeLimitRule; the station may edit them.
 # (code, effective_from, amount, unit, title, basis)
+# fmt: off
 TIME_LIMIT_DEFAULTS = (
     ("reply", "2020-01-01", 24, "hours", "受理后答复消费者", "服务站工作制度"),
     ("decision", "2020-01-01", 7, "working_days", "作出受理或不予受理决定", "《市场监督管理投诉举报处理暂行办法》第十四条；消保法第四十六条"),
@@ -121,9 +149,19 @@ TIME_LIMIT_DEFAULTS = (
     ("lead_verify", "2026-04-15", 15, "working_days", "核查调解中发现的违法线索", "《市场监督管理行政处罚程序规定》第十八条"),
     ("reporter_notice", "2020-01-01", 5, "working_days", "告知实名举报人是否立案", "《市场监督管理投诉举报处理暂行办法》第三十一条"),
 )
+# fmt: on
 
 # 告知与联系: what a station tells a party or does for a case, recorded with when, how and to whom
-NOTICE_KINDS = ("答复", "不予受理告知", "终止调解告知", "进展告知", "现场核查", "建议转达", "建议答复", "重大报告")
+NOTICE_KINDS = (
+    "答复",
+    "不予受理告知",
+    "终止调解告知",
+    "进展告知",
+    "现场核查",
+    "建议转达",
+    "建议答复",
+    "重大报告",
+)
 NOTICE_METHODS = ("电话", "当面", "受理回执", "短信", "微信", "电子邮件", "信函", "现场")
 VISIT_METHODS = ("电话", "上门", "短信", "微信")
 TIME_UNITS = {"working_days": "个工作日", "calendar_days": "日", "hours": "小时"}

@@ -81,8 +81,10 @@ def replace(source: Path, dest: Path) -> None:
 
 class FileInUse(UserError):
     def __init__(self, path: Path) -> None:
-        super().__init__(f"文件 {path} 正在被其他程序打开（如 Excel、WPS 或 PDF 阅读器），无法替换。"
-                         "请关闭该文件后再试；原文件没有改动。")
+        super().__init__(
+            f"文件 {path} 正在被其他程序打开（如 Excel、WPS 或 PDF 阅读器），无法替换。"
+            "请关闭该文件后再试；原文件没有改动。"
+        )
 
 
 def sha256_file(path: Path) -> str:

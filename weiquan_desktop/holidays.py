@@ -58,6 +58,7 @@ def statutory_days(year: int) -> dict[date, str]:
 
 # --- the State Council's notice -------------------------------------------------------------------------
 
+
 @dataclass
 class Notice:
     year: int
@@ -74,8 +75,12 @@ CN_NUMBERS = "一二三四五六七八九十"
 ITEM_RE = re.compile(rf"^\s*[{CN_NUMBERS}]+\s*[、.．]\s*([^：:]+?)\s*[：:]\s*(.+)$")
 TITLE_RE = re.compile(r"(\d{4})\s*年\s*(?:部分)?节假日")
 DATE_RE = re.compile(r"(?:(\d{4})年)?(?:(\d{1,2})月)?(\d{1,2})日")
-RANGE_RE = re.compile(r"((?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)\s*(?:至|—|－|-|~|～)\s*((?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)")
-WEEKDAY_RE = re.compile(r"((?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)\s*[（(](?:农历[^）)]*?[、，,])?\s*(?:周|星期)([一二三四五六日天])\s*[）)]")
+RANGE_RE = re.compile(
+    r"((?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)\s*(?:至|—|－|-|~|～)\s*((?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)"
+)
+WEEKDAY_RE = re.compile(
+    r"((?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日)\s*[（(](?:农历[^）)]*?[、，,])?\s*(?:周|星期)([一二三四五六日天])\s*[）)]"
+)
 BRACKETS_RE = re.compile(r"[（(][^）)]*[）)]")
 COUNT_RE = re.compile(r"共\s*(\d+)\s*天")
 WEEKDAYS = "一二三四五六日"
@@ -98,7 +103,12 @@ def parse_notice(text: str, year: int | None = None) -> Notice:
     title_year = int(title.group(1)) if title else None
     year = year or title_year
     if year is None:
-        return Notice(0, problems=["没有找到年份：请粘贴通知的标题（如“国务院办公厅关于2027年部分节假日安排的通知”），或选择年份。"])
+        return Notice(
+            0,
+            problems=[
+                "没有找到年份：请粘贴通知的标题（如“国务院办公厅关于2027年部分节假日安排的通知”），或选择年份。"
+            ],
+        )
     notice = Notice(year)
     if title_year is not None and title_year != year:
         notice.problems.append(f"通知标题是{title_year}年，与所选的{year}年不一致。")
@@ -118,7 +128,9 @@ def parse_notice(text: str, year: int | None = None) -> Notice:
             except ValueError:
                 continue
             if WEEKDAYS.index("日" if weekday == "天" else weekday) != day.weekday():
-                notice.problems.append(f"{where}：{day.month}月{day.day}日是星期{WEEKDAYS[day.weekday()]}，不是星期{weekday}。")
+                notice.problems.append(
+                    f"{where}：{day.month}月{day.day}日是星期{WEEKDAYS[day.weekday()]}，不是星期{weekday}。"
+                )
         plain = BRACKETS_RE.sub("", body)
         for sentence in (s.strip() for s in re.split(r"[。；;]", plain)):
             if not sentence:
@@ -134,9 +146,15 @@ def parse_notice(text: str, year: int | None = None) -> Notice:
         notice.problems.append(f"{day.isoformat()} 既写了放假又写了上班。")
     for day in sorted(notice.workdays):
         if day.weekday() < 5:
-            notice.problems.append(f"调休上班日 {day.isoformat()} 是星期{WEEKDAYS[day.weekday()]}，应为周六或周日。")
+            notice.problems.append(
+                f"调休上班日 {day.isoformat()} 是星期{WEEKDAYS[day.weekday()]}，应为周六或周日。"
+            )
     if items:  # the fixed statutory days are always in the notice's holidays
-        for day, name in ((date(year, 1, 1), "元旦"), (date(year, 5, 1), "劳动节"), (date(year, 10, 1), "国庆节")):
+        for day, name in (
+            (date(year, 1, 1), "元旦"),
+            (date(year, 5, 1), "劳动节"),
+            (date(year, 10, 1), "国庆节"),
+        ):
             if day not in notice.holidays:
                 notice.problems.append(f"{day.isoformat()}（{name}）是法定节日，通知中却没有放假。")
     return notice
@@ -146,7 +164,7 @@ def _month_before(body: str, day_text: str) -> int | None:
     """The month a bare ``30日`` inherits: the last month written before it."""
     if "月" in day_text:
         return None
-    before = body[:body.find(day_text)]
+    before = body[: body.find(day_text)]
     months = re.findall(r"(\d{1,2})月", before)
     return int(months[-1]) if months else None
 

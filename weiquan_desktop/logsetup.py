@@ -20,8 +20,9 @@ def configure(log_dir: Path, *, level: int = logging.INFO) -> Path:
             root.removeHandler(old)
             old.close()
     try:
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=5,
-                                                                         encoding="utf-8")
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+        )
     except OSError:  # a read-only stick: reading still works, and what cannot be written says so itself
         handler = logging.NullHandler()
     with contextlib.suppress(OSError):  # the log names cases and staff: owner only

@@ -45,13 +45,30 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
     """ReportLab's ToUnicode map writes code points beyond U+FFFF as 5 hex digits, which PDF readers
     mis-read (𠮷 came back as ₻): write each as UTF-16BE, surrogate pairs included, as the PDF spec asks."""
     body = [f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>" for i, v in enumerate(subset)]
-    return "\n".join([
-        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
-        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
-        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
-        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar", *body, "endbfchar",
-        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
-    ])
+    return "\n".join(
+        [
+            "/CIDInit /ProcSet findresource begin",
+            "12 dict begin",
+            "begincmap",
+            "/CIDSystemInfo",
+            f"<< /Registry ({fontname})",
+            f"/Ordering ({fontname})",
+            "/Supplement 0",
+            ">> def",
+            f"/CMapName /{fontname} def",
+            "/CMapType 2 def",
+            "1 begincodespacerange",
+            f"<00> <{len(subset) - 1:02X}>",
+            "endcodespacerange",
+            f"{len(subset)} beginbfchar",
+            *body,
+            "endbfchar",
+            "endcmap",
+            "CMapName currentdict /CMap defineresource pop",
+            "end",
+            "end",
+        ]
+    )
 
 
 def register_fonts() -> str:
@@ -106,7 +123,12 @@ def markup(text: str | None) -> str:
     for ch in text:
         if ch == "\n":
             out.append("<br/>")
-        elif ord(ch) in _primary_chars or ch in " \t" or not _register_fallback() or ord(ch) not in _fallback_chars:
+        elif (
+            ord(ch) in _primary_chars
+            or ch in " \t"
+            or not _register_fallback()
+            or ord(ch) not in _fallback_chars
+        ):
             out.append(escape(ch))
         else:
             out.append(f'<font name="{FALLBACK}">{escape(ch)}</font>')
@@ -117,10 +139,18 @@ def styles() -> dict[str, ParagraphStyle]:
     register_fonts()
     body = ParagraphStyle("body", fontName=FONT, fontSize=11, leading=17, wordWrap="CJK")
     return {
-        "title": ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=TA_CENTER,
-                                spaceAfter=3 * mm),
-        "heading": ParagraphStyle("heading", parent=body, fontSize=13, leading=19, spaceBefore=2 * mm,
-                                  spaceAfter=1 * mm, keepWithNext=1),
+        "title": ParagraphStyle(
+            "title", parent=body, fontSize=18, leading=26, alignment=TA_CENTER, spaceAfter=3 * mm
+        ),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=body,
+            fontSize=13,
+            leading=19,
+            spaceBefore=2 * mm,
+            spaceAfter=1 * mm,
+            keepWithNext=1,
+        ),
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=9, leading=13, textColor=colors.grey),
     }
@@ -146,8 +176,9 @@ class NumberedCanvas(Canvas):
     """Holds every page until the end, when their number is known: 第 X 页 共 Y 页 (within each copy), and
     on a copy of several pages the note to seal across them (骑缝)."""
 
-    def __init__(self, *args: object, seal_note: str | None = None, header: str | None = None,
-                 **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, seal_note: str | None = None, header: str | None = None, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._saved: list[dict] = []
         self._wq_copy = ""
@@ -195,22 +226,41 @@ class NumberedCanvas(Canvas):
         self.restoreState()
 
 
-def build(dest: Path, story: list[Flowable], *, title: str, author: str = APP_TITLE,
-          on_page: Callable | None = None, pagesize: tuple[float, float] = A4,
-          seal_note: str | None = None, header: str | None = None) -> Path:
+def build(
+    dest: Path,
+    story: list[Flowable],
+    *,
+    title: str,
+    author: str = APP_TITLE,
+    on_page: Callable | None = None,
+    pagesize: tuple[float, float] = A4,
+    seal_note: str | None = None,
+    header: str | None = None,
+) -> Path:
     """Lay out ``story`` on A4 into ``dest`` atomically (a temporary file renamed into place); every page
     says 第 X 页 共 Y 页. ``seal_note`` (with {total}) is printed on documents of several pages."""
     register_fonts()
     with atomic_write(dest) as tmp:
         doc = SimpleDocTemplate(
-            str(tmp), pagesize=pagesize, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=20 * mm,
-            bottomMargin=20 * mm, title=title, author=author, creator=f"weiquan-desktop {__version__}",
+            str(tmp),
+            pagesize=pagesize,
+            leftMargin=20 * mm,
+            rightMargin=20 * mm,
+            topMargin=20 * mm,
+            bottomMargin=20 * mm,
+            title=title,
+            author=author,
+            creator=f"weiquan-desktop {__version__}",
             invariant=True,  # same input, same bytes: documents are reproducible
-            initialFontName=FONT, initialFontSize=11,  # no stray Helvetica in the font list
+            initialFontName=FONT,
+            initialFontSize=11,  # no stray Helvetica in the font list
         )
         kwargs = {"onFirstPage": on_page, "onLaterPages": on_page} if on_page else {}
-        doc.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(*a, seal_note=seal_note, header=header, **k),
-                  **kwargs)
+        doc.build(
+            story,
+            canvasmaker=lambda *a, **k: NumberedCanvas(*a, seal_note=seal_note, header=header, **k),
+            **kwargs,
+        )
     return dest
 
 
@@ -223,21 +273,32 @@ TEST_TEXT = (
 def test_page(dest: Path, station_name: str | None = None) -> Path:
     """A page to check that the printer and the Chinese font work: text, table, punctuation, digits."""
     st = styles()
-    rows = [["项目", "内容"], ["站点", station_name or "（尚未填写站点信息）"],
-            ["生成时间", datetime.now().strftime("%Y年%m月%d日 %H:%M")], ["金额示例", "¥1,234.50（壹仟贰佰叁拾肆元伍角）"],
-            ["标点示例", "，。、；：！？“”‘’（）《》【】——……"]]
+    rows = [
+        ["项目", "内容"],
+        ["站点", station_name or "（尚未填写站点信息）"],
+        ["生成时间", datetime.now().strftime("%Y年%m月%d日 %H:%M")],
+        ["金额示例", "¥1,234.50（壹仟贰佰叁拾肆元伍角）"],
+        ["标点示例", "，。、；：！？“”‘’（）《》【】——……"],
+    ]
     table = Table(rows, colWidths=[35 * mm, 130 * mm])
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONT, 11),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 11),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef7")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     story: list[Flowable] = [
         Paragraph("打印测试页", st["title"]),
         Paragraph("如果本页的中文、标点和表格线都清晰完整，说明打印机和中文字体工作正常。", st["body"]),
-        Spacer(1, 6 * mm), table, Spacer(1, 6 * mm),
+        Spacer(1, 6 * mm),
+        table,
+        Spacer(1, 6 * mm),
         Paragraph(TEST_TEXT * 2, st["body"]),
         Spacer(1, 10 * mm),
         Paragraph(f"{APP_TITLE} {__version__} · 字体：文泉驿微米黑（已嵌入）", st["small"]),
@@ -262,9 +323,12 @@ def doc_styles() -> dict[str, ParagraphStyle]:
     st["right"] = ParagraphStyle("right", parent=body, alignment=TA_RIGHT)
     st["indent"] = ParagraphStyle("indent", parent=body, firstLineIndent=22, leading=20)
     st["term"] = ParagraphStyle("term", parent=body, leftIndent=22, firstLineIndent=-22, leading=20)
-    st["sign"] = ParagraphStyle("sign", parent=body, fontSize=10, leading=15)  # room to sign between the lines
-    st["section"] = ParagraphStyle("section", parent=body, fontSize=11, leading=16, spaceBefore=2 * mm,
-                                   spaceAfter=1 * mm, keepWithNext=1)
+    st["sign"] = ParagraphStyle(
+        "sign", parent=body, fontSize=10, leading=15
+    )  # room to sign between the lines
+    st["section"] = ParagraphStyle(
+        "section", parent=body, fontSize=11, leading=16, spaceBefore=2 * mm, spaceAfter=1 * mm, keepWithNext=1
+    )
     return st
 
 
@@ -293,8 +357,13 @@ def pieces(text: str | None, size: int = 240) -> list[str]:
     return out
 
 
-def field_table(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle], *, long_at: int = 18,
-                widths: tuple[float, float] = (30 * mm, 55 * mm)) -> Table:
+def field_table(
+    rows: list[tuple[str, str]],
+    st: dict[str, ParagraphStyle],
+    *,
+    long_at: int = 18,
+    widths: tuple[float, float] = (30 * mm, 55 * mm),
+) -> Table:
     """Label/value pairs, two pairs a row; a long value, or a pair left alone at the end of a row, takes the
     rest of the row. Only label cells are shaded, so a value spanning a row shows no grey through it; an
     empty value stays blank, for filling in by hand."""
@@ -343,13 +412,26 @@ def box(label: str, text: str, st: dict[str, ParagraphStyle], *, min_height: flo
     """A labelled box across the page for a long text (the facts, the demands, a statement); a long text runs
     on over several rows, which may fall on the next page."""
     parts = pieces(text)
-    table = Table([[para(label if i == 0 else "", st["label"]), para(part, st["cell"])] for i, part in enumerate(parts)],
-                  colWidths=[30 * mm, 140 * mm])
+    table = Table(
+        [
+            [para(label if i == 0 else "", st["label"]), para(part, st["cell"])]
+            for i, part in enumerate(parts)
+        ],
+        colWidths=[30 * mm, 140 * mm],
+    )
     last = len(parts) - 1
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 10), ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
-                               ("LINEAFTER", (0, 0), (0, -1), 0.5, colors.black),
-                               ("BACKGROUND", (0, 0), (0, -1), LABEL_FILL), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               *([("BOTTOMPADDING", (1, last), (1, last), min_height)] if min_height else [])]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 10),
+                ("BOX", (0, 0), (-1, -1), 0.5, colors.black),
+                ("LINEAFTER", (0, 0), (0, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (0, -1), LABEL_FILL),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                *([("BOTTOMPADDING", (1, last), (1, last), min_height)] if min_height else []),
+            ]
+        )
+    )
     return table
 
 
@@ -357,11 +439,21 @@ def signature_table(rows: list[tuple[str, str]], st: dict[str, ParagraphStyle]) 
     """Signature blocks, two a row: who signs, a line to sign on, the date line."""
     cells = []
     for i in range(0, len(rows), 2):
-        pair = rows[i:i + 2]
-        cells.append([para(f"{who}\n\n{when}", st["sign"]) for who, when in pair] + ([""] if len(pair) == 1 else []))
+        pair = rows[i : i + 2]
+        cells.append(
+            [para(f"{who}\n\n{when}", st["sign"]) for who, when in pair] + ([""] if len(pair) == 1 else [])
+        )
     table = Table(cells, colWidths=[85 * mm, 85 * mm])
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 10), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT, 10),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return table
 
 

@@ -20,9 +20,17 @@ def initials(text: str) -> str:
 FIELD_SEPARATOR = "\x1f"  # keeps a search term from matching across two fields
 
 
-def search_text(*, case_no: str | None = None, name: str | None = None, phone: str | None = None,
-                respondent: str | None = None, item: str | None = None, facts: str | None = None,
-                external_no: str | None = None, id_number: str | None = None) -> str:
+def search_text(
+    *,
+    case_no: str | None = None,
+    name: str | None = None,
+    phone: str | None = None,
+    respondent: str | None = None,
+    item: str | None = None,
+    facts: str | None = None,
+    external_no: str | None = None,
+    id_number: str | None = None,
+) -> str:
     """The text the register's search box looks in: the fields themselves, lower-cased, plus the pinyin
     initials of the consumer, the respondent and the item (so "mdl" finds 麦当劳, "zxd" 赵晓东); an ID
     number is found by any part of it, its last digits too."""
@@ -48,6 +56,13 @@ class SearchFields(Protocol):
 
 def record_search_text(record: SearchFields) -> str:
     """``search_text`` of a record (a model instance, or anything with its attribute names)."""
-    return search_text(case_no=record.case_no, name=record.complainant_name, phone=record.phone,
-                       respondent=record.respondent_name, item=record.item, facts=record.facts,
-                       external_no=record.external_no, id_number=record.id_number)
+    return search_text(
+        case_no=record.case_no,
+        name=record.complainant_name,
+        phone=record.phone,
+        respondent=record.respondent_name,
+        item=record.item,
+        facts=record.facts,
+        external_no=record.external_no,
+        id_number=record.id_number,
+    )

@@ -93,5 +93,7 @@ def not_future(value: date | datetime | None, field: str, now: datetime | None =
 def station_code(value: str | None) -> str:
     text = required(value, "站点编码")
     if not STATION_CODE_RE.match(text):
-        raise ValidationError("“站点编码”只能由2至16位字母或数字组成（用于案件编号，如 SC01-2026-00001）。", "站点编码")
+        raise ValidationError(
+            "“站点编码”只能由2至16位字母或数字组成（用于案件编号，如 SC01-2026-00001）。", "站点编码"
+        )
     return text.upper()

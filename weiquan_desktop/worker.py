@@ -22,8 +22,9 @@ from typing import Any
 from weiquan_desktop.errors import UserError
 
 
-def run(data_root: str, database_url: str | None, target: str, kwargs: dict[str, Any],
-        events: Any, cancel: Any) -> None:
+def run(
+    data_root: str, database_url: str | None, target: str, kwargs: dict[str, Any], events: Any, cancel: Any
+) -> None:
     """The child process's entry point."""
     from weiquan_desktop.models import close_database, open_database
     from weiquan_desktop.paths import DataDir
@@ -75,8 +76,11 @@ def probe(data_root: Path, database_url: str | None = None, timeout: float = 120
 
     ctx = context()
     events, cancel = ctx.Queue(), ctx.Event()
-    child = ctx.Process(target=run, daemon=True, args=(str(data_root), database_url, "weiquan_desktop.worker:count_records",
-                                                       {}, events, cancel))
+    child = ctx.Process(
+        target=run,
+        daemon=True,
+        args=(str(data_root), database_url, "weiquan_desktop.worker:count_records", {}, events, cancel),
+    )
     try:
         child.start()
         answer = events.get(timeout=timeout)

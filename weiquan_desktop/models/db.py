@@ -30,11 +30,23 @@ SQLITE_PRAGMAS = {
 
 # What SQLite says when the disk, not the database, is the trouble, and what the clerk is told instead.
 _STORAGE_ERRORS = (
-    ("database or disk is full", "磁盘空间已满，无法写入数据库 {path}。刚才的操作没有保存，数据库没有改动；请清理磁盘空间后再试。"),
-    ("readonly database", "数据库文件 {path} 是只读的（或所在的磁盘、文件夹只读），无法保存。刚才的操作没有保存。"),
-    ("unable to open database file", "无法打开数据库文件 {path}：文件夹不存在、只读或没有访问权限。没有作任何改动。"),
+    (
+        "database or disk is full",
+        "磁盘空间已满，无法写入数据库 {path}。刚才的操作没有保存，数据库没有改动；请清理磁盘空间后再试。",
+    ),
+    (
+        "readonly database",
+        "数据库文件 {path} 是只读的（或所在的磁盘、文件夹只读），无法保存。刚才的操作没有保存。",
+    ),
+    (
+        "unable to open database file",
+        "无法打开数据库文件 {path}：文件夹不存在、只读或没有访问权限。没有作任何改动。",
+    ),
     ("disk i/o error", "读写磁盘出错（{path}），刚才的操作没有保存。请检查磁盘或U盘是否已拔出。"),
-    ("database is locked", "数据库正忙（另一台电脑或另一个程序正在写入），等待后仍未完成。刚才的操作没有保存，请稍后再试。"),
+    (
+        "database is locked",
+        "数据库正忙（另一台电脑或另一个程序正在写入），等待后仍未完成。刚才的操作没有保存，请稍后再试。",
+    ),
 )
 
 
@@ -94,7 +106,11 @@ def _hand_psycopg_to_peewee() -> None:
     from psycopg.types.json import Json, Jsonb
 
     peewee.psycopg, peewee.TransactionStatus, peewee.Json_pg3, peewee.Jsonb_pg3 = (  # type: ignore[attr-defined]
-        psycopg, TransactionStatus, Json, Jsonb)
+        psycopg,
+        TransactionStatus,
+        Json,
+        Jsonb,
+    )
     adapter = peewee.Psycopg3Adapter
     adapter.txn_idle = TransactionStatus.IDLE
     adapter.txn_inerror = TransactionStatus.INERROR
@@ -107,10 +123,14 @@ def postgres_database(url: str) -> PostgresqlDatabase:
     parts = urlparse(url)
     query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return PostgresqlDatabase(
-        unquote(parts.path.lstrip("/")) or "weiquan", user=unquote(parts.username or "") or None,
-        password=unquote(parts.password or "") or None, host=query.get("host") or parts.hostname or None,
-        port=int(query.get("port") or parts.port or 5432), prefer_psycopg3=True,
-        connect_timeout=10)
+        unquote(parts.path.lstrip("/")) or "weiquan",
+        user=unquote(parts.username or "") or None,
+        password=unquote(parts.password or "") or None,
+        host=query.get("host") or parts.hostname or None,
+        port=int(query.get("port") or parts.port or 5432),
+        prefer_psycopg3=True,
+        connect_timeout=10,
+    )
 
 
 def open_database(data_dir: DataDir, url: str | None = None, *, migrate: bool = True) -> Database:

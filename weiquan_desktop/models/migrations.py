@@ -49,21 +49,33 @@ def _sqlite_triggers() -> dict[str, str]:
         out[f"{table}_no_delete"] = f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} {refuse}"
         out[f"{table}_no_replace"] = (
             f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN NEW.id <> -1 AND NEW.id <= "
-            f"(SELECT COALESCE(MAX(id), 0) FROM {table}) {refuse}")
+            f"(SELECT COALESCE(MAX(id), 0) FROM {table}) {refuse}"
+        )
     return out
 
 
 SQLITE_TRIGGERS = _sqlite_triggers()
 POSTGRES_FUNCTION = (
     "CREATE OR REPLACE FUNCTION weiquan_append_only() RETURNS trigger AS $$ BEGIN "
-    "RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$ LANGUAGE plpgsql")
+    "RAISE EXCEPTION USING MESSAGE = TG_TABLE_NAME || ' is append-only'; END $$ LANGUAGE plpgsql"
+)
 # INSERT ... ON CONFLICT DO UPDATE fires the update trigger; TRUNCATE needs a statement trigger of its own
 POSTGRES_TRIGGERS = {
-    name: sql for table in APPEND_ONLY_TABLES for name, sql in (
-        (f"{table}_no_change", f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
-                               "FOR EACH ROW EXECUTE FUNCTION weiquan_append_only()"),
-        (f"{table}_no_truncate", f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                                 "FOR EACH STATEMENT EXECUTE FUNCTION weiquan_append_only()"))}
+    name: sql
+    for table in APPEND_ONLY_TABLES
+    for name, sql in (
+        (
+            f"{table}_no_change",
+            f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION weiquan_append_only()",
+        ),
+        (
+            f"{table}_no_truncate",
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION weiquan_append_only()",
+        ),
+    )
+}
 
 
 def ensure_triggers(db: Database) -> list[str]:
@@ -72,7 +84,9 @@ def ensure_triggers(db: Database) -> list[str]:
     Returns what was changed, for the log."""
     changed = []
     if is_sqlite(db):
-        present = dict(db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+        present = dict(
+            db.execute_sql("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        )
         wanted = SQLITE_TRIGGERS
         for name, sql in present.items():
             if wanted.get(name) != sql:
@@ -84,10 +98,14 @@ def ensure_triggers(db: Database) -> list[str]:
                 changed.append(f"created {name}")
         return changed
     db.execute_sql(POSTGRES_FUNCTION)  # also undoes a function replaced by one that lets changes through
-    installed = {(name, table) for name, table in db.execute_sql(
-        "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE NOT t.tgisinternal AND n.nspname = current_schema()").fetchall()}
+    installed = {
+        (name, table)
+        for name, table in db.execute_sql(
+            "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE NOT t.tgisinternal AND n.nspname = current_schema()"
+        ).fetchall()
+    }
     wanted_tables = {name: name.rsplit("_no_", 1)[0] for name in POSTGRES_TRIGGERS}
     for name, table in installed:
         if wanted_tables.get(name) != table:
@@ -130,19 +148,32 @@ def _v2_search_and_deadlines(db: Database) -> None:
         db.execute_sql(f'DROP INDEX IF EXISTS "record_{column}"')
 
 
-V3_STAFF_COLUMNS = (
-    ("must_change_password", "INTEGER NOT NULL DEFAULT 0", "BOOLEAN NOT NULL DEFAULT false"),
-)
+V3_STAFF_COLUMNS = (("must_change_password", "INTEGER NOT NULL DEFAULT 0", "BOOLEAN NOT NULL DEFAULT false"),)
 # (SQLite type, PostgreSQL type): money is integer fen, INTEGER on SQLite and BIGINT on PostgreSQL
 _PG_TYPES = {"DATETIME": "TIMESTAMP", "MONEY": "BIGINT"}
-V3_RECORD_COLUMNS = tuple((name, decl.replace("MONEY", "INTEGER"), _PG_TYPES.get(decl, decl)) for name, decl in (
-    ("respondent_contact", "VARCHAR(50)"), ("respondent_phone", "VARCHAR(40)"), ("respondent_address", "VARCHAR(200)"),
-    ("agent_phone", "VARCHAR(40)"), ("evidence", "TEXT"), ("third_party_role", "VARCHAR(50)"),
-    ("third_party_contact", "VARCHAR(50)"), ("third_party_phone", "VARCHAR(40)"), ("third_party_address", "VARCHAR(200)"),
-    ("termination_party", "VARCHAR(8)"), ("handover_note", "TEXT"), ("group_size", "INTEGER"),
-    ("group_amount", "MONEY"), ("major_reported_at", "DATETIME"), ("major_reported_to", "VARCHAR(100)"),
-    ("major_reported_by", "VARCHAR(50)"), ("external_due", "DATE"), ("forwarded_to", "VARCHAR(100)"),
-))
+V3_RECORD_COLUMNS = tuple(
+    (name, decl.replace("MONEY", "INTEGER"), _PG_TYPES.get(decl, decl))
+    for name, decl in (
+        ("respondent_contact", "VARCHAR(50)"),
+        ("respondent_phone", "VARCHAR(40)"),
+        ("respondent_address", "VARCHAR(200)"),
+        ("agent_phone", "VARCHAR(40)"),
+        ("evidence", "TEXT"),
+        ("third_party_role", "VARCHAR(50)"),
+        ("third_party_contact", "VARCHAR(50)"),
+        ("third_party_phone", "VARCHAR(40)"),
+        ("third_party_address", "VARCHAR(200)"),
+        ("termination_party", "VARCHAR(8)"),
+        ("handover_note", "TEXT"),
+        ("group_size", "INTEGER"),
+        ("group_amount", "MONEY"),
+        ("major_reported_at", "DATETIME"),
+        ("major_reported_to", "VARCHAR(100)"),
+        ("major_reported_by", "VARCHAR(50)"),
+        ("external_due", "DATE"),
+        ("forwarded_to", "VARCHAR(100)"),
+    )
+)
 V3_VISIT_COLUMNS = (("method", "VARCHAR(8)", "VARCHAR(8)"), ("performance", "TEXT", "TEXT"))
 V3_EVENT_COLUMNS = (("prev_hash", "VARCHAR(64)", "VARCHAR(64)"), ("hash", "VARCHAR(64)", "VARCHAR(64)"))
 V3_NOTICE_TABLE = (
@@ -150,34 +181,92 @@ V3_NOTICE_TABLE = (
     '"at" {ts} NOT NULL, "method" VARCHAR(10) NOT NULL, "party" VARCHAR(100), "content" TEXT, "staff_id" INTEGER, '
     '"actor" VARCHAR(50), "created_at" {ts} NOT NULL, '
     'FOREIGN KEY ("record_id") REFERENCES "record" ("id") ON DELETE CASCADE, '
-    'FOREIGN KEY ("staff_id") REFERENCES "staff" ("id") ON DELETE SET NULL)')
+    'FOREIGN KEY ("staff_id") REFERENCES "staff" ("id") ON DELETE SET NULL)'
+)
 # Rules in force from 2026-04-15 (Order 121) and new duties, added where the station has none of that code and
 # date; the mediation rule loses its "待确认"; grounds still in the seeded Order 20 wording get Order 121's, as
 # a station words them. Frozen here as they were in v3.
 V3_RULES = (
-    ("decision", "2026-04-15", 7, "working_days", "作出受理或不予受理决定", "消保法第四十六条；《市场监督管理投诉举报处理办法》（总局令第121号）"),
-    ("rejection_notice", "2026-04-15", 3, "working_days", "告知不予受理", "服务站工作制度；《市场监督管理投诉举报处理办法》第十六条"),
-    ("termination_notice", "2026-04-15", 7, "working_days", "告知双方终止调解", "服务站工作制度；《市场监督管理投诉举报处理办法》第二十三条"),
+    (
+        "decision",
+        "2026-04-15",
+        7,
+        "working_days",
+        "作出受理或不予受理决定",
+        "消保法第四十六条；《市场监督管理投诉举报处理办法》（总局令第121号）",
+    ),
+    (
+        "rejection_notice",
+        "2026-04-15",
+        3,
+        "working_days",
+        "告知不予受理",
+        "服务站工作制度；《市场监督管理投诉举报处理办法》第十六条",
+    ),
+    (
+        "termination_notice",
+        "2026-04-15",
+        7,
+        "working_days",
+        "告知双方终止调解",
+        "服务站工作制度；《市场监督管理投诉举报处理办法》第二十三条",
+    ),
     ("referral_feedback", "2020-01-01", 15, "working_days", "移交后接收单位反馈处理情况", "服务站工作制度"),
-    ("major_report", "2020-01-01", 0, "calendar_days", "报告群体性、重大投诉（当日）", "服务站工作制度：群体性或重大投诉立即报告"),
-    ("lead_verify", "2026-04-15", 15, "working_days", "核查调解中发现的违法线索", "《市场监督管理行政处罚程序规定》第十八条"),
+    (
+        "major_report",
+        "2020-01-01",
+        0,
+        "calendar_days",
+        "报告群体性、重大投诉（当日）",
+        "服务站工作制度：群体性或重大投诉立即报告",
+    ),
+    (
+        "lead_verify",
+        "2026-04-15",
+        15,
+        "working_days",
+        "核查调解中发现的违法线索",
+        "《市场监督管理行政处罚程序规定》第十八条",
+    ),
 )
-V3_RULE_RENAMES = (("mediation", "2026-04-15", "调解期限（2026-04-15起受理，待确认）", "调解期限（2026-04-15起受理）",
-                    "《市场监督管理投诉举报处理办法》第二十三条第一款第（五）项"),)
+V3_RULE_RENAMES = (
+    (
+        "mediation",
+        "2026-04-15",
+        "调解期限（2026-04-15起受理，待确认）",
+        "调解期限（2026-04-15起受理）",
+        "《市场监督管理投诉举报处理办法》第二十三条第一款第（五）项",
+    ),
+)
 V3_GROUNDS = {
     "rejection": (
-        ("不属于市场监督管理部门职责，或者不属于本机关管辖",
-         "投诉事项不属于本站受理范围（不涉及本站所在经营场所的经营者，或者不属于市场监督管理部门职责）"),
-        ("法院、仲裁机构、其他行政机关、消费者协会等已经受理或者处理",
-         "同一消费纠纷已由法院、仲裁机构、市场监督管理部门或者其他行政机关、消费者协会受理或者处理"),
-        ("不是为生活消费需要购买、使用商品或者接受服务，或者与经营者之间不存在消费者权益争议",
-         "不是为生活消费需要购买、使用商品或者接受服务，或者不能证明与被投诉方之间存在消费者权益争议"),
-        ("自消费者知道或者应当知道自己的权益受到侵害之日起超过三年", "投诉人知道或者应当知道权益受到侵害之日起已超过三年"),
-        ("未提供必要材料，或者提供的材料虚假", "未提供投诉人姓名、联系方式、被投诉方、投诉请求和事实等必要材料，或者提供的材料不真实"),
+        (
+            "不属于市场监督管理部门职责，或者不属于本机关管辖",
+            "投诉事项不属于本站受理范围（不涉及本站所在经营场所的经营者，或者不属于市场监督管理部门职责）",
+        ),
+        (
+            "法院、仲裁机构、其他行政机关、消费者协会等已经受理或者处理",
+            "同一消费纠纷已由法院、仲裁机构、市场监督管理部门或者其他行政机关、消费者协会受理或者处理",
+        ),
+        (
+            "不是为生活消费需要购买、使用商品或者接受服务，或者与经营者之间不存在消费者权益争议",
+            "不是为生活消费需要购买、使用商品或者接受服务，或者不能证明与被投诉方之间存在消费者权益争议",
+        ),
+        (
+            "自消费者知道或者应当知道自己的权益受到侵害之日起超过三年",
+            "投诉人知道或者应当知道权益受到侵害之日起已超过三年",
+        ),
+        (
+            "未提供必要材料，或者提供的材料虚假",
+            "未提供投诉人姓名、联系方式、被投诉方、投诉请求和事实等必要材料，或者提供的材料不真实",
+        ),
         ("冒用他人名义投诉，或者拒绝核实身份", "冒用他人名义投诉，或者拒不配合核实身份"),
     ),
     "termination": (
-        ("一方当事人无正当理由不参加调解，或者调解中途退出", "投诉人或者被投诉人无正当理由不参加调解，或者明确拒绝调解"),
+        (
+            "一方当事人无正当理由不参加调解，或者调解中途退出",
+            "投诉人或者被投诉人无正当理由不参加调解，或者明确拒绝调解",
+        ),
         ("一方当事人明确表示无法达成调解协议", "经组织调解，投诉人或者被投诉人明确表示无法达成和解协议"),
         ("双方当事人对检测、鉴定费用承担无法达成一致", "投诉人与被投诉人对鉴定、检测费用承担无法协商一致"),
         ("调解期限届满仍未达成调解协议", "自投诉受理之日起六十日内未能达成和解协议"),
@@ -199,30 +288,46 @@ def _v3(db: Database) -> None:
     add_columns(db, "record", V3_RECORD_COLUMNS)
     add_columns(db, "return_visit", V3_VISIT_COLUMNS)
     add_columns(db, "record_event", V3_EVENT_COLUMNS)  # the chain starts with the first row written by v3
-    db.execute_sql(V3_NOTICE_TABLE.format(pk="INTEGER NOT NULL PRIMARY KEY" if sqlite else "SERIAL NOT NULL PRIMARY KEY",
-                                          ts="DATETIME" if sqlite else "TIMESTAMP"))
+    db.execute_sql(
+        V3_NOTICE_TABLE.format(
+            pk="INTEGER NOT NULL PRIMARY KEY" if sqlite else "SERIAL NOT NULL PRIMARY KEY",
+            ts="DATETIME" if sqlite else "TIMESTAMP",
+        )
+    )
     for code, start, amount, unit, title, basis in V3_RULES:
-        exists = db.execute_sql(f'SELECT 1 FROM "time_limit_rule" WHERE "code" = {p} AND "effective_from" = {p}',
-                                (code, start)).fetchone()
+        exists = db.execute_sql(
+            f'SELECT 1 FROM "time_limit_rule" WHERE "code" = {p} AND "effective_from" = {p}', (code, start)
+        ).fetchone()
         if not exists:
-            db.execute_sql(f'INSERT INTO "time_limit_rule" ("code", "effective_from", "amount", "unit", "title", "basis") '
-                           f'VALUES ({p}, {p}, {p}, {p}, {p}, {p})', (code, start, amount, unit, title, basis))
+            db.execute_sql(
+                f'INSERT INTO "time_limit_rule" ("code", "effective_from", "amount", "unit", "title", "basis") '
+                f"VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
+                (code, start, amount, unit, title, basis),
+            )
     for code, start, old, new, basis in V3_RULE_RENAMES:
-        db.execute_sql(f'UPDATE "time_limit_rule" SET "title" = {p}, "basis" = {p} WHERE "code" = {p} '
-                       f'AND "effective_from" = {p} AND "title" = {p}', (new, basis, code, start, old))
+        db.execute_sql(
+            f'UPDATE "time_limit_rule" SET "title" = {p}, "basis" = {p} WHERE "code" = {p} '
+            f'AND "effective_from" = {p} AND "title" = {p}',
+            (new, basis, code, start, old),
+        )
     for list_name, pairs in V3_GROUNDS.items():
         for old, new in pairs:
-            db.execute_sql(f'UPDATE "ground_option" SET "text" = {p} WHERE "list_name" = {p} AND "text" = {p}',
-                           (new, list_name, old))
+            db.execute_sql(
+                f'UPDATE "ground_option" SET "text" = {p} WHERE "list_name" = {p} AND "text" = {p}',
+                (new, list_name, old),
+            )
     # notices are owed from today on: a case decided before v3 has no record of its notice to miss
-    db.execute_sql(f'INSERT INTO "setting" ("key", "value") VALUES ({p}, {p})',
-                   (NOTICES_SINCE_KEY, date.today().isoformat()))
+    db.execute_sql(
+        f'INSERT INTO "setting" ("key", "value") VALUES ({p}, {p})',
+        (NOTICES_SINCE_KEY, date.today().isoformat()),
+    )
 
 
 V4_DUTY_TABLE = (
     'CREATE TABLE "record_duty" ("id" {pk}, "record_id" INTEGER NOT NULL, "code" VARCHAR(20) NOT NULL, '
     '"due" DATE NOT NULL, "due_at" {ts}, "done_at" {ts}, "done_late" {flag} NOT NULL, "paused" {flag} NOT NULL, '
-    '"about" VARCHAR(200) NOT NULL, FOREIGN KEY ("record_id") REFERENCES "record" ("id") ON DELETE CASCADE)')
+    '"about" VARCHAR(200) NOT NULL, FOREIGN KEY ("record_id") REFERENCES "record" ("id") ON DELETE CASCADE)'
+)
 V4_DUTY_INDEXES = (
     'CREATE INDEX "record_duty_record_id" ON "record_duty" ("record_id")',
     'CREATE INDEX "record_duty_code_due_done_late_done_at_due_at_paused_record_id" ON "record_duty" '
@@ -239,9 +344,13 @@ def _v4(db: Database) -> None:
     """v4: each record's duties as a table (record_duty), so a report counts time limits in SQL. The step
     makes it empty; the rows are derived, written by the rebuild after the climb (STALE_DERIVED_KEY)."""
     sqlite = is_sqlite(db)
-    db.execute_sql(V4_DUTY_TABLE.format(pk="INTEGER NOT NULL PRIMARY KEY" if sqlite else "SERIAL NOT NULL PRIMARY KEY",
-                                        ts="DATETIME" if sqlite else "TIMESTAMP",
-                                        flag="INTEGER" if sqlite else "BOOLEAN"))
+    db.execute_sql(
+        V4_DUTY_TABLE.format(
+            pk="INTEGER NOT NULL PRIMARY KEY" if sqlite else "SERIAL NOT NULL PRIMARY KEY",
+            ts="DATETIME" if sqlite else "TIMESTAMP",
+            flag="INTEGER" if sqlite else "BOOLEAN",
+        )
+    )
     for statement in V4_DUTY_INDEXES:
         db.execute_sql(statement)
     # the report's covering indexes took more columns and names of their own (made after the climb)
@@ -252,8 +361,10 @@ def _v4(db: Database) -> None:
 # The register's search walks (received_at, id, search_text) on SQLite. PostgreSQL caps a b-tree entry at
 # about 2.7 kB, which a long 事实与理由 exceeds; there the search is a plain scan.
 SQLITE_ONLY_INDEXES = ("record_alive_received_at_id_search_text",)
-SEARCH_INDEX_SQL = ('CREATE INDEX IF NOT EXISTS "record_alive_received_at_id_search_text" ON "record" '
-                    '("received_at", "id", "search_text") WHERE ("deleted_at" IS NULL)')
+SEARCH_INDEX_SQL = (
+    'CREATE INDEX IF NOT EXISTS "record_alive_received_at_id_search_text" ON "record" '
+    '("received_at", "id", "search_text") WHERE ("deleted_at" IS NULL)'
+)
 
 
 def _create_indexes(db: Database) -> None:
@@ -320,7 +431,10 @@ def _ensure_schema(db: Database, data_dir: DataDir | None) -> int:
                 p = db.param  # the driver's placeholder: ? on SQLite, %s on PostgreSQL
                 db.execute_sql(f'UPDATE "schema_info" SET "version" = {p}', (target,))
                 db.execute_sql(f'DELETE FROM "setting" WHERE "key" = {p}', (STALE_DERIVED_KEY,))
-                db.execute_sql(f'INSERT INTO "setting" ("key", "value") VALUES ({p}, {p})', (STALE_DERIVED_KEY, str(target)))
+                db.execute_sql(
+                    f'INSERT INTO "setting" ("key", "value") VALUES ({p}, {p})',
+                    (STALE_DERIVED_KEY, str(target)),
+                )
             log.info("database migrated to schema v%d", target)
     with db.atomic():  # an index lost or never built; triggers exactly ours
         _create_indexes(db)
@@ -342,11 +456,17 @@ def seed(db: Database) -> None:
     """Editable defaults: time limits, grounds, settings."""
     for code, start, amount, unit, title, basis in domain.TIME_LIMIT_DEFAULTS:
         TimeLimitRule.create(
-            code=code, effective_from=date.fromisoformat(start), amount=amount, unit=unit,
-            title=title, basis=basis,
+            code=code,
+            effective_from=date.fromisoformat(start),
+            amount=amount,
+            unit=unit,
+            title=title,
+            basis=basis,
         )
-    for list_name, grounds in (("rejection", domain.REJECTION_GROUNDS),
-                               ("termination", domain.TERMINATION_GROUNDS)):
+    for list_name, grounds in (
+        ("rejection", domain.REJECTION_GROUNDS),
+        ("termination", domain.TERMINATION_GROUNDS),
+    ):
         for position, text in enumerate(grounds, 1):
             GroundOption.create(list_name=list_name, position=position, text=text)
     for key, value in domain.SETTING_DEFAULTS.items():

@@ -58,6 +58,7 @@ class Setting(BaseModel):
 
 # --- the station -----------------------------------------------------------------------------------------
 
+
 class Station(BaseModel):
     """The station profile: one row."""
 
@@ -142,6 +143,7 @@ class CoordinatorFiling(BaseModel):
 
 # --- records ---------------------------------------------------------------------------------------------
 
+
 class CaseSequence(BaseModel):
     """Last case number used per year: incremented in the same transaction as the insert (gapless)."""
 
@@ -204,7 +206,9 @@ class Record(BaseModel):
     third_party_contact = CharField(max_length=50, null=True)
     third_party_phone = CharField(max_length=40, null=True)
     third_party_address = CharField(max_length=200, null=True)
-    termination_party = CharField(max_length=8, null=True)  # who refused or could not agree: 投诉人/被投诉人/双方; v3
+    termination_party = CharField(
+        max_length=8, null=True
+    )  # who refused or could not agree: 投诉人/被投诉人/双方; v3
     handover_note = TextField(null=True)  # a failed mediation not handed to 12315: why; v3
     recovered_amount = MoneyField(null=True)
     punitive_amount = MoneyField(null=True)
@@ -220,7 +224,9 @@ class Record(BaseModel):
     major_reported_at = DateTimeField(null=True)
     major_reported_to = CharField(max_length=100, null=True)
     major_reported_by = CharField(max_length=50, null=True)
-    external_due = DateField(null=True)  # the feedback deadline the 12315 or bureau sheet set, when it set one; v3
+    external_due = DateField(
+        null=True
+    )  # the feedback deadline the 12315 or bureau sheet set, when it set one; v3
     forwarded_to = CharField(max_length=100, null=True)  # 建议: where it was passed on; v3
     satisfaction = CharField(max_length=8, null=True)
     remark = TextField(null=True)
@@ -243,22 +249,52 @@ class Record(BaseModel):
 # few values (kind, state...) lead with the value and go on by date, serving both "filter" and "sort".
 # The search index (received_at, id, search_text) is SQLite's only: see models/migrations.py.
 REGISTER_INDEXES: tuple[tuple[str, ...], ...] = (
-    ("received_at", "id", "next_due"), ("case_no",), ("kind", "received_at"), ("state", "received_at"),
-    ("source", "received_at"), ("category", "received_at"), ("handler", "received_at"), ("amount",),
-    ("respondent_name",), ("complainant_name",), ("next_due",),
+    ("received_at", "id", "next_due"),
+    ("case_no",),
+    ("kind", "received_at"),
+    ("state", "received_at"),
+    ("source", "received_at"),
+    ("category", "received_at"),
+    ("handler", "received_at"),
+    ("amount",),
+    ("respondent_name",),
+    ("complainant_name",),
+    ("next_due",),
 )
 for _columns in REGISTER_INDEXES:
-    Record.add_index(*(getattr(Record, c) for c in _columns), where=Record.deleted_at.is_null(),
-                     name="record_alive_" + "_".join(_columns))
+    Record.add_index(
+        *(getattr(Record, c) for c in _columns),
+        where=Record.deleted_at.is_null(),
+        name="record_alive_" + "_".join(_columns),
+    )
 # The statistics report counts a period from these alone (services.statistics._counts), a kind at a time.
 # Every column the queries name is in the index,
 # deleted_at too: SQLite does not count a partial index's own condition as covered, and without it took a
 # narrower index and read the table row by row.
 REPORT_INDEXES: dict[str, tuple[str, ...]] = {
-    "record_report_received": ("kind", "received_at", "source", "decision", "state", "category", "nature", "is_group",
-                               "consent_publish", "decided_at", "respondent_name", "deleted_at"),
-    "record_report_closed": ("kind", "closed_at", "state", "source", "recovered_amount", "punitive_amount",
-                             "deleted_at"),
+    "record_report_received": (
+        "kind",
+        "received_at",
+        "source",
+        "decision",
+        "state",
+        "category",
+        "nature",
+        "is_group",
+        "consent_publish",
+        "decided_at",
+        "respondent_name",
+        "deleted_at",
+    ),
+    "record_report_closed": (
+        "kind",
+        "closed_at",
+        "state",
+        "source",
+        "recovered_amount",
+        "punitive_amount",
+        "deleted_at",
+    ),
 }
 for _name, _columns in REPORT_INDEXES.items():
     Record.add_index(*(getattr(Record, c) for c in _columns), where=Record.deleted_at.is_null(), name=_name)
@@ -266,8 +302,11 @@ for _name, _columns in REPORT_INDEXES.items():
 # visits and referrals looks each one's record up (13 ms instead of 40 at 200,000 records)
 Record.add_index(Record.id, Record.deleted_at, name="record_id_deleted_at")
 # the follow-up list of group and major cases
-Record.add_index(Record.received_at, where=(Record.deleted_at.is_null() & (Record.is_group | Record.is_major)),
-                 name="record_alive_group_received_at")
+Record.add_index(
+    Record.received_at,
+    where=(Record.deleted_at.is_null() & (Record.is_group | Record.is_major)),
+    name="record_alive_group_received_at",
+)
 
 
 class RecordEvent(BaseModel):
@@ -342,7 +381,10 @@ class Referral(BaseModel):
 
     class Meta:
         # referrals still awaiting feedback; the report's count of a period (v4)
-        indexes = ((("feedback_at", "feedback_due"), False), (("referred_at", "feedback_due", "feedback_at", "record"), False))
+        indexes = (
+            (("feedback_at", "feedback_due"), False),
+            (("referred_at", "feedback_due", "feedback_at", "record"), False),
+        )
 
 
 class TransferFeedback(BaseModel):
@@ -457,6 +499,7 @@ class Attachment(BaseModel):
 
 # --- rules and calendar ----------------------------------------------------------------------------------
 
+
 class Holiday(BaseModel):
     """A station-entered calendar day that overrides chinesecalendar (holiday or make-up working day)."""
 
@@ -489,6 +532,7 @@ class GroundOption(BaseModel):
 
 
 # --- trail, reports, drafts ------------------------------------------------------------------------------
+
 
 class AuditLog(BaseModel):
     """Append-only and hash-chained; triggers refuse UPDATE and DELETE."""
@@ -530,9 +574,32 @@ class Draft(BaseModel):
 
 
 ALL_MODELS: tuple[type[BaseModel], ...] = (
-    SchemaInfo, Setting, Station, Body, Business, Staff, Training, CoordinatorFiling, CaseSequence, Record,
-    RecordEvent, ClockPause, MediationSession, SettlementTerm, Referral, TransferFeedback, ReturnVisit, CaseNotice,
+    SchemaInfo,
+    Setting,
+    Station,
+    Body,
+    Business,
+    Staff,
+    Training,
+    CoordinatorFiling,
+    CaseSequence,
+    Record,
+    RecordEvent,
+    ClockPause,
+    MediationSession,
+    SettlementTerm,
+    Referral,
+    TransferFeedback,
+    ReturnVisit,
+    CaseNotice,
     RecordDuty,
-    Activity, ActivityStaff, Attachment, Holiday, TimeLimitRule, GroundOption, AuditLog, ReportSnapshot,
+    Activity,
+    ActivityStaff,
+    Attachment,
+    Holiday,
+    TimeLimitRule,
+    GroundOption,
+    AuditLog,
+    ReportSnapshot,
     Draft,
 )

@@ -31,17 +31,35 @@ def list_activities(year: int | None = None) -> list[ActivityRow]:
         query = query.where(Activity.held_on.between(date(year, 1, 1), date(year, 12, 31)))
     activities = list(query)
     names: dict[int, list[str]] = defaultdict(list)
-    links = (ActivityStaff.select(ActivityStaff.activity, Staff.name).join(Staff)
-             .where(ActivityStaff.activity.in_([a.id for a in activities])).order_by(Staff.id).tuples())
+    links = (
+        ActivityStaff.select(ActivityStaff.activity, Staff.name)
+        .join(Staff)
+        .where(ActivityStaff.activity.in_([a.id for a in activities]))
+        .order_by(Staff.id)
+        .tuples()
+    )
     for activity_id, name in links:
         names[activity_id].append(name)
-    return [ActivityRow(a.id, a.held_on, a.type, a.place or "", a.participants, "、".join(names[a.id]),
-                        a.materials or "") for a in activities]
+    return [
+        ActivityRow(
+            a.id, a.held_on, a.type, a.place or "", a.participants, "、".join(names[a.id]), a.materials or ""
+        )
+        for a in activities
+    ]
 
 
-def save_activity(held_on: date, type_: str, place: str, participants: int | None, materials: str,
-                  description: str, staff_ids: list[int], *, activity_id: int | None = None,
-                  actor: Actor | None = None) -> Activity:
+def save_activity(
+    held_on: date,
+    type_: str,
+    place: str,
+    participants: int | None,
+    materials: str,
+    description: str,
+    staff_ids: list[int],
+    *,
+    activity_id: int | None = None,
+    actor: Actor | None = None,
+) -> Activity:
     if type_ not in domain.ACTIVITY_TYPES:
         raise ValidationError(f"活动类型应为：{'、'.join(domain.ACTIVITY_TYPES)}。", "活动类型")
     validation.not_future(held_on, "活动日期")
@@ -58,6 +76,11 @@ def save_activity(held_on: date, type_: str, place: str, participants: int | Non
         ActivityStaff.delete().where(ActivityStaff.activity == activity).execute()
         for staff_id in dict.fromkeys(staff_ids):
             ActivityStaff.create(activity=activity, staff=staff_id)
-        audit.append("activity.save", actor=name_of(actor), entity="activity", entity_id=activity.id,
-                     detail={"日期": held_on, "类型": type_})
+        audit.append(
+            "activity.save",
+            actor=name_of(actor),
+            entity="activity",
+            entity_id=activity.id,
+            detail={"日期": held_on, "类型": type_},
+        )
     return activity

@@ -37,7 +37,9 @@ class Anchor:
     events_hash: str = ""  # and its hash (rows from before v3 have none)
     sequences: dict[str, int] = field(default_factory=dict)  # year -> last case number
     at: str = ""
-    since: str = ""  # a restore started a new line of history at this time: older backups' anchors no longer bind
+    since: str = (
+        ""  # a restore started a new line of history at this time: older backups' anchors no longer bind
+    )
     source: str = ""  # where this anchor was read from, for messages
 
     def to_json(self) -> dict:
@@ -47,21 +49,42 @@ class Anchor:
 
     @classmethod
     def from_json(cls, data: dict, source: str) -> Anchor:
-        return cls(int(data["audit_id"]), str(data["audit_hash"]), int(data.get("events", 0)),
-                   str(data.get("events_hash") or ""),
-                   {str(k): int(v) for k, v in (data.get("sequences") or {}).items()}, str(data.get("at", "")),
-                   str(data.get("since", "")), source)
+        return cls(
+            int(data["audit_id"]),
+            str(data["audit_hash"]),
+            int(data.get("events", 0)),
+            str(data.get("events_hash") or ""),
+            {str(k): int(v) for k, v in (data.get("sequences") or {}).items()},
+            str(data.get("at", "")),
+            str(data.get("since", "")),
+            source,
+        )
 
 
 def current() -> Anchor:
     """Where the chain of the open database stands now."""
     last = AuditLog.select(AuditLog.id, AuditLog.hash).order_by(AuditLog.id.desc()).limit(1).tuples().first()
-    newest = RecordEvent.select(RecordEvent.id, RecordEvent.hash).order_by(RecordEvent.id.desc()).limit(1).tuples().first()
-    sequences = {str(year): last_no for year, last_no in CaseSequence.select(CaseSequence.year, CaseSequence.last).tuples()}
+    newest = (
+        RecordEvent.select(RecordEvent.id, RecordEvent.hash)
+        .order_by(RecordEvent.id.desc())
+        .limit(1)
+        .tuples()
+        .first()
+    )
+    sequences = {
+        str(year): last_no
+        for year, last_no in CaseSequence.select(CaseSequence.year, CaseSequence.last).tuples()
+    }
     audit_id, audit_hash = last if last else (0, "")
     events, events_hash = newest if newest else (0, "")
-    return Anchor(audit_id, audit_hash, events, events_hash or "", sequences,
-                  datetime.now().replace(microsecond=0).isoformat())
+    return Anchor(
+        audit_id,
+        audit_hash,
+        events,
+        events_hash or "",
+        sequences,
+        datetime.now().replace(microsecond=0).isoformat(),
+    )
 
 
 def path_of(data_dir: DataDir) -> Path:
@@ -99,7 +122,9 @@ def _save_current() -> None:
 
 def read(data_dir: DataDir) -> Anchor | None:
     try:
-        return Anchor.from_json(json.loads(path_of(data_dir).read_text(encoding="utf-8")), "数据文件夹中的记录")
+        return Anchor.from_json(
+            json.loads(path_of(data_dir).read_text(encoding="utf-8")), "数据文件夹中的记录"
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -142,16 +167,24 @@ def check(data_dir: DataDir, *, unclean: bool = False) -> list[str]:
             continue
         row_hash = AuditLog.select(AuditLog.hash).where(AuditLog.id == anchor.audit_id).scalar()
         if row_hash is None:
-            problems.append(f"审计日志只到第 {top_audit} 条，而{anchor.source}（{anchor.at}）已到第 {anchor.audit_id} 条："
-                            "最近保存的内容不在数据库中（可能在断电后丢失，或被人删除）")
+            problems.append(
+                f"审计日志只到第 {top_audit} 条，而{anchor.source}（{anchor.at}）已到第 {anchor.audit_id} 条："
+                "最近保存的内容不在数据库中（可能在断电后丢失，或被人删除）"
+            )
             break
         if row_hash != anchor.audit_hash:
-            problems.append(f"审计日志第 {anchor.audit_id} 条与{anchor.source}（{anchor.at}）记录的不符：审计日志被改写")
+            problems.append(
+                f"审计日志第 {anchor.audit_id} 条与{anchor.source}（{anchor.at}）记录的不符：审计日志被改写"
+            )
             break
         if anchor.events:
-            event_hash = RecordEvent.select(RecordEvent.hash).where(RecordEvent.id == anchor.events).tuples().first()
+            event_hash = (
+                RecordEvent.select(RecordEvent.hash).where(RecordEvent.id == anchor.events).tuples().first()
+            )
             if event_hash is None:
-                problems.append(f"办理记录只到第 {top_event} 条，而{anchor.source}已到第 {anchor.events} 条：有办理记录丢失或被删除")
+                problems.append(
+                    f"办理记录只到第 {top_event} 条，而{anchor.source}已到第 {anchor.events} 条：有办理记录丢失或被删除"
+                )
                 break
             if anchor.events_hash and event_hash[0] != anchor.events_hash:
                 problems.append(f"办理记录第 {anchor.events} 条与{anchor.source}记录的不符：办理记录被改写")
@@ -159,7 +192,11 @@ def check(data_dir: DataDir, *, unclean: bool = False) -> list[str]:
     own = read(data_dir)
     if sqlite and own is not None and top_audit > own.audit_id and not problems:
         extra = top_audit - own.audit_id
-        note = "（上次程序没有正常退出，可能是最后一次保存后来不及记录）" if unclean else "：可能有人在程序之外改动了数据库"
+        note = (
+            "（上次程序没有正常退出，可能是最后一次保存后来不及记录）"
+            if unclean
+            else "：可能有人在程序之外改动了数据库"
+        )
         problems.append(f"审计日志最后 {extra} 条（第 {own.audit_id + 1} 条起）不是本程序记录的{note}")
     return problems
 
@@ -181,7 +218,8 @@ def keep_numbers_ahead(data_dir: DataDir) -> list[str]:
             have = CaseSequence.select(CaseSequence.last).where(CaseSequence.year == int(year)).scalar()
             if have is None or have < last_no:
                 CaseSequence.insert(year=int(year), last=last_no).on_conflict(
-                    conflict_target=[CaseSequence.year], update={CaseSequence.last: last_no}).execute()
+                    conflict_target=[CaseSequence.year], update={CaseSequence.last: last_no}
+                ).execute()
                 done.append(f"{year} 年的案件编号已接续到 {last_no} 之后，已发出的编号不会重复使用")
     return done
 

@@ -15,15 +15,31 @@ from weiquan_desktop.paths import DataDir
 from weiquan_desktop.services import audit, station
 from weiquan_desktop.services.actor import Actor, id_of, name_of
 
-ALLOWED_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".heic", ".pdf", ".txt", ".doc",
-                    ".docx", ".xls", ".xlsx", ".mp3", ".m4a", ".amr", ".wav", ".mp4"}
+ALLOWED_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".bmp",
+    ".webp",
+    ".heic",
+    ".pdf",
+    ".txt",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".mp3",
+    ".m4a",
+    ".amr",
+    ".wav",
+    ".mp4",
+}
 
 
 def stored_path(sha256: str, data_dir: DataDir | None = None) -> Path:
     """attachments/ab/abcdef...: the first two hex digits as a folder keep folders small."""
     return (data_dir or current_data_dir()).attachments / sha256[:2] / sha256
-
-
 
 
 def _store(source: Path, sha: str) -> Path:
@@ -39,8 +55,9 @@ def _store(source: Path, sha: str) -> Path:
     return target
 
 
-def add(record_id: int, source: Path, *, purpose: str = "证据", actor: Actor | None = None,
-        audited: bool = True) -> Attachment:
+def add(
+    record_id: int, source: Path, *, purpose: str = "证据", actor: Actor | None = None, audited: bool = True
+) -> Attachment:
     """Keep ``source`` with the case. The same content for the same case and purpose is kept once: saving a
     document twice does not add a second, identical copy. ``audited=False``: the caller records the event."""
     source = Path(source)
@@ -60,16 +77,28 @@ def add(record_id: int, source: Path, *, purpose: str = "证据", actor: Actor |
     sha = sha256_file(source)
     _store(source, sha)
     with write_transaction():
-        existing = Attachment.get_or_none(Attachment.record == record_id, Attachment.sha256 == sha,
-                                          Attachment.purpose == purpose)
+        existing = Attachment.get_or_none(
+            Attachment.record == record_id, Attachment.sha256 == sha, Attachment.purpose == purpose
+        )
         if existing is not None:
             return existing
         attachment = Attachment.create(
-            record=record_id, purpose=purpose, sha256=sha, filename=source.name, size=size,
-            mime=mimetypes.guess_type(source.name)[0], added_by=id_of(actor))
+            record=record_id,
+            purpose=purpose,
+            sha256=sha,
+            filename=source.name,
+            size=size,
+            mime=mimetypes.guess_type(source.name)[0],
+            added_by=id_of(actor),
+        )
         if audited:
-            audit.append("attachment.add", actor=name_of(actor), entity="record",
-                         entity_id=record.case_no, detail={"文件": source.name, "sha256": sha, "用途": purpose})
+            audit.append(
+                "attachment.add",
+                actor=name_of(actor),
+                entity="record",
+                entity_id=record.case_no,
+                detail={"文件": source.name, "sha256": sha, "用途": purpose},
+            )
     return attachment
 
 

@@ -32,22 +32,52 @@ LOCK_MINUTES = 5
 MIN_PASSWORD = 8
 
 # what each role may do beyond registering, mediating and printing the cases it handles
-MANAGER = frozenset({"manage_staff", "edit_rules", "unmasked_export", "reveal", "delete", "audit_view", "backup",
-                     "restore", "import_ledger", "demo"})
+MANAGER = frozenset(
+    {
+        "manage_staff",
+        "edit_rules",
+        "unmasked_export",
+        "reveal",
+        "delete",
+        "audit_view",
+        "backup",
+        "restore",
+        "import_ledger",
+        "demo",
+    }
+)
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "站长": MANAGER, "副站长": MANAGER, "协调员/联络员": frozenset(), "工作人员/和解员": frozenset(),
+    "站长": MANAGER,
+    "副站长": MANAGER,
+    "协调员/联络员": frozenset(),
+    "工作人员/和解员": frozenset(),
 }
-PERMISSION_NAMES = {"manage_staff": "管理工作人员", "edit_rules": "修改办理时限、节假日和站点设置",
-                    "unmasked_export": "导出完整个人信息", "reveal": "查看完整个人信息", "delete": "删除记录",
-                    "audit_view": "查看和校验审计日志", "backup": "备份全部数据", "restore": "从备份恢复数据",
-                    "import_ledger": "导入台账", "demo": "生成演示数据"}
+PERMISSION_NAMES = {
+    "manage_staff": "管理工作人员",
+    "edit_rules": "修改办理时限、节假日和站点设置",
+    "unmasked_export": "导出完整个人信息",
+    "reveal": "查看完整个人信息",
+    "delete": "删除记录",
+    "audit_view": "查看和校验审计日志",
+    "backup": "备份全部数据",
+    "restore": "从备份恢复数据",
+    "import_ledger": "导入台账",
+    "demo": "生成演示数据",
+}
 WRONG = f"登录名或密码不对。连续输错 {MAX_FAILURES} 次账号将锁定 {LOCK_MINUTES} 分钟。"
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
     salt = salt if salt is not None else os.urandom(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
-                            maxmem=256 * 1024 * 1024, dklen=32)
+    digest = hashlib.scrypt(
+        password.encode("utf-8"),
+        salt=salt,
+        n=SCRYPT_N,
+        r=SCRYPT_R,
+        p=SCRYPT_P,
+        maxmem=256 * 1024 * 1024,
+        dklen=32,
+    )
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
@@ -62,8 +92,15 @@ def check_password(password: str, stored: str | None) -> bool:
     if not stored or not stored.startswith("scrypt$"):
         return False
     _scheme, n, r, p, salt, digest = stored.split("$")
-    candidate = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-                               maxmem=256 * 1024 * 1024, dklen=32)
+    candidate = hashlib.scrypt(
+        password.encode("utf-8"),
+        salt=base64.b64decode(salt),
+        n=int(n),
+        r=int(r),
+        p=int(p),
+        maxmem=256 * 1024 * 1024,
+        dklen=32,
+    )
     return hmac.compare_digest(candidate, base64.b64decode(digest))
 
 
@@ -72,8 +109,14 @@ def accounts_exist() -> bool:
 
 
 def actor_for(staff: Staff) -> Actor:
-    return Actor(staff.id, staff.name, staff.role, PERMISSIONS.get(staff.role, frozenset()), staff.username,
-                 bool(staff.must_change_password))
+    return Actor(
+        staff.id,
+        staff.name,
+        staff.role,
+        PERMISSIONS.get(staff.role, frozenset()),
+        staff.username,
+        bool(staff.must_change_password),
+    )
 
 
 def actor_by_id(staff_id: int | None) -> Actor | None:
@@ -93,8 +136,16 @@ def _check_new_password(password: str, username: str) -> None:
         raise ValidationError("密码太容易猜到，请换一个。", "密码")
 
 
-def create_account(name: str, role: str, username: str, password: str, *, phone: str = "", education: str = "",
-                   actor: Actor | None = None) -> Actor:
+def create_account(
+    name: str,
+    role: str,
+    username: str,
+    password: str,
+    *,
+    phone: str = "",
+    education: str = "",
+    actor: Actor | None = None,
+) -> Actor:
     """Make a login account (for a new or an existing staff member); returns the account as an actor.
 
     The very first account is the head's own; any later one is made by a head, and its password, chosen by
@@ -122,8 +173,13 @@ def create_account(name: str, role: str, username: str, password: str, *, phone:
         staff.must_change_password = not first
         staff.failed_logins, staff.locked_until = 0, None
         staff.save()
-        audit.append("user.create", actor=actor.name if actor else name, entity="staff", entity_id=staff.id,
-                     detail={"登录名": username, "职务": role})
+        audit.append(
+            "user.create",
+            actor=actor.name if actor else name,
+            entity="staff",
+            entity_id=staff.id,
+            detail={"登录名": username, "职务": role},
+        )
     return actor_for(staff)
 
 
@@ -147,13 +203,18 @@ def authenticate(username: str, password: str, *, now: datetime | None = None) -
         audit.log("login.failed", detail={"原因": "无此账号", "登录名": _fingerprint(typed)})
         raise UserError(WRONG)
     with write_transaction():
-        failures, locked_until = (Staff.select(Staff.failed_logins, Staff.locked_until)
-                                  .where(Staff.id == staff.id).tuples().get())
+        failures, locked_until = (
+            Staff.select(Staff.failed_logins, Staff.locked_until).where(Staff.id == staff.id).tuples().get()
+        )
         locked = (locked_until is not None and locked_until > now) or failures >= MAX_FAILURES
         if not locked:
             Staff.update(failed_logins=Staff.failed_logins + 1).where(Staff.id == staff.id).execute()
     if locked:
-        until = locked_until if locked_until is not None and locked_until > now else now + timedelta(minutes=LOCK_MINUTES)
+        until = (
+            locked_until
+            if locked_until is not None and locked_until > now
+            else now + timedelta(minutes=LOCK_MINUTES)
+        )
         minutes = max(1, math.ceil((until - now).total_seconds() / 60))
         raise UserError(f"账号 {typed} 因连续输错密码已锁定，请 {minutes} 分钟后再试。")
     if not check_password(password, staff.password_hash):
@@ -162,9 +223,15 @@ def authenticate(username: str, password: str, *, now: datetime | None = None) -
             lock = failures >= MAX_FAILURES
             if lock:
                 Staff.update(failed_logins=0, locked_until=now + timedelta(minutes=LOCK_MINUTES)).where(
-                    Staff.id == staff.id).execute()
-            audit.append("login.failed", actor=staff.name, entity="staff", entity_id=staff.id,
-                         detail={"连续失败": failures, "锁定": lock})
+                    Staff.id == staff.id
+                ).execute()
+            audit.append(
+                "login.failed",
+                actor=staff.name,
+                entity="staff",
+                entity_id=staff.id,
+                detail={"连续失败": failures, "锁定": lock},
+            )
         if lock:
             raise UserError(f"密码连续输错 {MAX_FAILURES} 次，账号已锁定 {LOCK_MINUTES} 分钟。")
         raise UserError(WRONG)
@@ -185,8 +252,11 @@ def change_password(actor: Actor, old: str, new: str) -> Actor:
     if hmac.compare_digest(old, new):
         raise ValidationError("新密码不能与原密码相同。", "新密码")
     with write_transaction():
-        Staff.update(password_hash=hash_password(new), password_changed_at=datetime.now().replace(microsecond=0),
-                     must_change_password=False).where(Staff.id == staff.id).execute()
+        Staff.update(
+            password_hash=hash_password(new),
+            password_changed_at=datetime.now().replace(microsecond=0),
+            must_change_password=False,
+        ).where(Staff.id == staff.id).execute()
         audit.append("user.password", actor=staff.name, entity="staff", entity_id=staff.id)
     return actor_for(Staff.get_by_id(staff.id))
 
@@ -201,4 +271,6 @@ def can(actor: Actor | None, permission: str) -> bool:
 def require(actor: Actor | None, permission: str) -> None:
     if not can(actor, permission):
         who = actor.label if actor is not None else "未登录的用户"
-        raise UserError(f"{who}没有“{PERMISSION_NAMES.get(permission, permission)}”的权限，请由站长或副站长操作。")
+        raise UserError(
+            f"{who}没有“{PERMISSION_NAMES.get(permission, permission)}”的权限，请由站长或副站长操作。"
+        )

@@ -42,7 +42,9 @@ PREFIX = "weiquan-backup"
 AUTO_FOLDER = "auto"
 ATTACHMENT_RE = re.compile(r"attachments/[0-9a-f]{2}/[0-9a-f]{64}")
 MAX_MANIFEST = 64 * 1024 * 1024
-MAX_UNPACKED = 64 * 1024 ** 3  # a station's years of photos fit; a 4 MB archive that unpacks to 8 GB does not pass
+MAX_UNPACKED = (
+    64 * 1024**3
+)  # a station's years of photos fit; a 4 MB archive that unpacks to 8 GB does not pass
 MAX_RATIO = 200  # a database compresses 3-20 times; a bomb thousands
 
 
@@ -56,8 +58,6 @@ class BackupInfo:
     attachments: int
     schema_version: int
     program: str
-
-
 
 
 def backup_name(now: datetime | None = None) -> str:
@@ -74,7 +74,9 @@ def create_archive(data_dir: DataDir, dest: Path, *, actor: Actor | None = None)
 
     auth.require(actor, "backup")
     if not is_sqlite():
-        raise UserError("共享数据库（PostgreSQL）请在数据库服务器上用 pg_dump 备份；本机备份只用于本机数据库文件。")
+        raise UserError(
+            "共享数据库（PostgreSQL）请在数据库服务器上用 pg_dump 备份；本机备份只用于本机数据库文件。"
+        )
     dest = Path(dest)
     if dest.is_dir() or not dest.suffix:
         if not dest.exists() and dest.parent.is_dir():  # a new folder on the stick, whose parent is there
@@ -93,20 +95,38 @@ def create_archive(data_dir: DataDir, dest: Path, *, actor: Actor | None = None)
     with tempfile.TemporaryDirectory(prefix="weiquan-backup-") as scratch:
         copy = sqlite_backup_verified(database_proxy.obj, Path(scratch) / DB_FILE)
         anchored = _anchor_of(copy)
-        files = sorted(p for p in data_dir.attachments.rglob("*") if p.is_file()) if data_dir.attachments.is_dir() else []
+        files = (
+            sorted(p for p in data_dir.attachments.rglob("*") if p.is_file())
+            if data_dir.attachments.is_dir()
+            else []
+        )
         manifest = {
-            "program": f"weiquan-desktop {__version__}", "created_at": datetime.now().replace(microsecond=0).isoformat(),
-            "station": profile.name if profile else "", "code": profile.code if profile else "",
-            "schema_version": SCHEMA_VERSION, "records": records, "anchor": anchored,
-            "files": {DB_FILE: sha256_file(copy), **{f"attachments/{p.relative_to(data_dir.attachments).as_posix()}": sha256_file(p)
-                                              for p in files}},
+            "program": f"weiquan-desktop {__version__}",
+            "created_at": datetime.now().replace(microsecond=0).isoformat(),
+            "station": profile.name if profile else "",
+            "code": profile.code if profile else "",
+            "schema_version": SCHEMA_VERSION,
+            "records": records,
+            "anchor": anchored,
+            "files": {
+                DB_FILE: sha256_file(copy),
+                **{
+                    f"attachments/{p.relative_to(data_dir.attachments).as_posix()}": sha256_file(p)
+                    for p in files
+                },
+            },
         }
-        with atomic_write(dest, private=True) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED,
-                                                                      allowZip64=True) as archive:
+        with (
+            atomic_write(dest, private=True) as tmp,
+            zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
+        ):
             archive.write(copy, DB_FILE)
             for path in files:
-                archive.write(path, f"attachments/{path.relative_to(data_dir.attachments).as_posix()}",
-                              compress_type=zipfile.ZIP_STORED)  # photos and PDFs are compressed already
+                archive.write(
+                    path,
+                    f"attachments/{path.relative_to(data_dir.attachments).as_posix()}",
+                    compress_type=zipfile.ZIP_STORED,
+                )  # photos and PDFs are compressed already
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
         info = verify_archive(dest)
     audit.log("backup", actor=name_of(actor), detail={"文件": dest.name, "条数": records, "附件": len(files)})
@@ -118,20 +138,30 @@ def _anchor_of(database: Path) -> dict:
     conn = sqlite3.connect(database)
     try:
         last = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone() or (0, "")
-        events = conn.execute("SELECT id, hash FROM record_event ORDER BY id DESC LIMIT 1").fetchone() or (0, "")
+        events = conn.execute("SELECT id, hash FROM record_event ORDER BY id DESC LIMIT 1").fetchone() or (
+            0,
+            "",
+        )
         sequences = dict(conn.execute("SELECT year, last FROM case_sequence").fetchall())
     finally:
         conn.close()
-    return {"audit_id": last[0], "audit_hash": last[1], "events": events[0], "events_hash": events[1] or "",
-            "sequences": {str(k): v for k, v in sequences.items()},
-            "at": datetime.now().replace(microsecond=0).isoformat()}
+    return {
+        "audit_id": last[0],
+        "audit_hash": last[1],
+        "events": events[0],
+        "events_hash": events[1] or "",
+        "sequences": {str(k): v for k, v in sequences.items()},
+        "at": datetime.now().replace(microsecond=0).isoformat(),
+    }
 
 
 def archives(data_dir: DataDir) -> list[Path]:
     """The backups kept in the data folder (automatic ones included), newest first."""
     if not data_dir.backups.is_dir():
         return []
-    return sorted(data_dir.backups.rglob(f"{PREFIX}-*.zip"), key=lambda p: _stamp(p) or datetime.min, reverse=True)
+    return sorted(
+        data_dir.backups.rglob(f"{PREFIX}-*.zip"), key=lambda p: _stamp(p) or datetime.min, reverse=True
+    )
 
 
 def read_manifest(path: Path) -> dict:
@@ -143,7 +173,11 @@ def read_manifest(path: Path) -> dict:
             manifest = json.loads(archive.read(MANIFEST).decode("utf-8"))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, RuntimeError) as exc:
         raise UserError(f"{Path(path).name} 不是本程序的备份文件，或已损坏（{exc}）。") from exc
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("files"), dict) or DB_FILE not in manifest["files"]:
+    if (
+        not isinstance(manifest, dict)
+        or not isinstance(manifest.get("files"), dict)
+        or DB_FILE not in manifest["files"]
+    ):
         raise UserError(f"{Path(path).name} 的清单不完整，不是本程序的备份文件。")
     return manifest
 
@@ -172,15 +206,18 @@ def _members(archive: zipfile.ZipFile, manifest: dict, label: str) -> dict[str, 
     for info in infos:
         total += info.file_size
         if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UserError(f"备份 {label} 中的 {info.filename} 解压后异常大（压缩比超过 {MAX_RATIO} 倍），"
-                            "疑似压缩炸弹，已拒绝。")
+            raise UserError(
+                f"备份 {label} 中的 {info.filename} 解压后异常大（压缩比超过 {MAX_RATIO} 倍），"
+                "疑似压缩炸弹，已拒绝。"
+            )
     if total > MAX_UNPACKED:
-        raise UserError(f"备份 {label} 解压后有 {total / 1024 ** 3:.1f} GB，超过上限，已拒绝。")
+        raise UserError(f"备份 {label} 解压后有 {total / 1024**3:.1f} GB，超过上限，已拒绝。")
     return {i.filename: i for i in infos}
 
 
-def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path | None, digest: str,
-                 label: str) -> None:
+def _copy_member(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path | None, digest: str, label: str
+) -> None:
     """Stream one entry (to ``dest``, or only through the checksum), never past its declared size, and
     compare its SHA-256 with the manifest's."""
     sha = hashlib.sha256()
@@ -211,7 +248,10 @@ def verify_archive(path: Path) -> BackupInfo:
     path = Path(path)
     manifest = read_manifest(path)
     try:
-        with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory(prefix="weiquan-verify-") as scratch:
+        with (
+            zipfile.ZipFile(path) as archive,
+            tempfile.TemporaryDirectory(prefix="weiquan-verify-") as scratch,
+        ):
             members = _members(archive, manifest, path.name)
             for name, digest in manifest["files"].items():
                 target = Path(scratch) / DB_FILE if name == DB_FILE else None
@@ -225,10 +265,16 @@ def verify_archive(path: Path) -> BackupInfo:
 
 
 def _info(path: Path, manifest: dict) -> BackupInfo:
-    return BackupInfo(path, datetime.fromisoformat(manifest["created_at"]), manifest.get("station", ""),
-                      manifest.get("code", ""), int(manifest.get("records", 0)),
-                      sum(1 for n in manifest["files"] if n.startswith("attachments/")),
-                      int(manifest.get("schema_version", 0)), manifest.get("program", ""))
+    return BackupInfo(
+        path,
+        datetime.fromisoformat(manifest["created_at"]),
+        manifest.get("station", ""),
+        manifest.get("code", ""),
+        int(manifest.get("records", 0)),
+        sum(1 for n in manifest["files"] if n.startswith("attachments/")),
+        int(manifest.get("schema_version", 0)),
+        manifest.get("program", ""),
+    )
 
 
 def _check_sqlite(path: Path, label: str) -> None:
@@ -245,13 +291,16 @@ def _check_sqlite(path: Path, label: str) -> None:
 
 # --- restore -----------------------------------------------------------------------------------------
 
+
 class OtherStation(UserError):
     """The backup is another station's: restoring it needs the user's explicit yes."""
 
     def __init__(self, info: BackupInfo, ours: str) -> None:
-        super().__init__(f"这个备份属于另一个站点（{info.station or '未知站点'}，编码 {info.code or '未知'}），"
-                         f"本站是 {ours}。确实要用它替换本站的全部数据，请在命令中加 --other-station"
-                         "（在程序窗口中会先询问）。没有作任何改动。")
+        super().__init__(
+            f"这个备份属于另一个站点（{info.station or '未知站点'}，编码 {info.code or '未知'}），"
+            f"本站是 {ours}。确实要用它替换本站的全部数据，请在命令中加 --other-station"
+            "（在程序窗口中会先询问）。没有作任何改动。"
+        )
         self.info = info
 
 
@@ -285,9 +334,14 @@ def _check_candidate(database: Path, label: str) -> None:
     try:
         conn = sqlite3.connect(database)
         try:
-            tables = {t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                      if not t.startswith("sqlite_")}
-            rows = conn.execute("SELECT version FROM schema_info").fetchall() if "schema_info" in tables else []
+            tables = {
+                t
+                for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                if not t.startswith("sqlite_")
+            }
+            rows = (
+                conn.execute("SELECT version FROM schema_info").fetchall() if "schema_info" in tables else []
+            )
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -296,11 +350,15 @@ def _check_candidate(database: Path, label: str) -> None:
         raise UserError(f"备份 {label} 中的数据库缺少版本信息，不是本程序的数据库，没有作任何改动。")
     version = rows[0][0]
     if version > SCHEMA_VERSION:
-        raise UserError(f"备份 {label} 来自更新版本的程序（数据库 v{version}），请先升级程序再恢复；没有作任何改动。")
+        raise UserError(
+            f"备份 {label} 来自更新版本的程序（数据库 v{version}），请先升级程序再恢复；没有作任何改动。"
+        )
     foreign = tables - _expected_tables(version)
     if foreign or "audit_log" not in tables:
-        raise UserError(f"备份 {label} 中的数据库有本程序之外的表（{'、'.join(sorted(foreign))[:80]}），已拒绝，"
-                        "没有作任何改动。")
+        raise UserError(
+            f"备份 {label} 中的数据库有本程序之外的表（{'、'.join(sorted(foreign))[:80]}），已拒绝，"
+            "没有作任何改动。"
+        )
     from weiquan_desktop.services.session import close_session, open_session
 
     try:
@@ -310,11 +368,15 @@ def _check_candidate(database: Path, label: str) -> None:
             raise UserError(f"备份 {label} 中的审计日志不完整（{chain.reason}），已拒绝，没有作任何改动。")
         problems = [r[0] for r in database_proxy.obj.execute_sql("PRAGMA foreign_key_check").fetchall()]
         if problems:
-            raise UserError(f"备份 {label} 中的数据引用了不存在的记录（表 {problems[0]}），已拒绝，没有作任何改动。")
+            raise UserError(
+                f"备份 {label} 中的数据引用了不存在的记录（表 {problems[0]}），已拒绝，没有作任何改动。"
+            )
     except UserError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever the program cannot open, it does not install
-        raise UserError(f"备份 {label} 中的数据库不能被本程序打开（{type(exc).__name__}: {exc}），没有作任何改动。") from exc
+        raise UserError(
+            f"备份 {label} 中的数据库不能被本程序打开（{type(exc).__name__}: {exc}），没有作任何改动。"
+        ) from exc
     finally:
         close_session()
         for suffix in ("-wal", "-shm"):
@@ -339,8 +401,10 @@ def _exclusive(database: Path) -> sqlite3.Connection | None:
     except sqlite3.OperationalError as exc:
         conn.close()
         if "locked" in str(exc) or "busy" in str(exc):
-            raise UserError("数据库正在被使用（程序窗口或另一个命令正开着它），不能恢复。请先关闭程序窗口再恢复；"
-                            "没有作任何改动。") from exc
+            raise UserError(
+                "数据库正在被使用（程序窗口或另一个命令正开着它），不能恢复。请先关闭程序窗口再恢复；"
+                "没有作任何改动。"
+            ) from exc
         raise
     except sqlite3.DatabaseError:
         conn.close()
@@ -360,10 +424,14 @@ def check_target(data_dir: DataDir, database_url: str | None) -> None:
     """Restore acts on the data folder's own SQLite file and nothing else: the login used to be checked
     against an empty file given with --database, which then replaced the real one."""
     if database_url and not database_url.startswith("sqlite"):
-        raise UserError("共享数据库（PostgreSQL）不能用本程序恢复：请在数据库服务器上用 pg_restore 或 psql 恢复"
-                        "（见 README）。本机数据没有改动。")
+        raise UserError(
+            "共享数据库（PostgreSQL）不能用本程序恢复：请在数据库服务器上用 pg_restore 或 psql 恢复"
+            "（见 README）。本机数据没有改动。"
+        )
     if database_url and Path(database_url.split("://", 1)[1]).resolve() != data_dir.database.resolve():
-        raise UserError("恢复只针对数据文件夹中的数据库（weiquan.sqlite3），不能与 --database 一起使用。没有作任何改动。")
+        raise UserError(
+            "恢复只针对数据文件夹中的数据库（weiquan.sqlite3），不能与 --database 一起使用。没有作任何改动。"
+        )
 
 
 def authorise_restore(actor: Actor | None, data_dir: DataDir) -> RestoreGrant:
@@ -372,15 +440,20 @@ def authorise_restore(actor: Actor | None, data_dir: DataDir) -> RestoreGrant:
     return RestoreGrant(actor, str(data_dir.database))
 
 
-def authorise_restore_damaged(data_dir: DataDir, username: str | None, password: str,
-                              candidate: Path) -> RestoreGrant:
+def authorise_restore_damaged(
+    data_dir: DataDir, username: str | None, password: str, candidate: Path
+) -> RestoreGrant:
     """The current database cannot be opened, so it cannot say who may restore: the login is checked against
     the station's own newest good backup, or the one being restored when there is none."""
     newest = newest_good_backup(data_dir)
-    source = newest.path if newest else (newest_in(candidate) if Path(candidate).is_dir() else Path(candidate))
+    source = (
+        newest.path if newest else (newest_in(candidate) if Path(candidate).is_dir() else Path(candidate))
+    )
     if not username:
         if _has_accounts(source):
-            raise UserError("本站已设置工作人员账号：从备份恢复须由站长或副站长登录（命令中加 --user）。没有作任何改动。")
+            raise UserError(
+                "本站已设置工作人员账号：从备份恢复须由站长或副站长登录（命令中加 --user）。没有作任何改动。"
+            )
         return RestoreGrant(None, source.name)
     actor = credentials_in_backup(source, username, password)
     if actor is not None and not actor.can("restore"):
@@ -388,8 +461,14 @@ def authorise_restore_damaged(data_dir: DataDir, username: str | None, password:
     return RestoreGrant(actor, source.name)
 
 
-def restore(src: Path, data_dir: DataDir, grant: RestoreGrant, *, other_station: bool = False,
-            database_url: str | None = None) -> tuple[BackupInfo, Path | None]:
+def restore(
+    src: Path,
+    data_dir: DataDir,
+    grant: RestoreGrant,
+    *,
+    other_station: bool = False,
+    database_url: str | None = None,
+) -> tuple[BackupInfo, Path | None]:
     """Replace the data folder's database and attachments with a verified backup.
 
     Call with the database closed. The archive is checked entry by entry, the incoming database is opened and
@@ -430,7 +509,10 @@ def restore(src: Path, data_dir: DataDir, grant: RestoreGrant, *, other_station:
         safety = _safety_copy(data_dir, holder) if data_dir.database.exists() else None
         if holder is not None:
             holder.close()
-        for suffix in ("-wal", "-shm"):  # empty after the checkpoint above; a stale one must not meet the new file
+        for suffix in (
+            "-wal",
+            "-shm",
+        ):  # empty after the checkpoint above; a stale one must not meet the new file
             wal = Path(str(data_dir.database) + suffix)
             if wal.exists():
                 shutil.move(str(wal), str(scratch / f"old{suffix}"))
@@ -463,8 +545,11 @@ def reopen_after_restore(data_dir: DataDir, info: BackupInfo, grant: RestoreGran
 
     open_session(data_dir)
     since = datetime.now().replace(microsecond=0).isoformat()
-    audit.log("restore", actor=name_of(grant.actor),
-              detail={"文件": info.path.name, "备份时间": info.created_at, "核对账号": grant.checked_against})
+    audit.log(
+        "restore",
+        actor=name_of(grant.actor),
+        detail={"文件": info.path.name, "备份时间": info.created_at, "核对账号": grant.checked_against},
+    )
     anchor.save(data_dir, since=since)
 
 
@@ -524,8 +609,10 @@ def credentials_in_backup(path: Path, username: str, password: str) -> Actor | N
         _copy_member(archive, members[DB_FILE], database, manifest["files"][DB_FILE], path.name)
         conn = sqlite3.connect(database)
         try:
-            accounts = conn.execute("SELECT id, name, role, username, password_hash FROM staff "
-                                    "WHERE username IS NOT NULL AND active").fetchall()
+            accounts = conn.execute(
+                "SELECT id, name, role, username, password_hash FROM staff "
+                "WHERE username IS NOT NULL AND active"
+            ).fetchall()
         finally:
             conn.close()
     if not accounts:
@@ -560,6 +647,7 @@ def clean_leftovers(data_dir: DataDir) -> list[Path]:
 
 # --- automatic backups -------------------------------------------------------------------------------
 
+
 def auto_backup(data_dir: DataDir, *, now: datetime | None = None) -> BackupInfo:
     folder = data_dir.backups / AUTO_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
@@ -579,8 +667,11 @@ def rotate(folder: Path, *, now: datetime | None = None) -> list[Path]:
     """Keep the newest of today and yesterday, then one a day for 12 days, a week for 10 weeks, a month for
     9 months; remove the rest. Returns what was removed."""
     now = now or datetime.now()
-    backups = sorted(((p, _stamp(p)) for p in folder.glob(f"{PREFIX}-*.zip")), key=lambda item: item[1] or now,
-                     reverse=True)
+    backups = sorted(
+        ((p, _stamp(p)) for p in folder.glob(f"{PREFIX}-*.zip")),
+        key=lambda item: item[1] or now,
+        reverse=True,
+    )
     keep: set[Path] = set()
     buckets: dict[tuple[str, object], Path] = {}
     for path, when in backups:
@@ -621,5 +712,3 @@ def newest_good_backup(data_dir: DataDir) -> BackupInfo | None:
 def changed_since(stamp: str) -> bool:
     """True when the audit chain moved on since ``stamp`` (every change writes an audit row)."""
     return audit.head() != stamp
-
-

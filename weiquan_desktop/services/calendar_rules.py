@@ -34,10 +34,19 @@ def set_day(day: date, workday: bool, name: str = "", *, actor: Actor | None = N
     with write_transaction():
         before = Holiday.get_or_none(Holiday.day == day)
         Holiday.insert(day=day, workday=workday, name=name.strip() or None).on_conflict(
-            conflict_target=[Holiday.day], preserve=[Holiday.workday, Holiday.name]).execute()
-        audit.append("calendar.set", actor=name_of(actor), entity="holiday", entity_id=day.isoformat(),
-                     detail={"before": None if before is None else ("调休上班" if before.workday else "放假"),
-                             "after": "调休上班" if workday else "放假", "name": name})
+            conflict_target=[Holiday.day], preserve=[Holiday.workday, Holiday.name]
+        ).execute()
+        audit.append(
+            "calendar.set",
+            actor=name_of(actor),
+            entity="holiday",
+            entity_id=day.isoformat(),
+            detail={
+                "before": None if before is None else ("调休上班" if before.workday else "放假"),
+                "after": "调休上班" if workday else "放假",
+                "name": name,
+            },
+        )
         return deadlines.refresh_after_calendar_change(day)
 
 
@@ -62,12 +71,22 @@ class RuleRow:
 
 
 def rules() -> list[RuleRow]:
-    return [RuleRow(r.id, r.code, r.title, r.effective_from, r.amount, r.unit, r.basis or "")
-            for r in TimeLimitRule.select().order_by(TimeLimitRule.code, TimeLimitRule.effective_from)]
+    return [
+        RuleRow(r.id, r.code, r.title, r.effective_from, r.amount, r.unit, r.basis or "")
+        for r in TimeLimitRule.select().order_by(TimeLimitRule.code, TimeLimitRule.effective_from)
+    ]
 
 
-def save_rule(code: str, effective_from: date, amount: int, unit: str, title: str, basis: str = "", *,
-              actor: Actor | None = None) -> int:
+def save_rule(
+    code: str,
+    effective_from: date,
+    amount: int,
+    unit: str,
+    title: str,
+    basis: str = "",
+    *,
+    actor: Actor | None = None,
+) -> int:
     """Add a rule in force from a date, or change the one with that code and date."""
     auth.require(actor, "edit_rules")
     if unit not in domain.TIME_UNITS:
@@ -77,20 +96,37 @@ def save_rule(code: str, effective_from: date, amount: int, unit: str, title: st
     if not code.strip() or not title.strip():
         raise ValidationError("请填写时限名称。", "名称")
     with write_transaction():
-        existing = TimeLimitRule.get_or_none(TimeLimitRule.code == code, TimeLimitRule.effective_from == effective_from)
+        existing = TimeLimitRule.get_or_none(
+            TimeLimitRule.code == code, TimeLimitRule.effective_from == effective_from
+        )
         if existing is None:
-            TimeLimitRule.create(code=code, effective_from=effective_from, amount=amount, unit=unit,
-                                 title=title.strip(), basis=basis.strip() or None)
+            TimeLimitRule.create(
+                code=code,
+                effective_from=effective_from,
+                amount=amount,
+                unit=unit,
+                title=title.strip(),
+                basis=basis.strip() or None,
+            )
         else:
-            TimeLimitRule.update(amount=amount, unit=unit, title=title.strip(), basis=basis.strip() or None).where(
-                TimeLimitRule.id == existing.id).execute()
-        audit.append("rule.save", actor=name_of(actor), entity="time_limit_rule", entity_id=f"{code}@{effective_from}",
-                     detail={"before": None if existing is None else [existing.amount, existing.unit],
-                             "after": [amount, unit]})
+            TimeLimitRule.update(
+                amount=amount, unit=unit, title=title.strip(), basis=basis.strip() or None
+            ).where(TimeLimitRule.id == existing.id).execute()
+        audit.append(
+            "rule.save",
+            actor=name_of(actor),
+            entity="time_limit_rule",
+            entity_id=f"{code}@{effective_from}",
+            detail={
+                "before": None if existing is None else [existing.amount, existing.unit],
+                "after": [amount, unit],
+            },
+        )
         return deadlines.refresh_after_calendar_change()
 
 
 # --- the State Council's annual notice ------------------------------------------------------------------
+
 
 @dataclass
 class Redated:
@@ -104,6 +140,7 @@ class Redated:
     def text(self) -> str:
         def show(day: date | None, estimated: bool) -> str:
             return f"{day.isoformat()}{'（估算）' if estimated else ''}" if day else "—"
+
         return f"{self.case_no}　{self.label}　{show(self.before, self.was_estimated)} → {show(self.after, self.estimated)}"
 
 
@@ -163,8 +200,16 @@ def preview_notice(text: str, year: int | None = None) -> NoticePreview:
             before = (record.next_due, record.due_label, bool(record.due_estimated))
             deadlines.refresh(record, book, facts[record.id], since)
             if (record.next_due, record.due_label, bool(record.due_estimated)) != before:
-                redated.append(Redated(record.case_no, record.due_label or before[1] or "", before[0], record.next_due,
-                                       before[2], bool(record.due_estimated)))
+                redated.append(
+                    Redated(
+                        record.case_no,
+                        record.due_label or before[1] or "",
+                        before[0],
+                        record.next_due,
+                        before[2],
+                        bool(record.due_estimated),
+                    )
+                )
     return NoticePreview(notice, redated)
 
 
@@ -175,23 +220,39 @@ def import_notice(text: str, year: int | None = None, *, actor: Actor | None = N
     preview = preview_notice(text, year)
     notice = preview.notice
     if not notice.ok:
-        raise UserError("放假通知未导入，日历没有改动：\n" + "\n".join(notice.problems or ["没有读到放假日期。"]))
+        raise UserError(
+            "放假通知未导入，日历没有改动：\n" + "\n".join(notice.problems or ["没有读到放假日期。"])
+        )
     with write_transaction():
         first, last = date(notice.year, 1, 1), date(notice.year, 12, 31)
-        old = [h.day for h in Holiday.select().where(Holiday.day.between(first, last))
-               if (h.name or "") in NOTICE_NAMES]
+        old = [
+            h.day
+            for h in Holiday.select().where(Holiday.day.between(first, last))
+            if (h.name or "") in NOTICE_NAMES
+        ]
         if old:
             Holiday.delete().where(Holiday.day.in_(old)).execute()
-        for day, workday, name in ([(d, False, n) for d, n in notice.holidays.items()]
-                                   + [(d, True, n) for d, n in notice.workdays.items()]):
+        for day, workday, name in [(d, False, n) for d, n in notice.holidays.items()] + [
+            (d, True, n) for d, n in notice.workdays.items()
+        ]:
             Holiday.insert(day=day, workday=workday, name=name[:50]).on_conflict(
-                conflict_target=[Holiday.day], preserve=[Holiday.workday, Holiday.name]).execute()
+                conflict_target=[Holiday.day], preserve=[Holiday.workday, Holiday.name]
+            ).execute()
         key = deadlines.NOTICE_KEY.format(year=notice.year)
         Setting.insert(key=key, value=date.today().isoformat()).on_conflict(
-            conflict_target=[Setting.key], preserve=[Setting.value]).execute()
-        audit.append("calendar.notice", actor=name_of(actor), entity="holiday", entity_id=str(notice.year),
-                     detail={"放假": len(notice.holidays), "调休上班": len(notice.workdays),
-                             "重新计算期限": len(preview.redated)})
+            conflict_target=[Setting.key], preserve=[Setting.value]
+        ).execute()
+        audit.append(
+            "calendar.notice",
+            actor=name_of(actor),
+            entity="holiday",
+            entity_id=str(notice.year),
+            detail={
+                "放假": len(notice.holidays),
+                "调休上班": len(notice.workdays),
+                "重新计算期限": len(preview.redated),
+            },
+        )
         deadlines.refresh_after_calendar_change(first)
     return preview
 
@@ -204,8 +265,10 @@ def next_year_missing(today: date | None = None) -> str | None:
     year = today.year + 1
     if not deadlines.WorkCalendar.from_database().is_estimated_year(year):
         return None
-    return (f"尚未导入{year}年放假安排：{year}年的期限暂按法定节假日估算。国务院办公厅通知发布后，"
-            "请在“站点设置 → 节假日与调休”中导入。")
+    return (
+        f"尚未导入{year}年放假安排：{year}年的期限暂按法定节假日估算。国务院办公厅通知发布后，"
+        "请在“站点设置 → 节假日与调休”中导入。"
+    )
 
 
 def year_days(year: int) -> list[tuple[date, bool, str]]:
@@ -227,7 +290,9 @@ def year_days(year: int) -> list[tuple[date, bool, str]]:
                 name = public_holidays.statutory_days(year).get(day, "") + "（估算）"
             else:
                 english = chinese_calendar.get_holiday_detail(day)[1]
-                name = next((h.chinese for h in chinese_calendar.Holiday if h.value == english), english or "")
+                name = next(
+                    (h.chinese for h in chinese_calendar.Holiday if h.value == english), english or ""
+                )
             out[day] = (workday, name)
         day += timedelta(days=1)
     return [(d, w, n) for d, (w, n) in sorted(out.items())]

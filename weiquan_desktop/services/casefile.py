@@ -44,9 +44,11 @@ def person_fields(record: Record, masked: bool) -> list[tuple[str, str]]:
         ("联系地址", mask_address(record.address) if m else _text(record.address)),
     ]
     if record.agent_name:
-        rows += [("代理人", mask_name(record.agent_name) if m else record.agent_name),
-                 ("代理人证件号码", mask_id(record.agent_id_number) if m else _text(record.agent_id_number)),
-                 ("授权委托", _text(record.agent_authorisation))]
+        rows += [
+            ("代理人", mask_name(record.agent_name) if m else record.agent_name),
+            ("代理人证件号码", mask_id(record.agent_id_number) if m else _text(record.agent_id_number)),
+            ("授权委托", _text(record.agent_authorisation)),
+        ]
     return rows
 
 
@@ -54,20 +56,41 @@ def sections(record: Record, masked: bool = True) -> list[Section]:
     handler = Staff.get_or_none(Staff.id == record.handler_id) if record.handler_id else None
     who = {"投诉": "消费者", "举报": "举报人", "咨询": "咨询人", "建议": "建议人"}.get(record.kind, "消费者")
     out: list[Section] = [
-        ("登记", [("编号", record.case_no), ("类型", record.kind), ("来源", record.source),
-                  ("登记时间", _text(record.received_at)), ("状态", record.state),
-                  ("转办编号", _text(record.external_no)), ("群体性", _text(record.is_group)),
-                  ("经办人", handler.name if handler else "")]),
+        (
+            "登记",
+            [
+                ("编号", record.case_no),
+                ("类型", record.kind),
+                ("来源", record.source),
+                ("登记时间", _text(record.received_at)),
+                ("状态", record.state),
+                ("转办编号", _text(record.external_no)),
+                ("群体性", _text(record.is_group)),
+                ("经办人", handler.name if handler else ""),
+            ],
+        ),
         (who, person_fields(record, masked)),
     ]
     if record.kind in ("投诉", "举报"):
-        out.append(("被投诉方" if record.kind == "投诉" else "被举报方", [
-            ("名称", _text(record.respondent_name)), ("地点/铺位", _text(record.place))]))
+        out.append(
+            (
+                "被投诉方" if record.kind == "投诉" else "被举报方",
+                [("名称", _text(record.respondent_name)), ("地点/铺位", _text(record.place))],
+            )
+        )
     if record.kind == "投诉":
-        out.append(("商品或服务", [
-            ("商品服务大类", _text(record.category)), ("商品服务名称", _text(record.item)),
-            ("问题性质", _text(record.nature)), ("购买日期", _text(record.purchase_date)),
-            ("涉及金额", _text(record.amount))]))
+        out.append(
+            (
+                "商品或服务",
+                [
+                    ("商品服务大类", _text(record.category)),
+                    ("商品服务名称", _text(record.item)),
+                    ("问题性质", _text(record.nature)),
+                    ("购买日期", _text(record.purchase_date)),
+                    ("涉及金额", _text(record.amount)),
+                ],
+            )
+        )
     label = {"咨询": "咨询内容", "建议": "建议内容", "举报": "举报内容"}.get(record.kind, "事实与理由")
     content = [(label, _text(record.facts))]
     if record.kind == "举报":
@@ -77,26 +100,43 @@ def sections(record: Record, masked: bool = True) -> list[Section]:
     if record.kind == "咨询":
         content += [("答复", _text(record.answer)), ("约定答复时间", _text(record.reply_due))]
     out.append(("内容", content))
-    handling = [("受理决定", _text(record.decision)), ("受理决定时间", _text(record.decided_at)),
-                ("不予受理理由", _text(record.rejection_ground)), ("终止调解理由", _text(record.termination_ground)),
-                ("和解内容", _text(record.settlement)), ("挽回经济损失", _text(record.recovered_amount)),
-                ("加倍赔偿金额", _text(record.punitive_amount)), ("办结时间", _text(record.closed_at)),
-                ("满意度", _text(record.satisfaction))]
+    handling = [
+        ("受理决定", _text(record.decision)),
+        ("受理决定时间", _text(record.decided_at)),
+        ("不予受理理由", _text(record.rejection_ground)),
+        ("终止调解理由", _text(record.termination_ground)),
+        ("和解内容", _text(record.settlement)),
+        ("挽回经济损失", _text(record.recovered_amount)),
+        ("加倍赔偿金额", _text(record.punitive_amount)),
+        ("办结时间", _text(record.closed_at)),
+        ("满意度", _text(record.satisfaction)),
+    ]
     if record.next_due:
-        handling.insert(0, ("下一期限", f"{record.due_label} {record.next_due.isoformat()}"
-                            + ("（估算）" if record.due_estimated else "")))
+        handling.insert(
+            0,
+            (
+                "下一期限",
+                f"{record.due_label} {record.next_due.isoformat()}"
+                + ("（估算）" if record.due_estimated else ""),
+            ),
+        )
     out.append(("办理", [(k, v) for k, v in handling if v]))
     owed = duties.for_record(record)
     if owed:  # every clock of the case: kept, late, still running or paused
-        out.append(("期限与告知", [(duties.LABELS[d.code] + (f"（{d.about}）" if d.about else ""), d.text())
-                                  for d in owed]))
+        out.append(
+            (
+                "期限与告知",
+                [(duties.LABELS[d.code] + (f"（{d.about}）" if d.about else ""), d.text()) for d in owed],
+            )
+        )
     if record.remark:
         out.append(("备注", [("备注", record.remark)]))
     return out
 
 
-def sections_for(record_id: int, actor: Actor | None, *, reveal: bool = False,
-                 first_reveal: bool = True) -> list[Section]:
+def sections_for(
+    record_id: int, actor: Actor | None, *, reveal: bool = False, first_reveal: bool = True
+) -> list[Section]:
     """The case's sections as ``actor`` may read them: masked, or in full for those allowed to reveal. The
     first reveal of a case in a dialog is recorded in the audit log (its refreshes are not)."""
     from weiquan_desktop.services import audit, auth
@@ -134,7 +174,9 @@ def events(record_id: int) -> list[EventRow]:
 
 
 def attachments(record_id: int) -> list[Attachment]:
-    return list(Attachment.select().where(Attachment.record == record_id).order_by(Attachment.added_at, Attachment.id))
+    return list(
+        Attachment.select().where(Attachment.record == record_id).order_by(Attachment.added_at, Attachment.id)
+    )
 
 
 @dataclass
@@ -148,4 +190,3 @@ class AttachmentRow:
 
 def attachment_rows(record_id: int) -> list[AttachmentRow]:
     return [AttachmentRow(a.id, a.filename, a.purpose, a.size, a.added_at) for a in attachments(record_id)]
-

@@ -37,10 +37,15 @@ class Combined:
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"period": self.total["period"], "total": self.total,
-                "stations": [{"station": s.label, "file": s.file, "rows": s.rows, "figures": s.figures}
-                             for s in self.stations],
-                "duplicates": [{"match": what, "cases": cases} for what, cases in self.duplicates]}
+        return {
+            "period": self.total["period"],
+            "total": self.total,
+            "stations": [
+                {"station": s.label, "file": s.file, "rows": s.rows, "figures": s.figures}
+                for s in self.stations
+            ],
+            "duplicates": [{"match": what, "cases": cases} for what, cases in self.duplicates],
+        }
 
 
 def _station_of(path: Path, numbers: list[str | None]) -> str:
@@ -88,15 +93,19 @@ def combine(paths: list[Path], period: Period) -> Combined:
                     shown = "\n".join(str(i) for i in issues[:20])
                     raise UserError(f"{path.name} 有 {len(issues)} 处错误，未汇总：\n{shown}")
                 if again:
-                    warnings.append(f"{path.name} 中 {len(again)} 行的编号已在先前的工作簿中出现，按重复的同一案件只计一次")
+                    warnings.append(
+                        f"{path.name} 中 {len(again)} 行的编号已在先前的工作簿中出现，按重复的同一案件只计一次"
+                    )
                 parsed = [p for p in parsed if p.row not in again]
                 warnings += [f"{path.name}：{n}" for n in notes]
                 first = (Record.select(Record.id).order_by(Record.id.desc()).limit(1).scalar() or 0) + 1
                 count = ledger_import.apply(parsed, source_name=path.name) if parsed else 0
                 label = _station_of(path, [p.values.get("编号") for p in parsed])
                 parts.append((label, path.name, first, first + count - 1, count))
-            stations = [StationPart(label, name, count, statistics.report(period, scope=Record.id.between(low, high)))
-                        for label, name, low, high, count in parts]
+            stations = [
+                StationPart(label, name, count, statistics.report(period, scope=Record.id.between(low, high)))
+                for label, name, low, high, count in parts
+            ]
             total = statistics.report(period)
             duplicates = _duplicates(parts)
         finally:
@@ -114,20 +123,36 @@ def _duplicates(parts: list[tuple[str, str, int, int, int]]) -> list[tuple[str, 
         return next(label for label, _n, low, high, _c in parts if low <= record_id <= high)
 
     found: list[tuple[str, list[str]]] = []
-    for (number,) in (Record.select(Record.external_no).where(Record.external_no.is_null(False))
-                      .group_by(Record.external_no).having(fn.COUNT(Record.id) > 1).tuples()):
+    for (number,) in (
+        Record.select(Record.external_no)
+        .where(Record.external_no.is_null(False))
+        .group_by(Record.external_no)
+        .having(fn.COUNT(Record.id) > 1)
+        .tuples()
+    ):
         rows = list(Record.select(Record.id, Record.case_no).where(Record.external_no == number).tuples())
         if len({station(rid) for rid, _ in rows}) > 1:
             found.append((f"转办编号 {number}", [f"{station(rid)} {case}" for rid, case in rows]))
     day = fn.DATE(Record.received_at)
-    for phone, respondent, on in (Record.select(Record.phone, Record.respondent_name, day)
-                                  .where(Record.phone.is_null(False), Record.respondent_name.is_null(False))
-                                  .group_by(Record.phone, Record.respondent_name, day)
-                                  .having(fn.COUNT(Record.id) > 1).tuples()):
-        rows = list(Record.select(Record.id, Record.case_no).where(
-            Record.phone == phone, Record.respondent_name == respondent, day == on).tuples())
+    for phone, respondent, on in (
+        Record.select(Record.phone, Record.respondent_name, day)
+        .where(Record.phone.is_null(False), Record.respondent_name.is_null(False))
+        .group_by(Record.phone, Record.respondent_name, day)
+        .having(fn.COUNT(Record.id) > 1)
+        .tuples()
+    ):
+        rows = list(
+            Record.select(Record.id, Record.case_no)
+            .where(Record.phone == phone, Record.respondent_name == respondent, day == on)
+            .tuples()
+        )
         if len({station(rid) for rid, _ in rows}) > 1:
-            found.append((f"同一消费者（{phone}）同日投诉 {respondent}", [f"{station(rid)} {case}" for rid, case in rows]))
+            found.append(
+                (
+                    f"同一消费者（{phone}）同日投诉 {respondent}",
+                    [f"{station(rid)} {case}" for rid, case in rows],
+                )
+            )
     return found
 
 
@@ -143,7 +168,11 @@ def to_xlsx(view: Combined, dest: Path) -> Path:
     ws.title = "各站汇总"
     values = [statistics.headline_values(s.figures) for s in view.stations]
     total = statistics.headline_values(view.total)
-    ws.append([f"多站汇总（{view.period.label or view.total['period']['start'] + '至' + view.total['period']['end']}）"])
+    ws.append(
+        [
+            f"多站汇总（{view.period.label or view.total['period']['start'] + '至' + view.total['period']['end']}）"
+        ]
+    )
     ws.append(["服务站", "工作簿", *[label.strip("　") for label, *_ in total]])
     for part, rows in zip(view.stations, values, strict=True):
         ws.append([part.label, part.file, *[now for _l, now, _p, _a, _k in rows]])

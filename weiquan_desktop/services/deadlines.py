@@ -59,7 +59,9 @@ class WorkCalendar:
         self.overrides = dict(overrides or {})
         self.notice_years = set(notice_years)
         self._statutory: dict[int, dict[date, str]] = {}
-        self._memo: dict[tuple[str, date, int], Deadline] = {}  # exports ask for the same dates again and again
+        self._memo: dict[
+            tuple[str, date, int], Deadline
+        ] = {}  # exports ask for the same dates again and again
         self._days: dict[date, bool] = {}  # is_workday of each day asked (chinese_calendar is slow per call)
 
     @classmethod
@@ -67,9 +69,14 @@ class WorkCalendar:
         from weiquan_desktop.models.schema import Setting
 
         prefix = NOTICE_KEY.format(year="")
-        years = [int(key[len(prefix):]) for (key,) in Setting.select(Setting.key)
-                 .where(Setting.key.startswith(prefix)).tuples() if key[len(prefix):].isdigit()]
-        return cls({day: workday for day, workday in Holiday.select(Holiday.day, Holiday.workday).tuples()}, years)
+        years = [
+            int(key[len(prefix) :])
+            for (key,) in Setting.select(Setting.key).where(Setting.key.startswith(prefix)).tuples()
+            if key[len(prefix) :].isdigit()
+        ]
+        return cls(
+            {day: workday for day, workday in Holiday.select(Holiday.day, Holiday.workday).tuples()}, years
+        )
 
     def is_estimated_year(self, year: int) -> bool:
         return not _library_knows(year) and year not in self.notice_years
@@ -144,8 +151,9 @@ class Rule:
     effective_from: date
 
 
-def apply_rule(calendar: WorkCalendar, rule: Rule, start: date | datetime,
-               paused: Iterable[tuple[date, date]] = ()) -> Deadline:
+def apply_rule(
+    calendar: WorkCalendar, rule: Rule, start: date | datetime, paused: Iterable[tuple[date, date]] = ()
+) -> Deadline:
     if isinstance(start, datetime):
         if rule.unit == "hours":
             due = start + timedelta(hours=rule.amount)
@@ -174,7 +182,8 @@ class RuleBook:
         self._due: dict[tuple[str, date], Deadline] = {}
         for row in TimeLimitRule.select().order_by(TimeLimitRule.effective_from):
             self._rules.setdefault(row.code, []).append(
-                Rule(row.code, row.amount, row.unit, row.title, row.effective_from))
+                Rule(row.code, row.amount, row.unit, row.title, row.effective_from)
+            )
 
     def rule(self, code: str, on: date) -> Rule:
         rules = self._rules.get(code)
@@ -190,9 +199,15 @@ class RuleBook:
             found = self._due[key] = apply_rule(self.calendar, self.rule(code, start), start)
         return found
 
-    def ledger_deadlines(self, kind: str, source: str, received_at: datetime, decision: str | None,
-                         decided_at: datetime | None, pauses: Iterable[tuple[date, date]] = ()
-                         ) -> dict[str, Deadline]:
+    def ledger_deadlines(
+        self,
+        kind: str,
+        source: str,
+        received_at: datetime,
+        decision: str | None,
+        decided_at: datetime | None,
+        pauses: Iterable[tuple[date, date]] = (),
+    ) -> dict[str, Deadline]:
         """The ledger's three deadline columns (spec/ledger.md 32-34): the decision limit of a complaint, the
         mediation limit of an accepted one (the days its goods were tested not counted, as on the register)
         and the feedback limit of a 12315 transfer."""
@@ -202,14 +217,20 @@ class RuleBook:
             out[DUE_DECISION] = self.due("decision", received)
             if decision == "受理" and decided_at is not None:
                 accepted = decided_at.date()
-                out[DUE_MEDIATION] = apply_rule(self.calendar, self.rule("mediation", accepted), accepted, pauses)
+                out[DUE_MEDIATION] = apply_rule(
+                    self.calendar, self.rule("mediation", accepted), accepted, pauses
+                )
         if source == "12315转办":
             out[DUE_FEEDBACK] = self.due("transfer_feedback", received)
         return out
 
 
-def refresh(record: Record, book: RuleBook | None = None, facts: Facts | None = None,
-            since: date | None | bool = False) -> list[Duty]:
+def refresh(
+    record: Record,
+    book: RuleBook | None = None,
+    facts: Facts | None = None,
+    since: date | None | bool = False,
+) -> list[Duty]:
     """Set the record's next_due / due_label / due_estimated from its earliest open duty (the caller saves it)
     and return every duty (for duties.store). ``facts`` and ``since`` may be given by a caller refreshing many
     records at once."""
@@ -224,7 +245,8 @@ def refresh(record: Record, book: RuleBook | None = None, facts: Facts | None = 
     found = duties.case_duties(record, facts, book, since=None if since is True else since)
     first = duties.next_open(found)
     record.next_due, record.due_label, record.due_estimated = (
-        (first.due, first.label, first.estimated) if first else (None, None, False))
+        (first.due, first.label, first.estimated) if first else (None, None, False)
+    )
     return found
 
 
@@ -235,9 +257,14 @@ def open_candidates() -> Expression:
     from weiquan_desktop.services import duties
 
     since = duties.notices_since()
-    candidates = (Record.state.in_(domain.OPEN_STATES) | Record.next_due.is_null(False)
-                  | Record.source.in_(domain.TRANSFER_SOURCES) | (Record.state == "已移交")
-                  | Record.is_group | Record.is_major)
+    candidates = (
+        Record.state.in_(domain.OPEN_STATES)
+        | Record.next_due.is_null(False)
+        | Record.source.in_(domain.TRANSFER_SOURCES)
+        | (Record.state == "已移交")
+        | Record.is_group
+        | Record.is_major
+    )
     notice_states = Record.state.in_(("不予受理", "调解终止"))
     return candidates | ((notice_states & (Record.closed_at >= since)) if since else notice_states)
 
@@ -284,8 +311,9 @@ def refresh_records(where: Expression | None = None) -> int:
             computed = refresh(record, book, facts[record.id], since)
             found[record.id] = [] if record.deleted_at else computed  # a deleted record owes nothing
             if (record.next_due, record.due_label, record.due_estimated) != before:
-                Record.update(next_due=record.next_due, due_label=record.due_label,
-                              due_estimated=record.due_estimated).where(Record.id == record.id).execute()
+                Record.update(
+                    next_due=record.next_due, due_label=record.due_label, due_estimated=record.due_estimated
+                ).where(Record.id == record.id).execute()
                 count += 1
         duties.store(found)
         batch.clear()
@@ -315,5 +343,6 @@ def refresh_for_new_day(today: date | None = None) -> int:
         paused = ClockPause.select(ClockPause.record).where(ClockPause.ended_on.is_null())
         changed = refresh_open_records(Record.id.in_(paused))
         Setting.insert(key=DAY_KEY, value=today.isoformat()).on_conflict(
-            conflict_target=[Setting.key], preserve=[Setting.value]).execute()
+            conflict_target=[Setting.key], preserve=[Setting.value]
+        ).execute()
     return changed

@@ -38,10 +38,16 @@ from weiquan_desktop.text import initials, search_text
 from weiquan_desktop.validation import ID_CHECK, ID_WEIGHTS
 
 DEMO_PROFILE = station.StationProfile(
-    name="万象汇购物中心12315消费维权服务站", code="WXH01", host_business="万象汇购物中心",
-    address="内蒙古自治区鄂尔多斯市东胜区天骄北路88号万象汇一楼服务台", phone="0477-8512315",
-    body_12315="鄂尔多斯市东胜区12315投诉举报中心", body_amr="东胜区市场监督管理局天骄市场监管所",
-    body_cca="东胜区消费者协会", site_type="商场", hours="每日 10:00-22:00",
+    name="万象汇购物中心12315消费维权服务站",
+    code="WXH01",
+    host_business="万象汇购物中心",
+    address="内蒙古自治区鄂尔多斯市东胜区天骄北路88号万象汇一楼服务台",
+    phone="0477-8512315",
+    body_12315="鄂尔多斯市东胜区12315投诉举报中心",
+    body_amr="东胜区市场监督管理局天骄市场监管所",
+    body_cca="东胜区消费者协会",
+    site_type="商场",
+    hours="每日 10:00-22:00",
 )
 
 # name, booth, category, typical items
@@ -90,21 +96,78 @@ PROBLEMS = {
     "交通工具类": ("交车时发现漆面划痕", "保养后故障灯亮", "收取不合理费用"),
     "房屋及建材类": ("安装尺寸错误", "板材有异味", "延期交付"),
 }
-SERVICE_PROBLEMS = ("商家拒绝退还预付费余额", "服务与宣传不符", "收费未明码标价", "服务态度恶劣", "合同条款不公平",
-                    "擅自变更服务内容", "门店停业无法消费")
-NATURE_BY_PROBLEM = {"质量": ("无法", "亮线", "不制冷", "漏水", "死机", "异响", "掉色", "开胶", "起球", "拉链",
-                               "变色", "过敏", "异物", "腹泻", "不准", "划痕", "故障", "异味"),
-                     "计量": ("金重", "短斤"), "安全": ("保质期",), "假冒": ("假冒",), "虚假宣传": ("宣传", "证书"),
-                     "价格": ("明码标价", "不合理费用"), "合同": ("合同", "延期", "变更", "尺码", "余额", "停业"),
-                     "人格尊严": ("态度",)}
+SERVICE_PROBLEMS = (
+    "商家拒绝退还预付费余额",
+    "服务与宣传不符",
+    "收费未明码标价",
+    "服务态度恶劣",
+    "合同条款不公平",
+    "擅自变更服务内容",
+    "门店停业无法消费",
+)
+NATURE_BY_PROBLEM = {
+    "质量": (
+        "无法",
+        "亮线",
+        "不制冷",
+        "漏水",
+        "死机",
+        "异响",
+        "掉色",
+        "开胶",
+        "起球",
+        "拉链",
+        "变色",
+        "过敏",
+        "异物",
+        "腹泻",
+        "不准",
+        "划痕",
+        "故障",
+        "异味",
+    ),
+    "计量": ("金重", "短斤"),
+    "安全": ("保质期",),
+    "假冒": ("假冒",),
+    "虚假宣传": ("宣传", "证书"),
+    "价格": ("明码标价", "不合理费用"),
+    "合同": ("合同", "延期", "变更", "尺码", "余额", "停业"),
+    "人格尊严": ("态度",),
+}
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志强海燕雪梅晓东玉兰春梅淑珍子涵浩然欣怡梓萱宇轩一诺雨桐思远佳琪嘉豪婷婷文博俊杰丹丹喆堃"
 AREAS = ("150602", "150603", "150621", "110105", "440524", "320102", "510104", "610113", "130102", "370202")
-STREETS = ("东胜区鄂尔多斯西街", "东胜区天骄北路", "康巴什区青春山路", "东胜区伊煤路", "达拉特旗树林召镇", "伊金霍洛旗阿勒腾席热镇")
-CONSULT_TOPICS = ("网购商品七日无理由退货的条件", "预付卡商家跑路如何维权", "商品三包期限怎么计算", "发票丢失能否保修",
-                  "经营者拒绝开具发票", "食品过期能否要求十倍赔偿", "停车场收费标准", "会员卡余额能否退还")
-REPORT_CLUES = ("疑似销售假冒注册商标白酒", "无证经营美容项目", "虚构原价进行促销", "销售过期食品", "强制搭售商品")
-SUGGESTIONS = ("建议商场增加母婴室", "建议延长停车免费时间", "建议超市增设无障碍通道", "建议增加退换货指引公示")
+STREETS = (
+    "东胜区鄂尔多斯西街",
+    "东胜区天骄北路",
+    "康巴什区青春山路",
+    "东胜区伊煤路",
+    "达拉特旗树林召镇",
+    "伊金霍洛旗阿勒腾席热镇",
+)
+CONSULT_TOPICS = (
+    "网购商品七日无理由退货的条件",
+    "预付卡商家跑路如何维权",
+    "商品三包期限怎么计算",
+    "发票丢失能否保修",
+    "经营者拒绝开具发票",
+    "食品过期能否要求十倍赔偿",
+    "停车场收费标准",
+    "会员卡余额能否退还",
+)
+REPORT_CLUES = (
+    "疑似销售假冒注册商标白酒",
+    "无证经营美容项目",
+    "虚构原价进行促销",
+    "销售过期食品",
+    "强制搭售商品",
+)
+SUGGESTIONS = (
+    "建议商场增加母婴室",
+    "建议延长停车免费时间",
+    "建议超市增设无障碍通道",
+    "建议增加退换货指引公示",
+)
 
 
 def _weighted(rng: random.Random, choices: dict[str, float]) -> str:
@@ -139,30 +202,49 @@ def ensure_station() -> None:
     profile = station.load_profile()
     if profile is None:
         if Record.select().exists():
-            raise UserError("这个数据文件夹已有登记记录，不能在其中生成演示数据。请另选一个空的数据文件夹（--data-dir）。")
+            raise UserError(
+                "这个数据文件夹已有登记记录，不能在其中生成演示数据。请另选一个空的数据文件夹（--data-dir）。"
+            )
         station.save_profile(DEMO_PROFILE, actor=DEMO_ACTOR)
     elif profile.code != DEMO_PROFILE.code or profile.name != DEMO_PROFILE.name:
-        raise UserError(f"这是真实站点“{profile.name}”的数据，不能在其中生成演示数据。"
-                        "请另选一个空的数据文件夹（--data-dir）。")
+        raise UserError(
+            f"这是真实站点“{profile.name}”的数据，不能在其中生成演示数据。"
+            "请另选一个空的数据文件夹（--data-dir）。"
+        )
 
 
 def _ensure_tenants_and_staff() -> tuple[list[Business], list[Staff]]:
     businesses = list(Business.select().order_by(Business.id))
     if not businesses:
         for name, booth, *_ in TENANTS:
-            Business.create(name=name, booth=booth, initials=initials(name),
-                            contact=None, phone=f"0477-85{random.Random(name).randrange(10**5):05d}")
+            Business.create(
+                name=name,
+                booth=booth,
+                initials=initials(name),
+                contact=None,
+                phone=f"0477-85{random.Random(name).randrange(10**5):05d}",
+            )
         businesses = list(Business.select().order_by(Business.id))
     # the demo team, beside whatever accounts the station already has (a head alone could not be sampled twice)
-    for name, role, edu in (("王建国", "站长", "本科"), ("李淑珍", "副站长", "大专"),
-                            ("张海燕", "协调员/联络员", "高中"), ("刘子涵", "工作人员/和解员", "本科")):
+    for name, role, edu in (
+        ("王建国", "站长", "本科"),
+        ("李淑珍", "副站长", "大专"),
+        ("张海燕", "协调员/联络员", "高中"),
+        ("刘子涵", "工作人员/和解员", "本科"),
+    ):
         if not Staff.select().where(Staff.name == name).exists():
             Staff.create(name=name, role=role, education=edu, phone=mobile(random.Random(name)))
     return businesses, list(Staff.select().where(Staff.active).order_by(Staff.id))
 
 
-def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
-             end: date | None = None, actor: Actor | None = None) -> int:
+def generate(
+    records: int = 500,
+    seed: int = 2026,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    actor: Actor | None = None,
+) -> int:
     """Add ``records`` demo records received between ``start`` and ``end`` (defaults: 2025-01-01..today),
     into a demo station only, and once it has accounts, by one of its heads."""
     from weiquan_desktop.services import auth
@@ -178,7 +260,9 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
         businesses, staff = _ensure_tenants_and_staff()
         tenant_info = {name: (cat, items) for name, _b, cat, items in TENANTS}
         days = (end - start).days + 1
-        received = sorted(_working_time(rng, start + timedelta(days=rng.randrange(days))) for _ in range(records))
+        received = sorted(
+            _working_time(rng, start + timedelta(days=rng.randrange(days))) for _ in range(records)
+        )
         received = sorted(r if r <= now else now - timedelta(minutes=rng.randrange(1, 600)) for r in received)
         by_year: dict[int, list[str]] = {}
         for year in sorted({r.year for r in received}):
@@ -192,9 +276,15 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
             cursor[when.year] += 1
             row, extra = _record_row(rng, when, now, case_no, businesses, staff, tenant_info)
             row["search_text"] = search_text(
-                case_no=case_no, name=row.get("complainant_name"), phone=row.get("phone"),
-                respondent=row.get("respondent_name"), item=row.get("item"), facts=row.get("facts"),
-                external_no=row.get("external_no"), id_number=row.get("id_number"))
+                case_no=case_no,
+                name=row.get("complainant_name"),
+                phone=row.get("phone"),
+                respondent=row.get("respondent_name"),
+                item=row.get("item"),
+                facts=row.get("facts"),
+                external_no=row.get("external_no"),
+                id_number=row.get("id_number"),
+            )
             batch.append(row)
             if extra:
                 extras.append((index, extra))
@@ -206,7 +296,8 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
         _activities(rng, start, end, staff)
         # the demo's notices are on record from its first day (services.duties)
         Setting.insert(key=NOTICES_SINCE_KEY, value=start.isoformat()).on_conflict(
-            conflict_target=[Setting.key], preserve=[Setting.value]).execute()
+            conflict_target=[Setting.key], preserve=[Setting.value]
+        ).execute()
         deadlines.refresh_records()  # every record's duties too (services.duties.store)
         audit.append("demo.generate", actor=DEMO_ACTOR.name, detail={"records": records, "seed": seed})
     database_proxy.obj.execute_sql("ANALYZE")  # statistics for the planner after a bulk load
@@ -215,7 +306,7 @@ def generate(records: int = 500, seed: int = 2026, *, start: date | None = None,
 
 def _chunks(rows: list[dict], size: int) -> Iterator[list[dict]]:
     for i in range(0, len(rows), size):
-        yield rows[i:i + size]
+        yield rows[i : i + size]
 
 
 def _uniform(model: type[BaseModel], rows: list[dict]) -> list[dict]:
@@ -229,8 +320,15 @@ def _uniform(model: type[BaseModel], rows: list[dict]) -> list[dict]:
     return [{k: row.get(k, defaults[k]) for k in keys} for row in rows]
 
 
-def _record_row(rng: random.Random, when: datetime, now: datetime, case_no: str, businesses: list[Business],
-                staff: list[Staff], tenant_info: dict) -> tuple[dict, dict]:
+def _record_row(
+    rng: random.Random,
+    when: datetime,
+    now: datetime,
+    case_no: str,
+    businesses: list[Business],
+    staff: list[Staff],
+    tenant_info: dict,
+) -> tuple[dict, dict]:
     kind = _weighted(rng, {"咨询": 35, "投诉": 50, "举报": 7, "建议": 8})
     business = rng.choice(businesses)
     category, items = tenant_info.get(business.name, ("其他类", ("其他商品",)))
@@ -238,48 +336,88 @@ def _record_row(rng: random.Random, when: datetime, now: datetime, case_no: str,
     handler = rng.choice(staff)
     name = person_name(rng)
     row: dict = {
-        "case_no": case_no, "kind": kind, "received_at": when, "handler": handler.id,
-        "complainant_name": name, "phone": mobile(rng), "created_at": when, "updated_at": when,
+        "case_no": case_no,
+        "kind": kind,
+        "received_at": when,
+        "handler": handler.id,
+        "complainant_name": name,
+        "phone": mobile(rng),
+        "created_at": when,
+        "updated_at": when,
     }
     extra: dict = {}
     age = now - when
     if kind == "投诉":
-        source = _weighted(rng, {"来访": 45, "电话": 25, "网络": 10, "信函": 2, "12315转办": 13, "上级交办": 3, "其他": 2})
+        source = _weighted(
+            rng, {"来访": 45, "电话": 25, "网络": 10, "信函": 2, "12315转办": 13, "上级交办": 3, "其他": 2}
+        )
         problems = PROBLEMS.get(category, SERVICE_PROBLEMS)
         problem = rng.choice(problems)
         nature = next((n for n, keys in NATURE_BY_PROBLEM.items() if any(k in problem for k in keys)), "其他")
-        amount = Decimal(rng.choice((29, 59, 99, 168, 299, 399, 688, 1299, 2599, 3999, 6800))) + \
-            Decimal(rng.randrange(0, 100)) / 100
+        amount = (
+            Decimal(rng.choice((29, 59, 99, 168, 299, 399, 688, 1299, 2599, 3999, 6800)))
+            + Decimal(rng.randrange(0, 100)) / 100
+        )
         demands = rng.sample(("退货", "换货", "维修", "退款", "赔偿"), rng.choice((1, 1, 2)))
         bought = (when - timedelta(days=rng.randrange(1, 90))).date()
-        row.update({
-            "source": source, "id_type": "居民身份证", "id_number": resident_id(rng),
-            "address": f"{rng.choice(STREETS)}{rng.randrange(1, 300)}号", "respondent": business.id,
-            "respondent_name": business.name, "category": category,
-            "category_group": domain.category_group(category), "item": item, "nature": nature,
-            "purchase_date": bought, "amount": amount, "place": business.booth,
-            "facts": f"消费者于{bought:%Y年%m月%d日}在{business.name}购买{item}，价格{amount}元，{problem}，"
-                     f"与商家协商未果，前来投诉。",
-            "demands": domain.DEMAND_SEPARATOR.join(demands), "is_group": rng.random() < 0.01,
-        })
+        row.update(
+            {
+                "source": source,
+                "id_type": "居民身份证",
+                "id_number": resident_id(rng),
+                "address": f"{rng.choice(STREETS)}{rng.randrange(1, 300)}号",
+                "respondent": business.id,
+                "respondent_name": business.name,
+                "category": category,
+                "category_group": domain.category_group(category),
+                "item": item,
+                "nature": nature,
+                "purchase_date": bought,
+                "amount": amount,
+                "place": business.booth,
+                "facts": f"消费者于{bought:%Y年%m月%d日}在{business.name}购买{item}，价格{amount}元，{problem}，"
+                f"与商家协商未果，前来投诉。",
+                "demands": domain.DEMAND_SEPARATOR.join(demands),
+                "is_group": rng.random() < 0.01,
+            }
+        )
         if source in domain.TRANSFER_SOURCES:
-            row["external_no"] = f"{'ODR' if rng.random() < 0.3 else 'GS'}{when:%Y%m%d}{rng.randrange(10**6):06d}"
+            row["external_no"] = (
+                f"{'ODR' if rng.random() < 0.3 else 'GS'}{when:%Y%m%d}{rng.randrange(10**6):06d}"
+            )
         _complaint_progress(rng, row, when, now, age, amount, category, handler, extra)
     elif kind == "咨询":
         topic = rng.choice(CONSULT_TOPICS)
-        row.update({"source": _weighted(rng, {"来访": 50, "电话": 40, "网络": 10}),
-                    "facts": f"消费者咨询：{topic}。", "category": category,
-                    "category_group": domain.category_group(category)})
+        row.update(
+            {
+                "source": _weighted(rng, {"来访": 50, "电话": 40, "网络": 10}),
+                "facts": f"消费者咨询：{topic}。",
+                "category": category,
+                "category_group": domain.category_group(category),
+            }
+        )
         if age > timedelta(days=2) or rng.random() < 0.8:
-            row.update({"state": "已解答", "answer": f"已向消费者解释{topic}的相关规定，并告知维权途径。",
-                        "closed_at": when + timedelta(minutes=rng.randrange(5, 40))})
+            row.update(
+                {
+                    "state": "已解答",
+                    "answer": f"已向消费者解释{topic}的相关规定，并告知维权途径。",
+                    "closed_at": when + timedelta(minutes=rng.randrange(5, 40)),
+                }
+            )
         else:
             row.update({"state": "待回复", "reply_due": when + timedelta(days=1)})
     elif kind == "举报":
         clue = rng.choice(REPORT_CLUES)
-        row.update({"source": _weighted(rng, {"来访": 40, "电话": 40, "网络": 15, "信函": 5}),
-                    "respondent": business.id, "respondent_name": business.name, "clues": clue,
-                    "facts": f"举报人反映{business.name}{clue}。", "anonymous": rng.random() < 0.3})
+        row.update(
+            {
+                "source": _weighted(rng, {"来访": 40, "电话": 40, "网络": 15, "信函": 5}),
+                "respondent": business.id,
+                "respondent_name": business.name,
+                "clues": clue,
+                "facts": f"举报人反映{business.name}{clue}。",
+                "anonymous": rng.random() < 0.3,
+            }
+        )
         if row["anonymous"]:
             row.update({"complainant_name": None, "phone": None})
         if age > timedelta(days=3) and rng.random() < 0.85:
@@ -299,15 +437,31 @@ def _record_row(rng: random.Random, when: datetime, now: datetime, case_no: str,
     return row, extra
 
 
-def _complaint_progress(rng: random.Random, row: dict, when: datetime, now: datetime, age: timedelta,
-                        amount: Decimal, category: str, handler: Staff, extra: dict) -> None:
+def _complaint_progress(
+    rng: random.Random,
+    row: dict,
+    when: datetime,
+    now: datetime,
+    age: timedelta,
+    amount: Decimal,
+    category: str,
+    handler: Staff,
+    extra: dict,
+) -> None:
     if age < timedelta(days=2) and rng.random() < 0.5:
         row["state"] = "待受理"
         return
     decided = min(when + timedelta(days=rng.choice((0, 0, 1, 1, 2, 3, 5, 9)), hours=rng.randrange(1, 5)), now)
     if rng.random() < 0.08:
-        row.update({"decision": "不予受理", "decided_at": decided, "state": "不予受理", "closed_at": decided,
-                    "rejection_ground": rng.choice(domain.REJECTION_GROUNDS[2:5])})
+        row.update(
+            {
+                "decision": "不予受理",
+                "decided_at": decided,
+                "state": "不予受理",
+                "closed_at": decided,
+                "rejection_ground": rng.choice(domain.REJECTION_GROUNDS[2:5]),
+            }
+        )
         return
     row.update({"decision": "受理", "decided_at": decided})
     if age < timedelta(days=20) and rng.random() < 0.6:
@@ -332,8 +486,12 @@ def _complaint_progress(rng: random.Random, row: dict, when: datetime, now: date
         if rng.random() < 0.04:
             food = category == "食品类"
             punitive = max(Decimal(1000) if food else Decimal(500), amount * (10 if food else 3))
-            row.update({"punitive_amount": punitive.quantize(Decimal("0.01")),
-                        "punitive_basis": "食品安全法第一百四十八条" if food else "消费者权益保护法第五十五条"})
+            row.update(
+                {
+                    "punitive_amount": punitive.quantize(Decimal("0.01")),
+                    "punitive_basis": "食品安全法第一百四十八条" if food else "消费者权益保护法第五十五条",
+                }
+            )
             row["recovered_amount"] = row["recovered_amount"] + row["punitive_amount"]
     elif outcome == "调解终止":
         row["termination_ground"] = rng.choice(domain.TERMINATION_GROUNDS[1:3])
@@ -342,52 +500,104 @@ def _complaint_progress(rng: random.Random, row: dict, when: datetime, now: date
     if row.get("source") in domain.TRANSFER_SOURCES:
         extra["feedback"] = closed
     if row["satisfaction"] != "未回访":
-        extra["visit"] = {"at": min(closed + timedelta(days=3), now), "satisfaction": row["satisfaction"],
-                          "staff": handler.id}
+        extra["visit"] = {
+            "at": min(closed + timedelta(days=3), now),
+            "satisfaction": row["satisfaction"],
+            "staff": handler.id,
+        }
 
 
 def _session_times(decided: datetime, now: datetime, count: int) -> list[datetime]:
     return [t for t in (decided + timedelta(days=n, hours=1) for n in range(1, count + 1)) if t <= now]
 
 
-REFERRAL_MATERIALS = json.dumps([{"name": "投诉登记表", "count": 1, "pages": 2},
-                                 {"name": "调解笔录", "count": 1, "pages": 1},
-                                 {"name": "购物凭证复印件", "count": 1, "pages": 1}], ensure_ascii=False)
+REFERRAL_MATERIALS = json.dumps(
+    [
+        {"name": "投诉登记表", "count": 1, "pages": 2},
+        {"name": "调解笔录", "count": 1, "pages": 1},
+        {"name": "购物凭证复印件", "count": 1, "pages": 1},
+    ],
+    ensure_ascii=False,
+)
 
 
-def _insert_extras(rng: random.Random, ids: list[int], extras: list[tuple[int, dict]], staff: list[Staff]) -> None:
+def _insert_extras(
+    rng: random.Random, ids: list[int], extras: list[tuple[int, dict]], staff: list[Staff]
+) -> None:
     body = station.body_for("12315")
     book = deadlines.RuleBook()
     sessions, terms, referrals, visits, feedbacks = [], [], [], [], []
     for index, extra in extras:
         record_id = ids[index]
         for n, held_at in enumerate(extra.get("sessions", ()), 1):
-            sessions.append({"record": record_id, "mode": rng.choice(domain.MEDIATION_MODES),
-                             "held_at": held_at, "mediator": rng.choice(staff).id,
-                             "notes": f"第{n}次调解，双方陈述意见。"})
+            sessions.append(
+                {
+                    "record": record_id,
+                    "mode": rng.choice(domain.MEDIATION_MODES),
+                    "held_at": held_at,
+                    "mediator": rng.choice(staff).id,
+                    "notes": f"第{n}次调解，双方陈述意见。",
+                }
+            )
         if "term" in extra:
-            terms.append({"record": record_id, "position": 1, "kind": extra["term"]["kind"],
-                          "amount": extra["term"]["amount"], "obligor": "乙方",
-                          "action": f"乙方于协议签订之日起三日内为甲方办理{extra['term']['kind']}。"})
+            terms.append(
+                {
+                    "record": record_id,
+                    "position": 1,
+                    "kind": extra["term"]["kind"],
+                    "amount": extra["term"]["amount"],
+                    "obligor": "乙方",
+                    "action": f"乙方于协议签订之日起三日内为甲方办理{extra['term']['kind']}。",
+                }
+            )
         if "referral" in extra:
             at = extra["referral"]["at"]
             # the receiving body answers in two to five weeks (now and then after its date); recent ones wait
             back = at + timedelta(days=rng.randrange(10, 36), hours=rng.randrange(0, 8))
-            referrals.append({"record": record_id, "number": f"YJ-{record_id:07d}",
-                              "body": body.id if body else None, "body_name": body.name if body else "辖区12315机构",
-                              "reason": extra["referral"]["reason"], "referred_at": at, "materials": REFERRAL_MATERIALS,
-                              "feedback_due": book.due("referral_feedback", at.date()).due,
-                              "feedback_at": back if back < datetime.now() else None,
-                              "feedback": "已受理，组织双方调解。" if back < datetime.now() else None})
+            referrals.append(
+                {
+                    "record": record_id,
+                    "number": f"YJ-{record_id:07d}",
+                    "body": body.id if body else None,
+                    "body_name": body.name if body else "辖区12315机构",
+                    "reason": extra["referral"]["reason"],
+                    "referred_at": at,
+                    "materials": REFERRAL_MATERIALS,
+                    "feedback_due": book.due("referral_feedback", at.date()).due,
+                    "feedback_at": back if back < datetime.now() else None,
+                    "feedback": "已受理，组织双方调解。" if back < datetime.now() else None,
+                }
+            )
         if "feedback" in extra:
-            feedbacks.append({"record": record_id, "handled_at": extra["feedback"], "process": "组织双方调解。",
-                              "method": "现场调解", "result": "已按和解协议处理。", "sent_at": extra["feedback"]})
+            feedbacks.append(
+                {
+                    "record": record_id,
+                    "handled_at": extra["feedback"],
+                    "process": "组织双方调解。",
+                    "method": "现场调解",
+                    "result": "已按和解协议处理。",
+                    "sent_at": extra["feedback"],
+                }
+            )
         if "visit" in extra:
-            visits.append({"record": record_id, "visited_at": extra["visit"]["at"],
-                           "satisfaction": extra["visit"]["satisfaction"], "staff": extra["visit"]["staff"],
-                           "comment": "电话回访。", "method": "电话", "performance": "已按协议履行。"})
-    for model, rows in ((MediationSession, sessions), (SettlementTerm, terms), (Referral, referrals),
-                        (ReturnVisit, visits), (TransferFeedback, feedbacks)):
+            visits.append(
+                {
+                    "record": record_id,
+                    "visited_at": extra["visit"]["at"],
+                    "satisfaction": extra["visit"]["satisfaction"],
+                    "staff": extra["visit"]["staff"],
+                    "comment": "电话回访。",
+                    "method": "电话",
+                    "performance": "已按协议履行。",
+                }
+            )
+    for model, rows in (
+        (MediationSession, sessions),
+        (SettlementTerm, terms),
+        (Referral, referrals),
+        (ReturnVisit, visits),
+        (TransferFeedback, feedbacks),
+    ):
         for chunk in _chunks(_uniform(model, rows), 500):
             model.insert_many(chunk).execute()
 
@@ -405,39 +615,70 @@ def _notices(rng: random.Random, ids: list[int], staff: list[Staff]) -> None:
     ten late, and the most recent few not yet given."""
     now = datetime.now()
     rows = []
-    closed = (Record.select(Record.id, Record.state, Record.closed_at, Record.decided_at)
-              .where(_among(ids), Record.state.in_(("不予受理", "调解终止"))).tuples())
+    closed = (
+        Record.select(Record.id, Record.state, Record.closed_at, Record.decided_at)
+        .where(_among(ids), Record.state.in_(("不予受理", "调解终止")))
+        .tuples()
+    )
     for record_id, state, closed_at, decided_at in closed:
         when = closed_at or decided_at
         if when is None:
             continue
-        delay = timedelta(days=rng.randrange(8, 16)) if rng.random() < 0.1 else timedelta(hours=rng.randrange(1, 48))
+        delay = (
+            timedelta(days=rng.randrange(8, 16))
+            if rng.random() < 0.1
+            else timedelta(hours=rng.randrange(1, 48))
+        )
         if when + delay > now:
             continue
         person = rng.choice(staff)
-        rows.append({"record": record_id, "kind": "不予受理告知" if state == "不予受理" else "终止调解告知",
-                     "at": (when + delay).replace(microsecond=0), "method": rng.choice(("电话", "短信", "当面")),
-                     "party": "投诉人" if state == "不予受理" else "双方", "staff": person.id, "actor": person.name,
-                     "created_at": (when + delay).replace(microsecond=0)})
+        rows.append(
+            {
+                "record": record_id,
+                "kind": "不予受理告知" if state == "不予受理" else "终止调解告知",
+                "at": (when + delay).replace(microsecond=0),
+                "method": rng.choice(("电话", "短信", "当面")),
+                "party": "投诉人" if state == "不予受理" else "双方",
+                "staff": person.id,
+                "actor": person.name,
+                "created_at": (when + delay).replace(microsecond=0),
+            }
+        )
     # the 24-hour reply: most within hours, a few the day after
-    for record_id, received in (Record.select(Record.id, Record.received_at)
-                                .where(_among(ids), Record.kind == "投诉").tuples()):
+    for record_id, received in (
+        Record.select(Record.id, Record.received_at).where(_among(ids), Record.kind == "投诉").tuples()
+    ):
         hours = rng.uniform(0.2, 20) if rng.random() < 0.9 else rng.uniform(26, 50)
         at = (received + timedelta(hours=hours)).replace(second=0, microsecond=0)
         if at > now:
             continue
         person = rng.choice(staff)
-        rows.append({"record": record_id, "kind": "答复", "at": at, "method": rng.choice(("电话", "受理回执", "当面")),
-                     "party": "投诉人", "content": "告知处理流程和时间。", "staff": person.id, "actor": person.name,
-                     "created_at": at})
+        rows.append(
+            {
+                "record": record_id,
+                "kind": "答复",
+                "at": at,
+                "method": rng.choice(("电话", "受理回执", "当面")),
+                "party": "投诉人",
+                "content": "告知处理流程和时间。",
+                "staff": person.id,
+                "actor": person.name,
+                "created_at": at,
+            }
+        )
     for chunk in _chunks(_uniform(CaseNotice, rows), 500):
         CaseNotice.insert_many(chunk).execute()
     # group cases reported to the bureau within hours of coming in
-    for record_id, received in (Record.select(Record.id, Record.received_at)
-                                .where(_among(ids), Record.is_group | Record.is_major).tuples()):
-        Record.update(major_reported_at=received + timedelta(hours=rng.randrange(1, 6)),
-                      major_reported_to="辖区市场监督管理局", major_reported_by=rng.choice(staff).name
-                      ).where(Record.id == record_id).execute()
+    for record_id, received in (
+        Record.select(Record.id, Record.received_at)
+        .where(_among(ids), Record.is_group | Record.is_major)
+        .tuples()
+    ):
+        Record.update(
+            major_reported_at=received + timedelta(hours=rng.randrange(1, 6)),
+            major_reported_to="辖区市场监督管理局",
+            major_reported_by=rng.choice(staff).name,
+        ).where(Record.id == record_id).execute()
 
 
 def _activities(rng: random.Random, start: date, end: date, staff: list[Staff]) -> None:
@@ -449,9 +690,14 @@ def _activities(rng: random.Random, start: date, end: date, staff: list[Staff]) 
         day = month.replace(day=15)
         kind = "3·15活动" if month.month == 3 else rng.choice(domain.ACTIVITY_TYPES[:5])
         if day <= end:
-            activity = Activity.create(held_on=day, type=kind, place="万象汇一楼中庭",
-                                       participants=rng.randrange(20, 300), materials="消费维权宣传册",
-                                       description=f"{kind}：宣传消费者权益保护法及预付卡消费风险提示。")
+            activity = Activity.create(
+                held_on=day,
+                type=kind,
+                place="万象汇一楼中庭",
+                participants=rng.randrange(20, 300),
+                materials="消费维权宣传册",
+                description=f"{kind}：宣传消费者权益保护法及预付卡消费风险提示。",
+            )
             for member in rng.sample(staff, 2):
                 ActivityStaff.create(activity=activity, staff=member)
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)

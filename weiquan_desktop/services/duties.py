@@ -39,9 +39,15 @@ if TYPE_CHECKING:  # deadlines imports this module
 
 # code -> the label the register shows (at most 10 characters: Record.due_label)
 LABELS = {
-    "reply": "答复期限", "decision": "受理期限", "rejection_notice": "不予受理告知", "mediation": "调解期限",
-    "termination_notice": "终止调解告知", "transfer_feedback": "反馈期限", "referral_feedback": "移交反馈期限",
-    "major_report": "报告期限", "consult_reply": "答复期限",
+    "reply": "答复期限",
+    "decision": "受理期限",
+    "rejection_notice": "不予受理告知",
+    "mediation": "调解期限",
+    "termination_notice": "终止调解告知",
+    "transfer_feedback": "反馈期限",
+    "referral_feedback": "移交反馈期限",
+    "major_report": "报告期限",
+    "consult_reply": "答复期限",
 }
 PAUSED_SUFFIX = "（暂停）"
 # what ends each notice duty (CaseNotice.kind); a reply is any first contact after the complaint is taken
@@ -97,14 +103,17 @@ class Facts:
     notices: dict[str, datetime] = field(default_factory=dict)  # kind -> the first one
     first_session: datetime | None = None
     feedback_sent: datetime | None = None  # to 12315 or the bureau
-    referrals: list[tuple[str, str, date | None, datetime | None]] = field(default_factory=list)  # number, body, due, back
+    referrals: list[tuple[str, str, date | None, datetime | None]] = field(
+        default_factory=list
+    )  # number, body, due, back
 
 
 def facts_for(record_ids: Iterable[int]) -> dict[int, Facts]:
     """The facts of many records in a few queries (an export or a refresh of thousands)."""
     ids = list(record_ids)
     out: dict[int, Facts] = {rid: Facts() for rid in ids}
-    for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
+    for chunk in (ids[i : i + 900] for i in range(0, len(ids), 900)):
+
         def among(column: ColumnBase, chunk: list[int] = chunk) -> Expression:
             return id_in(column, chunk)
 
@@ -116,26 +125,45 @@ def _load_facts(out: dict[int, Facts], which: Callable[[ColumnBase], Expression]
     """Fill ``out`` with the facts of the records ``which(record_column)`` selects."""
     facts = out.__getitem__
 
-    for rid, start, end, reason in (ClockPause.select(ClockPause.record, ClockPause.started_on, ClockPause.ended_on,
-                                                      ClockPause.reason)
-                                    .where(which(ClockPause.record)).order_by(ClockPause.started_on).tuples()):
+    for rid, start, end, reason in (
+        ClockPause.select(ClockPause.record, ClockPause.started_on, ClockPause.ended_on, ClockPause.reason)
+        .where(which(ClockPause.record))
+        .order_by(ClockPause.started_on)
+        .tuples()
+    ):
         facts(rid).pauses.append((start, end, reason))
-    for rid, kind, at in (CaseNotice.select(CaseNotice.record, CaseNotice.kind, CaseNotice.at)
-                          .where(which(CaseNotice.record)).order_by(CaseNotice.at).tuples()):
+    for rid, kind, at in (
+        CaseNotice.select(CaseNotice.record, CaseNotice.kind, CaseNotice.at)
+        .where(which(CaseNotice.record))
+        .order_by(CaseNotice.at)
+        .tuples()
+    ):
         found = facts(rid)
         found.notices.setdefault(kind, at)
         if kind in CONTACT_KINDS and found.first_contact is None:
             found.first_contact = at
-    for rid, at in (MediationSession.select(MediationSession.record, fn.MIN(MediationSession.held_at))
-                    .where(which(MediationSession.record)).group_by(MediationSession.record).tuples()):
+    for rid, at in (
+        MediationSession.select(MediationSession.record, fn.MIN(MediationSession.held_at))
+        .where(which(MediationSession.record))
+        .group_by(MediationSession.record)
+        .tuples()
+    ):
         facts(rid).first_session = at
-    for rid, sent in (TransferFeedback.select(TransferFeedback.record, fn.MIN(TransferFeedback.sent_at))
-                      .where(which(TransferFeedback.record), TransferFeedback.sent_at.is_null(False))
-                      .group_by(TransferFeedback.record).tuples()):
+    for rid, sent in (
+        TransferFeedback.select(TransferFeedback.record, fn.MIN(TransferFeedback.sent_at))
+        .where(which(TransferFeedback.record), TransferFeedback.sent_at.is_null(False))
+        .group_by(TransferFeedback.record)
+        .tuples()
+    ):
         facts(rid).feedback_sent = sent
-    for rid, number, body, due, back in (Referral.select(Referral.record, Referral.number, Referral.body_name,
-                                                         Referral.feedback_due, Referral.feedback_at)
-                                         .where(which(Referral.record)).order_by(Referral.referred_at).tuples()):
+    for rid, number, body, due, back in (
+        Referral.select(
+            Referral.record, Referral.number, Referral.body_name, Referral.feedback_due, Referral.feedback_at
+        )
+        .where(which(Referral.record))
+        .order_by(Referral.referred_at)
+        .tuples()
+    ):
         facts(rid).referrals.append((number, body, due, back))
 
 
@@ -147,8 +175,9 @@ def notices_since() -> date | None:
         return None
 
 
-def case_duties(record: Record, facts: Facts, book: RuleBook, *, today: date | None = None,
-                since: date | None = None) -> list[Duty]:
+def case_duties(
+    record: Record, facts: Facts, book: RuleBook, *, today: date | None = None, since: date | None = None
+) -> list[Duty]:
     """Every duty of the record, done or not, in the order they arise. ``book`` is a deadlines.RuleBook."""
     from weiquan_desktop.services.deadlines import apply_rule
 
@@ -166,26 +195,55 @@ def case_duties(record: Record, facts: Facts, book: RuleBook, *, today: date | N
         due_at = received + timedelta(hours=rule.amount) if rule.unit == "hours" else None
         reply = apply_rule(cal, rule, received)
         contacts = [t for t in (facts.first_contact, record.decided_at, facts.first_session, closed) if t]
-        out.append(Duty("reply", due_at.date() if due_at else reply.due, reply.estimated, due_at,
-                        min(contacts) if contacts else None))
+        out.append(
+            Duty(
+                "reply",
+                due_at.date() if due_at else reply.due,
+                reply.estimated,
+                due_at,
+                min(contacts) if contacts else None,
+            )
+        )
         decision = book.due("decision", received.date())
         out.append(Duty("decision", decision.due, decision.estimated, done_at=record.decided_at))
         if record.decision == "不予受理" and tracked(record.decided_at):
             notice = book.due("rejection_notice", record.decided_at.date())
-            out.append(Duty("rejection_notice", notice.due, notice.estimated,
-                            done_at=facts.notices.get(NOTICE_OF["rejection_notice"])))
+            out.append(
+                Duty(
+                    "rejection_notice",
+                    notice.due,
+                    notice.estimated,
+                    done_at=facts.notices.get(NOTICE_OF["rejection_notice"]),
+                )
+            )
         if record.decision == "受理" and record.decided_at is not None:
             accepted = record.decided_at.date()
             open_pause = next((reason for _s, end, reason in facts.pauses if end is None), None)
             spans = [(start, end or today) for start, end, _r in facts.pauses]
-            limit = (apply_rule(cal, book.rule("mediation", accepted), accepted, spans) if spans
-                     else book.due("mediation", accepted))
-            out.append(Duty("mediation", limit.due, limit.estimated, done_at=closed,
-                            paused=open_pause if closed is None else None))
+            limit = (
+                apply_rule(cal, book.rule("mediation", accepted), accepted, spans)
+                if spans
+                else book.due("mediation", accepted)
+            )
+            out.append(
+                Duty(
+                    "mediation",
+                    limit.due,
+                    limit.estimated,
+                    done_at=closed,
+                    paused=open_pause if closed is None else None,
+                )
+            )
         if record.state == "调解终止" and tracked(record.closed_at):
             notice = book.due("termination_notice", record.closed_at.date())
-            out.append(Duty("termination_notice", notice.due, notice.estimated,
-                            done_at=facts.notices.get(NOTICE_OF["termination_notice"])))
+            out.append(
+                Duty(
+                    "termination_notice",
+                    notice.due,
+                    notice.estimated,
+                    done_at=facts.notices.get(NOTICE_OF["termination_notice"]),
+                )
+            )
         if record.is_group or record.is_major:
             # immediately: the day the case came in (a same-day limit is not moved off a rest day)
             out.append(Duty("major_report", received.date(), done_at=record.major_reported_at))
@@ -198,19 +256,36 @@ def case_duties(record: Record, facts: Facts, book: RuleBook, *, today: date | N
         out.append(Duty("transfer_feedback", due, estimated, done_at=facts.feedback_sent))
     for number, body, feedback_due, back in facts.referrals:
         if feedback_due is not None:
-            out.append(Duty("referral_feedback", feedback_due, cal.is_estimated_year(feedback_due.year), done_at=back,
-                            about=f"{number} {body}"))
+            out.append(
+                Duty(
+                    "referral_feedback",
+                    feedback_due,
+                    cal.is_estimated_year(feedback_due.year),
+                    done_at=back,
+                    about=f"{number} {body}",
+                )
+            )
     if kind == "咨询" and record.reply_due is not None:
-        out.append(Duty("consult_reply", record.reply_due.date(), cal.is_estimated_year(record.reply_due.year),
-                        record.reply_due, closed))
+        out.append(
+            Duty(
+                "consult_reply",
+                record.reply_due.date(),
+                cal.is_estimated_year(record.reply_due.year),
+                record.reply_due,
+                closed,
+            )
+        )
     return out
 
 
 def next_open(duties: list[Duty]) -> Duty | None:
     """The earliest duty not yet done: the record's next deadline."""
     waiting = [d for d in duties if d.open]
-    return min(waiting, key=lambda d: (d.due, d.due_at or datetime.combine(d.due, datetime.max.time()))) \
-        if waiting else None
+    return (
+        min(waiting, key=lambda d: (d.due, d.due_at or datetime.combine(d.due, datetime.max.time())))
+        if waiting
+        else None
+    )
 
 
 def for_record(record: Record, book: RuleBook | None = None, *, today: date | None = None) -> list[Duty]:
@@ -224,6 +299,7 @@ def for_record(record: Record, book: RuleBook | None = None, *, today: date | No
 
 
 # --- across cases ---------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Kept:
@@ -251,10 +327,21 @@ class LateItem:
 
 # --- the stored duties (RecordDuty): written with each record's next deadline, counted in SQL -------------
 
+
 def stored_rows(record_id: int, found: list[Duty]) -> list[dict]:
-    return [{"record": record_id, "code": d.code, "due": d.due, "due_at": d.due_at, "done_at": d.done_at,
-             "done_late": d.done_at is not None and d.late(), "paused": d.paused is not None,
-             "about": d.about[:200]} for d in found]
+    return [
+        {
+            "record": record_id,
+            "code": d.code,
+            "due": d.due,
+            "due_at": d.due_at,
+            "done_at": d.done_at,
+            "done_late": d.done_at is not None and d.late(),
+            "paused": d.paused is not None,
+            "about": d.about[:200],
+        }
+        for d in found
+    ]
 
 
 def store(found: dict[int, list[Duty]]) -> None:
@@ -263,10 +350,12 @@ def store(found: dict[int, list[Duty]]) -> None:
     from weiquan_desktop.models.schema import RecordDuty
 
     ids = list(found)
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
         RecordDuty.delete().where(id_in(RecordDuty.record, chunk)).execute()
     rows = [row for rid, duties in found.items() for row in stored_rows(rid, duties)]
-    for batch in (rows[i:i + 100] for i in range(0, len(rows), 100)):  # 8 columns: under SQLite's 999 parameters
+    for batch in (
+        rows[i : i + 100] for i in range(0, len(rows), 100)
+    ):  # 8 columns: under SQLite's 999 parameters
         RecordDuty.insert_many(batch).execute()
 
 
@@ -274,12 +363,19 @@ def _late_now(now: datetime) -> Expression:
     """A stored duty still open and past its time at ``now`` (Duty.late; a paused clock is not late)."""
     from weiquan_desktop.models.schema import RecordDuty
 
-    return (RecordDuty.done_at.is_null() & ~RecordDuty.paused
-            & ((RecordDuty.due_at.is_null(False) & (RecordDuty.due_at < now))
-               | (RecordDuty.due_at.is_null() & (RecordDuty.due < now.date()))))
+    return (
+        RecordDuty.done_at.is_null()
+        & ~RecordDuty.paused
+        & (
+            (RecordDuty.due_at.is_null(False) & (RecordDuty.due_at < now))
+            | (RecordDuty.due_at.is_null() & (RecordDuty.due < now.date()))
+        )
+    )
 
 
-def _counts(start: date, end: date, now: datetime, where: Expression | None = None, scope: Expression | None = None) -> dict[str, list[int]]:
+def _counts(
+    start: date, end: date, now: datetime, where: Expression | None = None, scope: Expression | None = None
+) -> dict[str, list[int]]:
     """code -> [due, on time, late, missing] of the stored duties due from ``start`` to ``end``."""
     from peewee import Case, fn
 
@@ -288,8 +384,9 @@ def _counts(start: date, end: date, now: datetime, where: Expression | None = No
     late = fn.SUM(Case(None, [(RecordDuty.done_late, 1)], 0))
     missing = fn.SUM(Case(None, [(_late_now(now), 1)], 0))
     # code IN (every code): one range of the (code, due, ...) index per code, in order, from the index alone
-    query = (RecordDuty.select(RecordDuty.code, fn.COUNT(RecordDuty.id), fn.COUNT(RecordDuty.done_at), late, missing)
-             .where(RecordDuty.code.in_(list(LABELS)), RecordDuty.due.between(start, end)))
+    query = RecordDuty.select(
+        RecordDuty.code, fn.COUNT(RecordDuty.id), fn.COUNT(RecordDuty.done_at), late, missing
+    ).where(RecordDuty.code.in_(list(LABELS)), RecordDuty.due.between(start, end))
     if where is not None:
         query = query.where(where)
     if scope is not None:
@@ -301,7 +398,9 @@ def _counts(start: date, end: date, now: datetime, where: Expression | None = No
     return out
 
 
-def kept_in(periods: list[tuple[date, date]], now: datetime | None = None, scope: Expression | None = None) -> list[list[Kept]]:
+def kept_in(
+    periods: list[tuple[date, date]], now: datetime | None = None, scope: Expression | None = None
+) -> list[list[Kept]]:
     """``kept_between`` of several periods (a report's period, the one before and a year ago), each one
     aggregate over the stored duties. A record whose clock is paused now is counted from its duties as of
     ``now`` instead (a paused deadline moves on each day; there are few)."""
@@ -316,8 +415,10 @@ def kept_in(periods: list[tuple[date, date]], now: datetime | None = None, scope
         book, since = RuleBook(), notices_since()
         facts = facts_for(paused_ids)
         query = Record.select().where(Record.id.in_(paused), Record.deleted_at.is_null())
-        live = [case_duties(r, facts[r.id], book, today=now.date(), since=since)
-                for r in (query if scope is None else query.where(scope))]
+        live = [
+            case_duties(r, facts[r.id], book, today=now.date(), since=since)
+            for r in (query if scope is None else query.where(scope))
+        ]
     out = []
     for start, end in periods:
         counts = _counts(start, end, now, scope=scope)
@@ -330,14 +431,22 @@ def kept_in(periods: list[tuple[date, date]], now: datetime | None = None, scope
                     if start <= duty.due <= end:
                         row = counts.setdefault(duty.code, [0, 0, 0, 0])
                         row[0] += 1
-                        state = (2 if duty.late() else 1) if duty.done_at is not None else 3 if duty.late(now) else 0
+                        state = (
+                            (2 if duty.late() else 1)
+                            if duty.done_at is not None
+                            else 3
+                            if duty.late(now)
+                            else 0
+                        )
                         if state:
                             row[state] += 1
         out.append([Kept(code, *counts[code]) for code in LABELS if counts.get(code, [0])[0]])
     return out
 
 
-def kept_between(start: date, end: date, now: datetime | None = None, scope: Expression | None = None) -> list[Kept]:
+def kept_between(
+    start: date, end: date, now: datetime | None = None, scope: Expression | None = None
+) -> list[Kept]:
     """Each kind of duty that fell due from ``start`` to ``end``: how many, kept on time, kept late, missed."""
     return kept_in([(start, end)], now, scope)[0]
 
@@ -347,11 +456,26 @@ def late_between(start: date, end: date, now: datetime | None = None, limit: int
     from weiquan_desktop.models.schema import Record, RecordDuty
 
     now = now or datetime.now()
-    rows = (RecordDuty.select(RecordDuty.record, Record.case_no, RecordDuty.code, RecordDuty.about, RecordDuty.due,
-                              RecordDuty.done_at)
-            .join(Record)
-            .where(RecordDuty.code.in_(list(LABELS)), RecordDuty.due.between(start, end),
-                   RecordDuty.done_late | _late_now(now))
-            .order_by(RecordDuty.due.desc(), RecordDuty.record.desc()).limit(limit).tuples())
-    return [LateItem(rid, case_no, LABELS[code] + (f"（{about}）" if about else ""), due, done_at)
-            for rid, case_no, code, about, due, done_at in rows]
+    rows = (
+        RecordDuty.select(
+            RecordDuty.record,
+            Record.case_no,
+            RecordDuty.code,
+            RecordDuty.about,
+            RecordDuty.due,
+            RecordDuty.done_at,
+        )
+        .join(Record)
+        .where(
+            RecordDuty.code.in_(list(LABELS)),
+            RecordDuty.due.between(start, end),
+            RecordDuty.done_late | _late_now(now),
+        )
+        .order_by(RecordDuty.due.desc(), RecordDuty.record.desc())
+        .limit(limit)
+        .tuples()
+    )
+    return [
+        LateItem(rid, case_no, LABELS[code] + (f"（{about}）" if about else ""), due, done_at)
+        for rid, case_no, code, about, due, done_at in rows
+    ]

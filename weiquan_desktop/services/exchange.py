@@ -87,22 +87,73 @@ class _MoneyCells:
 
 
 RECORD_FIELDS = (
-    Record.id, Record.case_no, Record.kind, Record.source, Record.received_at, Record.complainant_name,
-    Record.phone, Record.id_number, Record.address, Record.respondent_name, Record.category, Record.item,
-    Record.nature, Record.purchase_date, Record.amount, Record.facts, Record.demands, Record.decision,
-    Record.decided_at, Record.rejection_ground, Record.state, Record.settlement, Record.recovered_amount,
-    Record.punitive_amount, Record.closed_at, Staff.name, Record.external_no, Record.satisfaction,
-    Record.is_group, Record.remark, Record.reply_due, Record.anonymous,
+    Record.id,
+    Record.case_no,
+    Record.kind,
+    Record.source,
+    Record.received_at,
+    Record.complainant_name,
+    Record.phone,
+    Record.id_number,
+    Record.address,
+    Record.respondent_name,
+    Record.category,
+    Record.item,
+    Record.nature,
+    Record.purchase_date,
+    Record.amount,
+    Record.facts,
+    Record.demands,
+    Record.decision,
+    Record.decided_at,
+    Record.rejection_ground,
+    Record.state,
+    Record.settlement,
+    Record.recovered_amount,
+    Record.punitive_amount,
+    Record.closed_at,
+    Staff.name,
+    Record.external_no,
+    Record.satisfaction,
+    Record.is_group,
+    Record.remark,
+    Record.reply_due,
+    Record.anonymous,
 )
 # the extension columns (ledger_format.EXTRA_COLUMNS), in their order
 EXTRA_FIELDS = (
-    Record.id_type, Record.anonymous, Record.consent_publish, Record.consent_mediation, Record.agent_name,
-    Record.agent_phone, Record.agent_id_number, Record.agent_authorisation, Record.respondent_contact,
-    Record.respondent_phone, Record.respondent_address, Record.place, Record.evidence, Record.clues, Record.answer,
-    Record.reply_due, Record.termination_ground, Record.termination_party, Record.handover_note,
-    Record.punitive_basis, Record.third_party, Record.third_party_role, Record.third_party_contact,
-    Record.third_party_phone, Record.third_party_address, Record.group_size, Record.group_amount, Record.is_major,
-    Record.major_reported_at, Record.major_reported_to, Record.major_reported_by, Record.external_due,
+    Record.id_type,
+    Record.anonymous,
+    Record.consent_publish,
+    Record.consent_mediation,
+    Record.agent_name,
+    Record.agent_phone,
+    Record.agent_id_number,
+    Record.agent_authorisation,
+    Record.respondent_contact,
+    Record.respondent_phone,
+    Record.respondent_address,
+    Record.place,
+    Record.evidence,
+    Record.clues,
+    Record.answer,
+    Record.reply_due,
+    Record.termination_ground,
+    Record.termination_party,
+    Record.handover_note,
+    Record.punitive_basis,
+    Record.third_party,
+    Record.third_party_role,
+    Record.third_party_contact,
+    Record.third_party_phone,
+    Record.third_party_address,
+    Record.group_size,
+    Record.group_amount,
+    Record.is_major,
+    Record.major_reported_at,
+    Record.major_reported_to,
+    Record.major_reported_by,
+    Record.external_due,
     Record.forwarded_to,
 )
 BOOL_EXTRAS = {1, 2, 3, 27}  # positions in EXTRA_FIELDS written as 是/否
@@ -117,56 +168,142 @@ def _conditions(start: date | None, end: date | None, selection: RegisterQuery |
     return conditions
 
 
-def ledger_rows(start: date | None = None, end: date | None = None, *, masked: bool = True,
-                selection: RegisterQuery | None = None, book: deadlines.RuleBook | None = None,
-                ) -> Iterator[tuple[list[object], bool]]:
+def ledger_rows(
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    masked: bool = True,
+    selection: RegisterQuery | None = None,
+    book: deadlines.RuleBook | None = None,
+) -> Iterator[tuple[list[object], bool]]:
     """Each record as its 34 ledger values (Python types), and whether a deadline in it is estimated."""
     book = book or deadlines.RuleBook()
-    query = (Record.select(*RECORD_FIELDS, *EXTRA_FIELDS)
-             .join(Staff, JOIN.LEFT_OUTER, on=(Record.handler == Staff.id))
-             .where(*_conditions(start, end, selection)).order_by(Record.received_at, Record.id))
+    query = (
+        Record.select(*RECORD_FIELDS, *EXTRA_FIELDS)
+        .join(Staff, JOIN.LEFT_OUTER, on=(Record.handler == Staff.id))
+        .where(*_conditions(start, end, selection))
+        .order_by(Record.received_at, Record.id)
+    )
     referrals: dict[int, tuple[str, datetime]] = {}
     # only the referred records of this export (a small export of a large database reads few)
-    referred = (Referral.select(Referral.record, Referral.body_name, Referral.referred_at)
-                .join(Record, on=(Referral.record == Record.id))
-                .where(*_conditions(start, end, selection), Record.state == "已移交")
-                .order_by(Referral.referred_at))
+    referred = (
+        Referral.select(Referral.record, Referral.body_name, Referral.referred_at)
+        .join(Record, on=(Referral.record == Record.id))
+        .where(*_conditions(start, end, selection), Record.state == "已移交")
+        .order_by(Referral.referred_at)
+    )
     for record_id, body, at in referred.tuples().iterator():
         referrals[record_id] = (body, at)  # the latest referral of a record wins
     # paused mediation clocks (few): the ledger's mediation limit is the register's, tested days not counted
     today = date.today()
     pauses: dict[int, list[tuple[date, date]]] = {}
-    for record_id, started, ended in ClockPause.select(ClockPause.record, ClockPause.started_on,
-                                                       ClockPause.ended_on).tuples().iterator():
+    for record_id, started, ended in (
+        ClockPause.select(ClockPause.record, ClockPause.started_on, ClockPause.ended_on).tuples().iterator()
+    ):
         pauses.setdefault(record_id, []).append((started, ended or today))
     for row in query.tuples().iterator():
-        (rid, case_no, kind, source, received, name, phone, id_number, address, respondent, category, item,
-         nature, purchase, amount, facts, demands, decision, decided, rejection, state, settlement, recovered,
-         punitive, closed, handler, external_no, satisfaction, is_group, remark, _reply, _anon) = row[:32]
-        extras = [("是" if value else "否") if i in BOOL_EXTRAS else value for i, value in enumerate(row[32:])]
+        (
+            rid,
+            case_no,
+            kind,
+            source,
+            received,
+            name,
+            phone,
+            id_number,
+            address,
+            respondent,
+            category,
+            item,
+            nature,
+            purchase,
+            amount,
+            facts,
+            demands,
+            decision,
+            decided,
+            rejection,
+            state,
+            settlement,
+            recovered,
+            punitive,
+            closed,
+            handler,
+            external_no,
+            satisfaction,
+            is_group,
+            remark,
+            _reply,
+            _anon,
+        ) = row[:32]
+        extras = [
+            ("是" if value else "否") if i in BOOL_EXTRAS else value for i, value in enumerate(row[32:])
+        ]
         if masked:
             people, phones = [name, extras[4]], [phone, extras[5]]
-            name, phone, id_number, address = (mask_name(name) or None, mask_phone(phone) or None,
-                                               mask_id(id_number) or None, mask_address(address) or None)
-            extras[4], extras[5], extras[6] = (mask_name(extras[4]) or None, mask_phone(extras[5]) or None,
-                                               mask_id(extras[6]) or None)
+            name, phone, id_number, address = (
+                mask_name(name) or None,
+                mask_phone(phone) or None,
+                mask_id(id_number) or None,
+                mask_address(address) or None,
+            )
+            extras[4], extras[5], extras[6] = (
+                mask_name(extras[4]) or None,
+                mask_phone(extras[5]) or None,
+                mask_id(extras[6]) or None,
+            )
             for i in (7, 12, 13, 14, 18):  # free text may name the consumer or his agent
                 extras[i] = mask_known(extras[i], people, phones) or None
-            facts, remark = mask_known(facts, people, phones) or None, mask_known(remark, people, phones) or None
+            facts, remark = (
+                mask_known(facts, people, phones) or None,
+                mask_known(remark, people, phones) or None,
+            )
         due = book.ledger_deadlines(kind, source, received, decision, decided, pauses.get(rid, ()))
         referral = referrals.get(rid) if state == "已移交" else None
         decision_due = due.get(deadlines.DUE_DECISION)
         mediation_due = due.get(deadlines.DUE_MEDIATION)
         feedback_due = due.get(deadlines.DUE_FEEDBACK)
         estimated = any(d.estimated for d in (decision_due, mediation_due, feedback_due) if d)
-        yield [
-            case_no, kind, source, received, name, phone, id_number, address, respondent, category, item,
-            nature, purchase, amount, facts, demands, decision, decided, rejection, state, settlement,
-            recovered, punitive, closed, handler, referral[0] if referral else None,
-            referral[1] if referral else None, external_no, satisfaction, "是" if is_group else "否", remark,
-            decision_due.due if decision_due else None, mediation_due.due if mediation_due else None,
-            feedback_due.due if feedback_due else None, *extras,
-        ], estimated
+        yield (
+            [
+                case_no,
+                kind,
+                source,
+                received,
+                name,
+                phone,
+                id_number,
+                address,
+                respondent,
+                category,
+                item,
+                nature,
+                purchase,
+                amount,
+                facts,
+                demands,
+                decision,
+                decided,
+                rejection,
+                state,
+                settlement,
+                recovered,
+                punitive,
+                closed,
+                handler,
+                referral[0] if referral else None,
+                referral[1] if referral else None,
+                external_no,
+                satisfaction,
+                "是" if is_group else "否",
+                remark,
+                decision_due.due if decision_due else None,
+                mediation_due.due if mediation_due else None,
+                feedback_due.due if feedback_due else None,
+                *extras,
+            ],
+            estimated,
+        )
 
 
 MONEY_INDEXES = tuple(i for i, column in enumerate(ALL_COLUMNS) if column.kind == "money")
@@ -188,8 +325,13 @@ def _row_cells(ws: Worksheet, values: list[object], money: _MoneyCells) -> list[
     return out
 
 
-def write_ledger_sheet(wb: Workbook, title: str, rows: Iterator[tuple[list[object], bool]],
-                       progress: Progress | None = None, total: int = 0) -> tuple[int, int]:
+def write_ledger_sheet(
+    wb: Workbook,
+    title: str,
+    rows: Iterator[tuple[list[object], bool]],
+    progress: Progress | None = None,
+    total: int = 0,
+) -> tuple[int, int]:
     """Stream ledger rows into a new sheet of a write-only workbook: styled header, frozen first column and
     header, filter, amounts as money, formula-like text kept as text. Returns (rows, estimated)."""
     ws = wb.create_sheet(title)
@@ -231,8 +373,17 @@ def event_rows(record_ids: list[int], masked: bool) -> Iterator[list[object]]:
     by_record: dict[int, list[list[object]]] = {rid: [] for rid in record_ids}
     people: dict[int, tuple[str, list, list]] = {}
     for rid, case_no, name, agent, phone, agent_phone in (
-            Record.select(Record.id, Record.case_no, Record.complainant_name, Record.agent_name, Record.phone,
-                          Record.agent_phone).where(id_in(Record.id, record_ids)).tuples()):
+        Record.select(
+            Record.id,
+            Record.case_no,
+            Record.complainant_name,
+            Record.agent_name,
+            Record.phone,
+            Record.agent_phone,
+        )
+        .where(id_in(Record.id, record_ids))
+        .tuples()
+    ):
         people[rid] = (case_no, [name, agent], [phone, agent_phone])
 
     def hide(rid: int, text: object) -> object:
@@ -240,44 +391,148 @@ def event_rows(record_ids: list[int], masked: bool) -> Iterator[list[object]]:
             return text
         return mask_known(text, people[rid][1], people[rid][2])
 
-    def add(rid: int, kind: str, item: object = None, position: object = None, at: object = None, end: object = None,
-            method: object = None, party: object = None, who: object = None, content: object = None,
-            amount: object = None, due: object = None, more: dict | None = None) -> None:
+    def add(
+        rid: int,
+        kind: str,
+        item: object = None,
+        position: object = None,
+        at: object = None,
+        end: object = None,
+        method: object = None,
+        party: object = None,
+        who: object = None,
+        content: object = None,
+        amount: object = None,
+        due: object = None,
+        more: dict | None = None,
+    ) -> None:
         extra = {k: v for k, v in (more or {}).items() if v not in (None, "", [])}
-        by_record[rid].append([people[rid][0], kind, item, position, at, end, method, hide(rid, party), who,
-                               hide(rid, content), amount, due,
-                               hide(rid, json.dumps(extra, ensure_ascii=False)) if extra else None])
+        by_record[rid].append(
+            [
+                people[rid][0],
+                kind,
+                item,
+                position,
+                at,
+                end,
+                method,
+                hide(rid, party),
+                who,
+                hide(rid, content),
+                amount,
+                due,
+                hide(rid, json.dumps(extra, ensure_ascii=False)) if extra else None,
+            ]
+        )
 
     # plain rows, not model instances: building 17,000 of them was a third of the sheet's own time
     staff = dict(Staff.select(Staff.id, Staff.name).tuples())
-    for t in SettlementTerm.select().where(id_in(SettlementTerm.record, record_ids)).order_by(SettlementTerm.position).namedtuples():
-        add(t.record, "和解条款", t.kind, t.position, content=t.action, party=t.obligor, amount=t.amount,
-            due=t.due_on)
-    for s in (MediationSession.select().where(id_in(MediationSession.record, record_ids))
-              .order_by(MediationSession.held_at, MediationSession.id).namedtuples()):
-        add(s.record, "调解", at=s.held_at, method=s.mode, party=s.attendees, who=staff.get(s.mediator),
-            content=s.notes, more={"消费者意见": s.consumer_statement, "经营者意见": s.business_statement})
-    for p in ClockPause.select().where(id_in(ClockPause.record, record_ids)).order_by(ClockPause.started_on).namedtuples():
+    for t in (
+        SettlementTerm.select()
+        .where(id_in(SettlementTerm.record, record_ids))
+        .order_by(SettlementTerm.position)
+        .namedtuples()
+    ):
+        add(
+            t.record,
+            "和解条款",
+            t.kind,
+            t.position,
+            content=t.action,
+            party=t.obligor,
+            amount=t.amount,
+            due=t.due_on,
+        )
+    for s in (
+        MediationSession.select()
+        .where(id_in(MediationSession.record, record_ids))
+        .order_by(MediationSession.held_at, MediationSession.id)
+        .namedtuples()
+    ):
+        add(
+            s.record,
+            "调解",
+            at=s.held_at,
+            method=s.mode,
+            party=s.attendees,
+            who=staff.get(s.mediator),
+            content=s.notes,
+            more={"消费者意见": s.consumer_statement, "经营者意见": s.business_statement},
+        )
+    for p in (
+        ClockPause.select()
+        .where(id_in(ClockPause.record, record_ids))
+        .order_by(ClockPause.started_on)
+        .namedtuples()
+    ):
         add(p.record, "暂停计时", at=p.started_on, end=p.ended_on, content=p.reason)
-    for n in CaseNotice.select().where(id_in(CaseNotice.record, record_ids)).order_by(CaseNotice.at, CaseNotice.id).namedtuples():
+    for n in (
+        CaseNotice.select()
+        .where(id_in(CaseNotice.record, record_ids))
+        .order_by(CaseNotice.at, CaseNotice.id)
+        .namedtuples()
+    ):
         add(n.record, "告知", n.kind, at=n.at, method=n.method, party=n.party, who=n.actor, content=n.content)
-    for r in Referral.select().where(id_in(Referral.record, record_ids)).order_by(Referral.referred_at, Referral.id).namedtuples():
-        add(r.record, "移交", r.number, at=r.referred_at, end=r.feedback_at, party=r.body_name, content=r.reason,
-            due=r.feedback_due, more={"材料": json.loads(r.materials or "[]"), "反馈": r.feedback})
-    for f in (TransferFeedback.select().where(id_in(TransferFeedback.record, record_ids))
-              .order_by(TransferFeedback.handled_at, TransferFeedback.id).namedtuples()):
-        add(f.record, "转办反馈", at=f.handled_at, end=f.sent_at, method=f.method, content=f.result,
-            more={"处理过程": f.process})
-    for v in (ReturnVisit.select().where(id_in(ReturnVisit.record, record_ids))
-              .order_by(ReturnVisit.visited_at, ReturnVisit.id).namedtuples()):
-        add(v.record, "回访", v.satisfaction, at=v.visited_at, method=v.method, who=staff.get(v.staff),
-            content=v.comment, more={"履行情况": v.performance})
+    for r in (
+        Referral.select()
+        .where(id_in(Referral.record, record_ids))
+        .order_by(Referral.referred_at, Referral.id)
+        .namedtuples()
+    ):
+        add(
+            r.record,
+            "移交",
+            r.number,
+            at=r.referred_at,
+            end=r.feedback_at,
+            party=r.body_name,
+            content=r.reason,
+            due=r.feedback_due,
+            more={"材料": json.loads(r.materials or "[]"), "反馈": r.feedback},
+        )
+    for f in (
+        TransferFeedback.select()
+        .where(id_in(TransferFeedback.record, record_ids))
+        .order_by(TransferFeedback.handled_at, TransferFeedback.id)
+        .namedtuples()
+    ):
+        add(
+            f.record,
+            "转办反馈",
+            at=f.handled_at,
+            end=f.sent_at,
+            method=f.method,
+            content=f.result,
+            more={"处理过程": f.process},
+        )
+    for v in (
+        ReturnVisit.select()
+        .where(id_in(ReturnVisit.record, record_ids))
+        .order_by(ReturnVisit.visited_at, ReturnVisit.id)
+        .namedtuples()
+    ):
+        add(
+            v.record,
+            "回访",
+            v.satisfaction,
+            at=v.visited_at,
+            method=v.method,
+            who=staff.get(v.staff),
+            content=v.comment,
+            more={"履行情况": v.performance},
+        )
     for rid in record_ids:
         yield from by_record[rid]
 
 
-def write_events_sheet(wb: Workbook, start: date | None, end: date | None, *, masked: bool,
-                       selection: RegisterQuery | None = None) -> int:
+def write_events_sheet(
+    wb: Workbook,
+    start: date | None,
+    end: date | None,
+    *,
+    masked: bool,
+    selection: RegisterQuery | None = None,
+) -> int:
     """Sheet 办理记录, streamed after the ledger in the same record order, 500 records at a time."""
     ws = wb.create_sheet(EVENTS_SHEET)
     ws.freeze_panes = "C2"
@@ -291,8 +546,13 @@ def write_events_sheet(wb: Workbook, start: date | None, end: date | None, *, ma
         header.append(cell)
     ws.append(header)
     count = 0
-    ids = (Record.select(Record.id).where(*_conditions(start, end, selection))
-           .order_by(Record.received_at, Record.id).tuples().iterator())
+    ids = (
+        Record.select(Record.id)
+        .where(*_conditions(start, end, selection))
+        .order_by(Record.received_at, Record.id)
+        .tuples()
+        .iterator()
+    )
     chunk: list[int] = []
     money = _MoneyCells(ws, (10,))
 
@@ -331,9 +591,16 @@ def closing_streams(wb: Workbook) -> Iterator[Workbook]:
         raise
 
 
-def export_ledger(dest: Path, start: date | None = None, end: date | None = None, *, masked: bool = True,
-                  selection: RegisterQuery | None = None, actor: Actor | None = None,
-                  progress: Progress | None = None) -> ExportResult:
+def export_ledger(
+    dest: Path,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    masked: bool = True,
+    selection: RegisterQuery | None = None,
+    actor: Actor | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
     """Write the ledger workbook; nothing is left at ``dest`` unless it is complete.
 
     ``selection``: only the records the register's current filter shows."""
@@ -349,12 +616,16 @@ def export_ledger(dest: Path, start: date | None = None, end: date | None = None
     profile = station.load_profile()
     with atomic_write(dest, private=not masked) as tmp, closing_streams(Workbook(write_only=True)) as wb:
         rows, estimated = write_ledger_sheet(
-            wb, SHEET, ledger_rows(start, end, masked=masked, selection=selection), progress, total)
+            wb, SHEET, ledger_rows(start, end, masked=masked, selection=selection), progress, total
+        )
         write_events_sheet(wb, start, end, masked=masked, selection=selection)
         _notes_sheet(wb, profile, start, end, masked, rows, estimated)
         wb.save(tmp)
-    audit.log("ledger.export", actor=name_of(actor), detail={"文件": dest.name, "条数": rows, "去标识化": masked,
-                                                    "起": start, "止": end})
+    audit.log(
+        "ledger.export",
+        actor=name_of(actor),
+        detail={"文件": dest.name, "条数": rows, "去标识化": masked, "起": start, "止": end},
+    )
     if progress is not None:
         progress(rows, total)
     return ExportResult(dest, rows, masked, estimated)
@@ -366,8 +637,15 @@ def _letter(index: int) -> str:
     return get_column_letter(index)
 
 
-def _notes_sheet(wb: Workbook, profile: station.StationProfile | None, start: date | None, end: date | None, masked: bool,
-                 rows: int, estimated: int) -> None:
+def _notes_sheet(
+    wb: Workbook,
+    profile: station.StationProfile | None,
+    start: date | None,
+    end: date | None,
+    masked: bool,
+    rows: int,
+    estimated: int,
+) -> None:
     from weiquan_desktop import domain
 
     ws = wb.create_sheet(NOTES_SHEET)
@@ -376,10 +654,18 @@ def _notes_sheet(wb: Workbook, profile: station.StationProfile | None, start: da
     ws.column_dimensions["C"].width = 70
     period = f"{start.isoformat() if start else '最早'} 至 {end.isoformat() if end else '最新'}"
     for label, value in (
-        ("站点名称", profile.name if profile else ""), ("站点编码", profile.code if profile else ""),
-        ("导出时间", datetime.now().strftime("%Y-%m-%d %H:%M")), ("登记时间范围", period),
-        ("记录条数", rows), ("个人信息", "已去标识化（姓名、电话、证件号码、地址部分隐去）" if masked else "完整（未去标识化）"),
-        ("期限估算", f"{estimated} 条记录的期限落在尚未导入国务院放假通知的年份，按法定节假日估算" if estimated else "无"),
+        ("站点名称", profile.name if profile else ""),
+        ("站点编码", profile.code if profile else ""),
+        ("导出时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ("登记时间范围", period),
+        ("记录条数", rows),
+        ("个人信息", "已去标识化（姓名、电话、证件号码、地址部分隐去）" if masked else "完整（未去标识化）"),
+        (
+            "期限估算",
+            f"{estimated} 条记录的期限落在尚未导入国务院放假通知的年份，按法定节假日估算"
+            if estimated
+            else "无",
+        ),
         ("导出程序", f"weiquan-desktop {__version__}"),
     ):
         ws.append([label, value])
@@ -389,8 +675,13 @@ def _notes_sheet(wb: Workbook, profile: station.StationProfile | None, start: da
         note = "（本程序的扩展列）" if number > len(COLUMNS) else ""
         ws.append([column.header, column.meaning + note, column.values])
     ws.append([])
-    ws.append([EVENTS_SHEET, "每件案件的和解条款、调解记录、暂停计时、告知联系、移交、转办反馈和回访，一行一项，按“编号”对应台账",
-               "类别：" + "、".join(EVENT_KINDS)])
+    ws.append(
+        [
+            EVENTS_SHEET,
+            "每件案件的和解条款、调解记录、暂停计时、告知联系、移交、转办反馈和回访，一行一项，按“编号”对应台账",
+            "类别：" + "、".join(EVENT_KINDS),
+        ]
+    )
     ws.append([])
     ws.append(["办理状态", "类型", "可取的状态（办结状态）"])
     for kind, states in domain.STATES.items():

@@ -65,7 +65,9 @@ def check(data_dir: DataDir, *, full: bool = True, actor: Actor | None = None) -
             report.bad("数据库完整性检查失败：" + "；".join(results[:5]))
         broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
         if broken:
-            report.bad(f"有 {len(broken)} 处数据引用了不存在的记录（如表 {broken[0][0]} 第 {broken[0][1]} 行）")
+            report.bad(
+                f"有 {len(broken)} 处数据引用了不存在的记录（如表 {broken[0][0]} 第 {broken[0][1]} 行）"
+            )
         else:
             report.good("数据引用关系完整")
         mode = db.execute_sql("PRAGMA journal_mode").fetchone()[0]

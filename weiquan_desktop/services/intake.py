@@ -44,7 +44,9 @@ class IntakeForm:
     consent_mediation: bool = True  # 是否同意委托调解
     respondent_id: int | None = None
     respondent_name: str = ""
-    respondent_contact: str = ""  # filled from the business record when one is chosen and these are left empty
+    respondent_contact: str = (
+        ""  # filled from the business record when one is chosen and these are left empty
+    )
     respondent_phone: str = ""
     respondent_address: str = ""
     category: str = ""
@@ -105,10 +107,31 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
     _check(errors, validation.not_future, received, "登记时间", now)
     clean: dict = {"kind": kind, "source": form.source, "received_at": received}
 
-    text = {k: (getattr(form, k) or "").strip() for k in (
-        "complainant_name", "phone", "id_number", "address", "agent_name", "agent_id_number",
-        "agent_authorisation", "agent_phone", "respondent_name", "respondent_contact", "respondent_phone",
-        "respondent_address", "item", "place", "facts", "evidence", "clues", "external_no", "answer", "remark")}
+    text = {
+        k: (getattr(form, k) or "").strip()
+        for k in (
+            "complainant_name",
+            "phone",
+            "id_number",
+            "address",
+            "agent_name",
+            "agent_id_number",
+            "agent_authorisation",
+            "agent_phone",
+            "respondent_name",
+            "respondent_contact",
+            "respondent_phone",
+            "respondent_address",
+            "item",
+            "place",
+            "facts",
+            "evidence",
+            "clues",
+            "external_no",
+            "answer",
+            "remark",
+        )
+    }
     anonymous = bool(form.anonymous) and kind == "举报"
     if kind == "投诉":
         _check(errors, validation.required, text["complainant_name"], "消费者姓名")
@@ -143,9 +166,13 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
             clean[key] = _check(errors, validation.phone, text[key], label, allow_service=True)
     group_size = form.group_size
     if group_size is not None and (not form.is_group or group_size < 2 or group_size > 100000):
-        errors.append(ValidationError("群体性投诉的“涉及人数”应为 2 人以上；不是群体性投诉时不填。", "涉及人数"))
+        errors.append(
+            ValidationError("群体性投诉的“涉及人数”应为 2 人以上；不是群体性投诉时不填。", "涉及人数")
+        )
     id_type = form.id_type or "居民身份证"
-    if text["id_number"] and (id_type == "居民身份证" or validation.looks_like_resident_id(text["id_number"])):
+    if text["id_number"] and (
+        id_type == "居民身份证" or validation.looks_like_resident_id(text["id_number"])
+    ):
         clean["id_number"] = _check(errors, validation.resident_id, text["id_number"], "证件号码")
     if text["agent_name"]:
         if not text["agent_id_number"]:
@@ -170,34 +197,52 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
         errors.append(ValidationError("约定的“答复时间”应晚于登记时间。", "答复时间"))
     if form.handler_id is not None and not Staff.select().where(Staff.id == form.handler_id).exists():
         errors.append(ValidationError("“经办人”不存在。", "经办人"))
-    if form.respondent_id is not None and not Business.select().where(Business.id == form.respondent_id).exists():
+    if (
+        form.respondent_id is not None
+        and not Business.select().where(Business.id == form.respondent_id).exists()
+    ):
         errors.append(ValidationError("所选被投诉方已不存在，请重新选择。", "被投诉方"))
 
-    clean.update({
-        "complainant_name": None if anonymous else (text["complainant_name"] or None),
-        "phone": None if anonymous else (clean.get("phone") or None),
-        "id_type": id_type if text["id_number"] and not anonymous else None,
-        "id_number": None if anonymous else (clean.get("id_number") or text["id_number"] or None),
-        "address": None if anonymous else (text["address"] or None),
-        "anonymous": anonymous,
-        "agent_name": text["agent_name"] or None, "agent_id_number": text["agent_id_number"] or None,
-        "agent_authorisation": text["agent_authorisation"] or None, "agent_phone": clean.get("agent_phone") or None,
-        "consent_publish": bool(form.consent_publish) and kind == "投诉",
-        "consent_mediation": bool(form.consent_mediation) if kind == "投诉" else False,
-        "respondent": form.respondent_id, "respondent_name": text["respondent_name"] or None,
-        "respondent_contact": text["respondent_contact"] or None,
-        "respondent_phone": clean.get("respondent_phone") or None,
-        "respondent_address": text["respondent_address"] or None, "evidence": text["evidence"] or None,
-        "group_size": group_size if form.is_group else None,
-        "category": form.category or None, "category_group": domain.category_group(form.category),
-        "item": text["item"] or None, "nature": form.nature or None, "purchase_date": form.purchase_date,
-        "amount": amount, "place": text["place"] or None, "facts": text["facts"] or None,
-        "demands": domain.DEMAND_SEPARATOR.join(d for d in domain.DEMANDS if d in form.demands) or None,
-        "clues": text["clues"] or None, "external_no": text["external_no"] or None,
-        "external_due": form.external_due if form.source in domain.TRANSFER_SOURCES else None,
-        "is_group": bool(form.is_group), "handler": form.handler_id, "remark": text["remark"] or None,
-        "answer": text["answer"] or None, "reply_due": None if text["answer"] else form.reply_due,
-    })
+    clean.update(
+        {
+            "complainant_name": None if anonymous else (text["complainant_name"] or None),
+            "phone": None if anonymous else (clean.get("phone") or None),
+            "id_type": id_type if text["id_number"] and not anonymous else None,
+            "id_number": None if anonymous else (clean.get("id_number") or text["id_number"] or None),
+            "address": None if anonymous else (text["address"] or None),
+            "anonymous": anonymous,
+            "agent_name": text["agent_name"] or None,
+            "agent_id_number": text["agent_id_number"] or None,
+            "agent_authorisation": text["agent_authorisation"] or None,
+            "agent_phone": clean.get("agent_phone") or None,
+            "consent_publish": bool(form.consent_publish) and kind == "投诉",
+            "consent_mediation": bool(form.consent_mediation) if kind == "投诉" else False,
+            "respondent": form.respondent_id,
+            "respondent_name": text["respondent_name"] or None,
+            "respondent_contact": text["respondent_contact"] or None,
+            "respondent_phone": clean.get("respondent_phone") or None,
+            "respondent_address": text["respondent_address"] or None,
+            "evidence": text["evidence"] or None,
+            "group_size": group_size if form.is_group else None,
+            "category": form.category or None,
+            "category_group": domain.category_group(form.category),
+            "item": text["item"] or None,
+            "nature": form.nature or None,
+            "purchase_date": form.purchase_date,
+            "amount": amount,
+            "place": text["place"] or None,
+            "facts": text["facts"] or None,
+            "demands": domain.DEMAND_SEPARATOR.join(d for d in domain.DEMANDS if d in form.demands) or None,
+            "clues": text["clues"] or None,
+            "external_no": text["external_no"] or None,
+            "external_due": form.external_due if form.source in domain.TRANSFER_SOURCES else None,
+            "is_group": bool(form.is_group),
+            "handler": form.handler_id,
+            "remark": text["remark"] or None,
+            "answer": text["answer"] or None,
+            "reply_due": None if text["answer"] else form.reply_due,
+        }
+    )
     return clean, errors
 
 
@@ -208,19 +253,35 @@ def validate(form: IntakeForm, now: datetime | None = None) -> dict:
     return clean
 
 
-def add_event(record: Record, action: str, actor: Actor | None, *, from_state: str | None = None,
-              to_state: str | None = None, detail: dict | None = None, at: datetime | None = None) -> None:
-    audit.append_event(record.id, action, staff_id=id_of(actor), actor=name_of(actor), from_state=from_state,
-                       to_state=to_state, at=at or datetime.now(),
-                       detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None)
+def add_event(
+    record: Record,
+    action: str,
+    actor: Actor | None,
+    *,
+    from_state: str | None = None,
+    to_state: str | None = None,
+    detail: dict | None = None,
+    at: datetime | None = None,
+) -> None:
+    audit.append_event(
+        record.id,
+        action,
+        staff_id=id_of(actor),
+        actor=name_of(actor),
+        from_state=from_state,
+        to_state=to_state,
+        at=at or datetime.now(),
+        detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+    )
 
 
 def update_search_text(record: Record) -> None:
     record.search_text = record_search_text(record)
 
 
-def register(form: IntakeForm, actor: Actor | None = None, *, now: datetime | None = None,
-             drop_draft: bool = False) -> Record:
+def register(
+    form: IntakeForm, actor: Actor | None = None, *, now: datetime | None = None, drop_draft: bool = False
+) -> Record:
     """Validate and save a new record; returns it with its case number.
 
     ``drop_draft``: the autosaved intake draft goes in the same transaction, so a crash can never leave
@@ -237,9 +298,13 @@ def register(form: IntakeForm, actor: Actor | None = None, *, now: datetime | No
         if form.new_business and clean["respondent"] is None and clean["respondent_name"]:
             # created with the registration, so an abandoned one leaves no merchant behind
             clean["respondent"] = add_business(
-                clean["respondent_name"], booth=clean.get("place") or "", contact=clean.get("respondent_contact") or "",
-                phone=clean.get("respondent_phone") or "", address=clean.get("respondent_address") or "",
-                actor=actor).id
+                clean["respondent_name"],
+                booth=clean.get("place") or "",
+                contact=clean.get("respondent_contact") or "",
+                phone=clean.get("respondent_phone") or "",
+                address=clean.get("respondent_address") or "",
+                actor=actor,
+            ).id
         _fill_from_business(clean)
         (case_no,) = numbering.allocate(code, clean["received_at"].year)
         record = Record(case_no=case_no, **clean)
@@ -252,8 +317,13 @@ def register(form: IntakeForm, actor: Actor | None = None, *, now: datetime | No
         add_event(record, "登记", actor, to_state=record.state, detail={"来源": record.source})
         if record.state == "已解答":
             add_event(record, "当场答复", actor, from_state=initial, to_state="已解答")
-        audit.append("record.create", actor=name_of(actor), entity="record", entity_id=case_no,
-                     detail={"类型": kind, "来源": record.source})
+        audit.append(
+            "record.create",
+            actor=name_of(actor),
+            entity="record",
+            entity_id=case_no,
+            detail={"类型": kind, "来源": record.source},
+        )
         if drop_draft:
             discard_draft(actor)
     return record
@@ -262,11 +332,16 @@ def register(form: IntakeForm, actor: Actor | None = None, *, now: datetime | No
 def _fill_from_business(clean: dict) -> None:
     """The chosen business's contact, phone and address, where the form left them empty: the record keeps
     them as they were on the day."""
-    business = Business.get_or_none(Business.id == clean.get("respondent")) if clean.get("respondent") else None
+    business = (
+        Business.get_or_none(Business.id == clean.get("respondent")) if clean.get("respondent") else None
+    )
     if business is None:
         return
-    for key, value in (("respondent_contact", business.contact), ("respondent_phone", business.phone),
-                       ("respondent_address", business.address)):
+    for key, value in (
+        ("respondent_contact", business.contact),
+        ("respondent_phone", business.phone),
+        ("respondent_address", business.address),
+    ):
         if not clean.get(key) and value:
             clean[key] = value
 
@@ -290,33 +365,88 @@ def save_changed(record: Record) -> None:
     duties.store({record.id: [] if record.deleted_at else found})
 
 
-EDITABLE = ("source", "received_at", "complainant_name", "phone", "id_type", "id_number", "address", "anonymous",
-            "agent_name", "agent_id_number", "agent_authorisation", "agent_phone", "consent_publish",
-            "consent_mediation", "respondent", "respondent_name", "respondent_contact", "respondent_phone",
-            "respondent_address", "category", "category_group", "item", "nature", "purchase_date", "amount", "place",
-            "facts", "evidence", "demands", "clues", "external_no", "external_due", "is_group", "group_size", "handler",
-            "remark")
+EDITABLE = (
+    "source",
+    "received_at",
+    "complainant_name",
+    "phone",
+    "id_type",
+    "id_number",
+    "address",
+    "anonymous",
+    "agent_name",
+    "agent_id_number",
+    "agent_authorisation",
+    "agent_phone",
+    "consent_publish",
+    "consent_mediation",
+    "respondent",
+    "respondent_name",
+    "respondent_contact",
+    "respondent_phone",
+    "respondent_address",
+    "category",
+    "category_group",
+    "item",
+    "nature",
+    "purchase_date",
+    "amount",
+    "place",
+    "facts",
+    "evidence",
+    "demands",
+    "clues",
+    "external_no",
+    "external_due",
+    "is_group",
+    "group_size",
+    "handler",
+    "remark",
+)
 
 
 def form_of(record: Record) -> IntakeForm:
     """The intake form as the record holds it, for correcting a registration."""
     return IntakeForm(
-        kind=record.kind, source=record.source, received_at=record.received_at,
-        complainant_name=record.complainant_name or "", phone=record.phone or "", id_type=record.id_type or "居民身份证",
-        id_number=record.id_number or "", address=record.address or "", anonymous=record.anonymous,
-        agent_name=record.agent_name or "", agent_id_number=record.agent_id_number or "",
-        agent_authorisation=record.agent_authorisation or "", agent_phone=record.agent_phone or "",
-        consent_publish=record.consent_publish, consent_mediation=record.consent_mediation,
-        respondent_id=record.respondent_id, respondent_name=record.respondent_name or "",
-        respondent_contact=record.respondent_contact or "", respondent_phone=record.respondent_phone or "",
-        respondent_address=record.respondent_address or "", category=record.category or "", item=record.item or "",
-        nature=record.nature or "", purchase_date=record.purchase_date,
-        amount="" if record.amount is None else str(record.amount), place=record.place or "", facts=record.facts or "",
-        evidence=record.evidence or "", group_size=record.group_size,
-        demands=[d for d in (record.demands or "").split(domain.DEMAND_SEPARATOR) if d], clues=record.clues or "",
-        external_no=record.external_no or "", external_due=record.external_due, is_group=record.is_group,
+        kind=record.kind,
+        source=record.source,
+        received_at=record.received_at,
+        complainant_name=record.complainant_name or "",
+        phone=record.phone or "",
+        id_type=record.id_type or "居民身份证",
+        id_number=record.id_number or "",
+        address=record.address or "",
+        anonymous=record.anonymous,
+        agent_name=record.agent_name or "",
+        agent_id_number=record.agent_id_number or "",
+        agent_authorisation=record.agent_authorisation or "",
+        agent_phone=record.agent_phone or "",
+        consent_publish=record.consent_publish,
+        consent_mediation=record.consent_mediation,
+        respondent_id=record.respondent_id,
+        respondent_name=record.respondent_name or "",
+        respondent_contact=record.respondent_contact or "",
+        respondent_phone=record.respondent_phone or "",
+        respondent_address=record.respondent_address or "",
+        category=record.category or "",
+        item=record.item or "",
+        nature=record.nature or "",
+        purchase_date=record.purchase_date,
+        amount="" if record.amount is None else str(record.amount),
+        place=record.place or "",
+        facts=record.facts or "",
+        evidence=record.evidence or "",
+        group_size=record.group_size,
+        demands=[d for d in (record.demands or "").split(domain.DEMAND_SEPARATOR) if d],
+        clues=record.clues or "",
+        external_no=record.external_no or "",
+        external_due=record.external_due,
+        is_group=record.is_group,
         answer=record.answer or "",
-        reply_due=record.reply_due, handler_id=record.handler_id, remark=record.remark or "")
+        reply_due=record.reply_due,
+        handler_id=record.handler_id,
+        remark=record.remark or "",
+    )
 
 
 @dataclass
@@ -341,7 +471,9 @@ def editable_form(record_id: int) -> EditableForm:
     return EditableForm(form_of(record), record.version, record.case_no)
 
 
-def update(record_id: int, form: IntakeForm, *, actor: Actor | None = None, version: int | None = None) -> Record:
+def update(
+    record_id: int, form: IntakeForm, *, actor: Actor | None = None, version: int | None = None
+) -> Record:
     """Correct a registration: the same checks as registering, each change recorded old -> new. A record
     someone else saved since it was opened is refused (the version), so no desk overwrites another."""
     clean = validate(form)
@@ -353,7 +485,9 @@ def update(record_id: int, form: IntakeForm, *, actor: Actor | None = None, vers
         for name in EDITABLE:
             if name not in clean:
                 continue
-            old = getattr(record, f"{name}_id") if name in ("respondent", "handler") else getattr(record, name)
+            old = (
+                getattr(record, f"{name}_id") if name in ("respondent", "handler") else getattr(record, name)
+            )
             new = clean[name]
             if old != new:
                 changes[name] = [None if old is None else str(old), None if new is None else str(new)]
@@ -362,13 +496,21 @@ def update(record_id: int, form: IntakeForm, *, actor: Actor | None = None, vers
             return record
         save_changed(record)
         add_event(record, "修改登记", actor, detail={"修改项": "、".join(changes)})
-        audit.append("record.update", actor=name_of(actor), entity="record", entity_id=record.case_no,
-                     detail=changes)
+        audit.append(
+            "record.update", actor=name_of(actor), entity="record", entity_id=record.case_no, detail=changes
+        )
     return record
 
 
-def decide(record_id: int, decision: str, *, ground: str | None = None, actor: Actor | None = None,
-           version: int | None = None, at: datetime | None = None) -> Record:
+def decide(
+    record_id: int,
+    decision: str,
+    *,
+    ground: str | None = None,
+    actor: Actor | None = None,
+    version: int | None = None,
+    at: datetime | None = None,
+) -> Record:
     """受理 (the case goes to mediation) or 不予受理 with a ground (the case is closed)."""
     at = (at or datetime.now()).replace(microsecond=0)
     with write_transaction():
@@ -386,8 +528,14 @@ def decide(record_id: int, decision: str, *, ground: str | None = None, actor: A
             if ground is None or not ground.strip():
                 raise ValidationError("不予受理须选择或填写理由。", "不予受理理由")
             record.rejection_ground = ground.strip()
-        lifecycle.move(record, "不予受理" if decision == "不予受理" else "调解中", decision, actor, at,
-                       {"理由": record.rejection_ground} if record.rejection_ground else None)
+        lifecycle.move(
+            record,
+            "不予受理" if decision == "不予受理" else "调解中",
+            decision,
+            actor,
+            at,
+            {"理由": record.rejection_ground} if record.rejection_ground else None,
+        )
     return record
 
 
@@ -402,8 +550,16 @@ def answer(record_id: int, text: str, *, actor: Actor | None = None, version: in
     return record
 
 
-def add_business(name: str, *, booth: str = "", contact: str = "", phone: str = "", licence_no: str = "",
-                 address: str = "", actor: Actor | None = None) -> Business:
+def add_business(
+    name: str,
+    *,
+    booth: str = "",
+    contact: str = "",
+    phone: str = "",
+    licence_no: str = "",
+    address: str = "",
+    actor: Actor | None = None,
+) -> Business:
     """A new business at the site, created inline from the intake dialog."""
     name = validation.required(name, "被投诉方名称")
     if phone.strip():
@@ -412,12 +568,22 @@ def add_business(name: str, *, booth: str = "", contact: str = "", phone: str = 
         existing = Business.get_or_none(Business.name == name)
         if existing is not None:
             return existing
-        business = Business.create(name=name, booth=booth.strip() or None, contact=contact.strip() or None,
-                                   phone=phone.strip() or None, licence_no=licence_no.strip() or None,
-                                   address=address.strip() or None,
-                                   initials=initials(name))
-        audit.append("business.create", actor=name_of(actor), entity="business", entity_id=business.id,
-                     detail={"名称": name})
+        business = Business.create(
+            name=name,
+            booth=booth.strip() or None,
+            contact=contact.strip() or None,
+            phone=phone.strip() or None,
+            licence_no=licence_no.strip() or None,
+            address=address.strip() or None,
+            initials=initials(name),
+        )
+        audit.append(
+            "business.create",
+            actor=name_of(actor),
+            entity="business",
+            entity_id=business.id,
+            detail={"名称": name},
+        )
     return business
 
 
@@ -441,9 +607,12 @@ def find_businesses(text: str, limit: int = 20) -> list[BusinessRow]:
     if not text:
         return []
     query = Business.select().where(
-        Business.active, Business.name.contains(text) | Business.initials.startswith(text.lower()))
-    return [BusinessRow(b.id, b.name, b.booth or "", b.contact or "", b.phone or "", b.address or "")
-            for b in query.order_by(Business.name).limit(limit)]
+        Business.active, Business.name.contains(text) | Business.initials.startswith(text.lower())
+    )
+    return [
+        BusinessRow(b.id, b.name, b.booth or "", b.contact or "", b.phone or "", b.address or "")
+        for b in query.order_by(Business.name).limit(limit)
+    ]
 
 
 def suggest_category(respondent_name: str) -> str | None:
@@ -453,9 +622,15 @@ def suggest_category(respondent_name: str) -> str | None:
     name = (respondent_name or "").strip()
     if not name:
         return None
-    row = (Record.select(Record.category, fn.COUNT(Record.id).alias("n"))
-           .where(Record.respondent_name == name, Record.category.is_null(False), Record.deleted_at.is_null())
-           .group_by(Record.category).order_by(fn.COUNT(Record.id).desc()).limit(1).tuples().first())
+    row = (
+        Record.select(Record.category, fn.COUNT(Record.id).alias("n"))
+        .where(Record.respondent_name == name, Record.category.is_null(False), Record.deleted_at.is_null())
+        .group_by(Record.category)
+        .order_by(fn.COUNT(Record.id).desc())
+        .limit(1)
+        .tuples()
+        .first()
+    )
     return row[0] if row else None
 
 

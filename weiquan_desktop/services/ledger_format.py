@@ -9,6 +9,7 @@ from typing import Any
 # What the exporter and the importer hand back. They live here, with no openpyxl, because they cross from a
 # worker process to the window (ui/tasks.py ProcessTask) and unpickling them imports their module.
 
+
 @dataclass
 class ExportResult:
     path: Path
@@ -45,6 +46,8 @@ class Column:
     export_only: bool = False
 
 
+# one column a line, as in spec/ledger.md
+# fmt: off
 COLUMNS: tuple[Column, ...] = (
     Column("编号", "案件编号，唯一", "空白：导入时自动编号", width=18),
     Column("类型", "记录类型", "咨询 / 投诉 / 举报 / 建议", "choice", 6),
@@ -81,10 +84,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("调解期限", "已受理投诉：受理日适用的调解期限（检验、检测、鉴定期间不计入；暂停中的按今日恢复计）", "仅导出", "date", 11, True),
     Column("反馈期限", "12315转办：登记日后第10个工作日", "仅导出", "date", 11, True),
 )
+# fmt: on
 SPEC_COLUMNS = len(COLUMNS)  # spec/ledger.md's 34, in its order; what follows is this program's extension
 
 # After the spec's columns: what a station's record holds beyond them, so that export then import gives back
 # the same cases (ledger.md allows extra columns; a reader that does not know them ignores them).
+# one column a line, as in spec/ledger.md
+# fmt: off
 EXTRA_COLUMNS: tuple[Column, ...] = (
     Column("证件类型", "", "居民身份证 / 护照 / 港澳居民来往内地通行证 / 台湾居民来往大陆通行证 / 其他", "choice", 12),
     Column("匿名", "举报人是否匿名", "是 / 否", "bool", 6),
@@ -120,13 +126,28 @@ EXTRA_COLUMNS: tuple[Column, ...] = (
     Column("转办反馈期限", "12315或上级转办单写明的反馈日期", "日期", "date", 11),
     Column("建议转达单位", "建议：转达的单位", width=16),
 )
+# fmt: on
 ALL_COLUMNS = COLUMNS + EXTRA_COLUMNS
 HEADERS = tuple(c.header for c in ALL_COLUMNS)
 INDEX = {c.header: i for i, c in enumerate(ALL_COLUMNS)}
 SHEET = "台账"
 # 办理记录: what happened to each case, one row per term, session, pause, notice, referral, feedback or visit
 EVENTS_SHEET = "办理记录"
-EVENT_HEADERS = ("编号", "类别", "项目", "序号", "时间", "结束", "方式", "对象", "人员", "内容", "金额", "期限", "附加")
+EVENT_HEADERS = (
+    "编号",
+    "类别",
+    "项目",
+    "序号",
+    "时间",
+    "结束",
+    "方式",
+    "对象",
+    "人员",
+    "内容",
+    "金额",
+    "期限",
+    "附加",
+)
 EVENT_KINDS = ("和解条款", "调解", "暂停计时", "告知", "移交", "转办反馈", "回访")
 NOTES_SHEET = "说明"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -75,12 +75,16 @@ def check_container(path: Path) -> None:
     if size == 0:
         raise UserError(f"{path.name} 是空文件。")
     if size > MAX_FILE_BYTES:
-        raise UserError(f"{path.name} 有 {size / 1024 / 1024:.0f} MB，超过台账文件上限 {MAX_FILE_BYTES // 1024 // 1024} MB。")
+        raise UserError(
+            f"{path.name} 有 {size / 1024 / 1024:.0f} MB，超过台账文件上限 {MAX_FILE_BYTES // 1024 // 1024} MB。"
+        )
     with open(path, "rb") as fh:
         magic = fh.read(8)
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UserError(f"{path.name} 设置了打开密码，或是旧版 .xls 格式。请在 Excel 或 WPS 中取消密码、"
-                        "另存为 .xlsx 后再导入。")
+        raise UserError(
+            f"{path.name} 设置了打开密码，或是旧版 .xls 格式。请在 Excel 或 WPS 中取消密码、"
+            "另存为 .xlsx 后再导入。"
+        )
     if not magic.startswith(b"PK"):
         raise UserError(f"{path.name} 不是有效的 .xlsx 文件（可能是其他格式改了扩展名）。")
     try:
@@ -89,13 +93,19 @@ def check_container(path: Path) -> None:
             names = {m.filename for m in members}
             total = sum(m.file_size for m in members)
             for member in members:
-                if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-                    raise UserError(f"{path.name} 中的 {member.filename} 解压后异常大（压缩比超过 {MAX_RATIO} 倍），"
-                                    "疑似压缩炸弹，已拒绝导入。")
+                if member.file_size > 1024 * 1024 and member.file_size > MAX_RATIO * max(
+                    member.compress_size, 1
+                ):
+                    raise UserError(
+                        f"{path.name} 中的 {member.filename} 解压后异常大（压缩比超过 {MAX_RATIO} 倍），"
+                        "疑似压缩炸弹，已拒绝导入。"
+                    )
     except zipfile.BadZipFile as exc:
         raise UserError(f"{path.name} 已损坏，无法作为 .xlsx 打开（{exc}）。") from exc
     if total > MAX_UNPACKED_BYTES:
-        raise UserError(f"{path.name} 解压后有 {total / 1024 / 1024:.0f} MB，超过上限，疑似压缩炸弹，已拒绝导入。")
+        raise UserError(
+            f"{path.name} 解压后有 {total / 1024 / 1024:.0f} MB，超过上限，疑似压缩炸弹，已拒绝导入。"
+        )
     if "xl/workbook.xml" not in names:
         raise UserError(f"{path.name} 不是 Excel 工作簿（缺少 xl/workbook.xml）。")
 
@@ -143,8 +153,11 @@ def _parse_cell(column: Column, cell: Any, row: int, issues: list[Issue], where:
     if kind_of_cell == "f":
         issues.append(Issue(row, header, f"单元格是公式（{str(value)[:30]}），请改为数值或文字后再导入"))
         return None
-    if kind_of_cell == "e" or (isinstance(value, str) and value.startswith("#") and value.rstrip("!?0/") in (
-            "#N/A", "#VALUE", "#REF", "#DIV", "#NUM", "#NAME", "#NULL")):
+    if kind_of_cell == "e" or (
+        isinstance(value, str)
+        and value.startswith("#")
+        and value.rstrip("!?0/") in ("#N/A", "#VALUE", "#REF", "#DIV", "#NUM", "#NAME", "#NULL")
+    ):
         issues.append(Issue(row, header, f"单元格是错误值 {value}，请改正后再导入"))
         return None
     if kind_of_cell == "b" or isinstance(value, bool):
@@ -157,7 +170,9 @@ def _parse_cell(column: Column, cell: Any, row: int, issues: list[Issue], where:
         try:
             parsed = parse_datetime(value)
         except ValueError:
-            issues.append(Issue(row, header, f"日期格式不对：{cell_text(value)}，应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM"))
+            issues.append(
+                Issue(row, header, f"日期格式不对：{cell_text(value)}，应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM")
+            )
             return None
         except (OverflowError, TypeError):
             issues.append(Issue(row, header, f"日期无效：{cell_text(value)}"))
@@ -192,7 +207,11 @@ def _parse_cell(column: Column, cell: Any, row: int, issues: list[Issue], where:
             return None
         return text == "是"
     if isinstance(value, datetime):  # a date typed into a text column: as written, not 2026-09-01T00:00:00
-        return value.strftime("%Y-%m-%d %H:%M") if value.time() != datetime.min.time() else value.strftime("%Y-%m-%d")
+        return (
+            value.strftime("%Y-%m-%d %H:%M")
+            if value.time() != datetime.min.time()
+            else value.strftime("%Y-%m-%d")
+        )
     return cell_text(value)
 
 
@@ -209,7 +228,10 @@ def hidden_parts(path: Path, sheet_title: str) -> tuple[bool, list[int], list[st
         target_id, hidden_sheet = None, False
         for sheet in book.iter(f"{ns}sheet"):
             if sheet.get("name") == sheet_title:
-                target_id, hidden_sheet = sheet.get(f"{rel_ns}id"), sheet.get("state") in ("hidden", "veryHidden")
+                target_id, hidden_sheet = (
+                    sheet.get(f"{rel_ns}id"),
+                    sheet.get("state") in ("hidden", "veryHidden"),
+                )
         if target_id is None:
             return False, [], []
         rels = parse(archive.open("xl/_rels/workbook.xml.rels")).getroot()
@@ -247,8 +269,10 @@ def _rows_of(ws: ReadOnlyWorksheet, path: Path, where: str) -> Iterator[tuple[in
         except StopIteration:
             return
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged sheet
-            raise UserError(f"{path.name} 的“{where}”工作表从第 {number + 1} 行起无法读取，文件内容可能已损坏"
-                            f"（{type(exc).__name__}）。没有导入任何记录。") from None
+            raise UserError(
+                f"{path.name} 的“{where}”工作表从第 {number + 1} 行起无法读取，文件内容可能已损坏"
+                f"（{type(exc).__name__}）。没有导入任何记录。"
+            ) from None
         number += 1
         yield number, cells
 
@@ -278,14 +302,26 @@ def read(path: Path, *, allow_masked: bool = False) -> tuple[list[ParsedRow], li
         except Exception:  # noqa: BLE001 - the workbook's XML is checked again by openpyxl below
             hidden_sheet, hidden_rows, hidden_columns = False, [], []
         if hidden_sheet:
-            issues.append(Issue(1, "", f"“{SHEET}”工作表被隐藏了：请在 Excel 或 WPS 中取消隐藏、核对后再导入"))
+            issues.append(
+                Issue(1, "", f"“{SHEET}”工作表被隐藏了：请在 Excel 或 WPS 中取消隐藏、核对后再导入")
+            )
         for row in hidden_rows[:20]:
-            issues.append(Issue(row, "", "这一行被隐藏了：请取消隐藏、核对后再导入（隐藏的内容不会悄悄导入）"))
+            issues.append(
+                Issue(row, "", "这一行被隐藏了：请取消隐藏、核对后再导入（隐藏的内容不会悄悄导入）")
+            )
         if hidden_columns:
-            issues.append(Issue(1, "", f"{'、'.join(hidden_columns[:10])} 列被隐藏了：请取消隐藏、核对后再导入"))
+            issues.append(
+                Issue(1, "", f"{'、'.join(hidden_columns[:10])} 列被隐藏了：请取消隐藏、核对后再导入")
+            )
         masked_sheet = _says_masked(wb)
         if masked_sheet and not allow_masked:
-            issues.append(Issue(1, "", "这是去标识化导出的台账（姓名、电话等已部分隐去），只能查阅，不能导回：请用完整导出的台账"))
+            issues.append(
+                Issue(
+                    1,
+                    "",
+                    "这是去标识化导出的台账（姓名、电话等已部分隐去），只能查阅，不能导回：请用完整导出的台账",
+                )
+            )
         parsed = _read_ledger(wb[SHEET], path, issues, warnings)
         events = _read_events(wb, path, issues) if EVENTS_SHEET in wb.sheetnames else []
     finally:
@@ -315,7 +351,9 @@ def _says_masked(wb: Workbook) -> bool:
     return False
 
 
-def _read_ledger(ws: ReadOnlyWorksheet, path: Path, issues: list[Issue], warnings: list[str]) -> list[ParsedRow]:
+def _read_ledger(
+    ws: ReadOnlyWorksheet, path: Path, issues: list[Issue], warnings: list[str]
+) -> list[ParsedRow]:
     rows = _rows_of(ws, path, SHEET)
     try:
         _number, header_cells = next(rows)
@@ -351,16 +389,27 @@ def _read_ledger(ws: ReadOnlyWorksheet, path: Path, issues: list[Issue], warning
             values[title] = _parse_cell(ALL_COLUMNS[INDEX[title]], cell, row_number, issues)
         if not empty:
             parsed.append(ParsedRow(row_number, values))
-            if len(parsed) > MAX_ROWS:  # rows with content: one stray cell far down is not half a million rows
+            if (
+                len(parsed) > MAX_ROWS
+            ):  # rows with content: one stray cell far down is not half a million rows
                 raise UserError(f"台账超过 {MAX_ROWS} 行，请分批导入。")
     return parsed
 
 
 EVENT_COLUMNS = {
-    "编号": Column("编号", ""), "类别": Column("类别", ""), "项目": Column("项目", ""), "序号": Column("序号", "", kind="int"),
-    "时间": Column("时间", "", kind="datetime"), "结束": Column("结束", "", kind="datetime"), "方式": Column("方式", ""),
-    "对象": Column("对象", ""), "人员": Column("人员", ""), "内容": Column("内容", ""),
-    "金额": Column("金额", "", kind="money"), "期限": Column("期限", "", kind="date"), "附加": Column("附加", ""),
+    "编号": Column("编号", ""),
+    "类别": Column("类别", ""),
+    "项目": Column("项目", ""),
+    "序号": Column("序号", "", kind="int"),
+    "时间": Column("时间", "", kind="datetime"),
+    "结束": Column("结束", "", kind="datetime"),
+    "方式": Column("方式", ""),
+    "对象": Column("对象", ""),
+    "人员": Column("人员", ""),
+    "内容": Column("内容", ""),
+    "金额": Column("金额", "", kind="money"),
+    "期限": Column("期限", "", kind="date"),
+    "附加": Column("附加", ""),
 }
 
 
@@ -370,7 +419,9 @@ def _read_events(wb: Workbook, path: Path, issues: list[Issue]) -> list[ParsedRo
         _number, header_cells = next(rows)
     except StopIteration:
         return []
-    positions = {cell_text(c.value): i for i, c in enumerate(header_cells) if cell_text(c.value) in EVENT_COLUMNS}
+    positions = {
+        cell_text(c.value): i for i, c in enumerate(header_cells) if cell_text(c.value) in EVENT_COLUMNS
+    }
     if "编号" not in positions or "类别" not in positions:
         issues.append(Issue(1, f"{EVENTS_SHEET}：编号", "“办理记录”工作表缺少“编号”或“类别”列"))
         return []
@@ -404,22 +455,42 @@ def _check_events(events: list[ParsedRow], parsed: list[ParsedRow], issues: list
             issues.append(Issue(row, where + "编号", f"台账中没有编号为 {v.get('编号') or '（空）'} 的案件"))
         kind = v.get("类别")
         if kind not in EVENT_KINDS:
-            issues.append(Issue(row, where + "类别", f"“{kind}”不是可用的类别，应为：{'、'.join(EVENT_KINDS)}"))
+            issues.append(
+                Issue(row, where + "类别", f"“{kind}”不是可用的类别，应为：{'、'.join(EVENT_KINDS)}")
+            )
             continue
-        needs = {"和解条款": ("项目", "序号", "内容"), "调解": ("时间", "方式"), "暂停计时": ("时间", "内容"),
-                 "告知": ("项目", "时间", "方式"), "移交": ("项目", "时间", "对象", "内容"), "转办反馈": ("时间", "方式", "内容"),
-                 "回访": ("项目", "时间")}[kind]
+        needs = {
+            "和解条款": ("项目", "序号", "内容"),
+            "调解": ("时间", "方式"),
+            "暂停计时": ("时间", "内容"),
+            "告知": ("项目", "时间", "方式"),
+            "移交": ("项目", "时间", "对象", "内容"),
+            "转办反馈": ("时间", "方式", "内容"),
+            "回访": ("项目", "时间"),
+        }[kind]
         for title in needs:
             if v.get(title) is None:
                 issues.append(Issue(row, where + title, f"{kind}必填"))
-        checks = {"和解条款": ("项目", domain.TERM_KINDS), "调解": ("方式", domain.MEDIATION_MODES),
-                  "告知": ("项目", domain.NOTICE_KINDS), "回访": ("项目", domain.SATISFACTION)}
+        checks = {
+            "和解条款": ("项目", domain.TERM_KINDS),
+            "调解": ("方式", domain.MEDIATION_MODES),
+            "告知": ("项目", domain.NOTICE_KINDS),
+            "回访": ("项目", domain.SATISFACTION),
+        }
         if kind in checks:
             title, allowed = checks[kind]
             if v.get(title) is not None and v[title] not in allowed:
-                issues.append(Issue(row, where + title, f"“{v[title]}”不是可用的值，应为：{'、'.join(allowed)}"))
+                issues.append(
+                    Issue(row, where + title, f"“{v[title]}”不是可用的值，应为：{'、'.join(allowed)}")
+                )
         if kind == "告知" and v.get("方式") and v["方式"] not in domain.NOTICE_METHODS:
-            issues.append(Issue(row, where + "方式", f"“{v['方式']}”不是可用的方式，应为：{'、'.join(domain.NOTICE_METHODS)}"))
+            issues.append(
+                Issue(
+                    row,
+                    where + "方式",
+                    f"“{v['方式']}”不是可用的方式，应为：{'、'.join(domain.NOTICE_METHODS)}",
+                )
+            )
         if kind == "移交" and v.get("内容") and v["内容"] not in domain.REFERRAL_REASONS:
             issues.append(Issue(row, where + "内容", f"移交原因应为：{'、'.join(domain.REFERRAL_REASONS)}"))
         extra = v.get("附加")
@@ -439,14 +510,18 @@ def _check_events(events: list[ParsedRow], parsed: list[ParsedRow], issues: list
 PHONE_COLUMNS = (("联系电话", False), ("代理人电话", False), ("被投诉方电话", True), ("丙方电话", True))
 
 
-def _check_rows(parsed: list[ParsedRow], issues: list[Issue], warnings: list[str], masked_sheet: bool = False) -> None:
+def _check_rows(
+    parsed: list[ParsedRow], issues: list[Issue], warnings: list[str], masked_sheet: bool = False
+) -> None:
     seen: dict[str, int] = {}
     numbers = [r.values.get("编号") for r in parsed if r.values.get("编号")]
     existing: set[str] = set()
     for start in range(0, len(numbers), 500):
-        chunk = numbers[start:start + 500]
-        existing.update(c.upper() for (c,) in Record.select(Record.case_no).where(
-            fn.UPPER(Record.case_no).in_(chunk)).tuples())
+        chunk = numbers[start : start + 500]
+        existing.update(
+            c.upper()
+            for (c,) in Record.select(Record.case_no).where(fn.UPPER(Record.case_no).in_(chunk)).tuples()
+        )
     now = datetime.now()
     masked_rows: list[int] = []
     new_staff: set[str] = set()
@@ -462,21 +537,40 @@ def _check_rows(parsed: list[ParsedRow], issues: list[Issue], warnings: list[str
         if case_no:
             match = CASE_NO_RE.match(case_no)
             if not match:
-                issues.append(Issue(row, "编号", f"编号格式不对：{case_no}（应为 站点编码-年份-5位序号，如 WXH01-2026-00001）"))
+                issues.append(
+                    Issue(
+                        row,
+                        "编号",
+                        f"编号格式不对：{case_no}（应为 站点编码-年份-5位序号，如 WXH01-2026-00001）",
+                    )
+                )
             elif not 2000 <= int(match["year"]) <= now.year or int(match["seq"]) == 0:
                 issues.append(Issue(row, "编号", f"编号中的年份或序号不合理：{case_no}"))
             elif int(match["seq"]) >= 99999:
-                issues.append(Issue(row, "编号", f"序号 {match['seq']} 已到上限，导入后本年无法再编号；请改用空白编号自动编号"))
+                issues.append(
+                    Issue(
+                        row,
+                        "编号",
+                        f"序号 {match['seq']} 已到上限，导入后本年无法再编号；请改用空白编号自动编号",
+                    )
+                )
             if case_no in seen:
                 issues.append(Issue(row, "编号", f"与第 {seen[case_no]} 行的编号 {case_no} 重复"))
             elif case_no in existing:
                 issues.append(Issue(row, "编号", f"编号 {case_no} 已存在于本站台账中，不会覆盖"))
             seen[case_no] = row
         kind, state = v.get("类型"), v.get("办理状态")
-        for header, allowed in (("类型", domain.KINDS), ("来源", domain.SOURCES), ("受理决定", domain.DECISIONS),
-                                ("满意度", domain.SATISFACTION), ("群体性", ("是", "否")),
-                                ("商品服务大类", domain.CATEGORIES), ("问题性质", domain.NATURES),
-                                ("证件类型", domain.ID_TYPES), ("拒绝调解方", domain.TERMINATION_PARTIES)):
+        for header, allowed in (
+            ("类型", domain.KINDS),
+            ("来源", domain.SOURCES),
+            ("受理决定", domain.DECISIONS),
+            ("满意度", domain.SATISFACTION),
+            ("群体性", ("是", "否")),
+            ("商品服务大类", domain.CATEGORIES),
+            ("问题性质", domain.NATURES),
+            ("证件类型", domain.ID_TYPES),
+            ("拒绝调解方", domain.TERMINATION_PARTIES),
+        ):
             value = v.get(header)
             if value and value not in allowed:
                 issues.append(Issue(row, header, f"“{value}”不是可用的值，应为：{'、'.join(allowed)}"))
@@ -494,7 +588,10 @@ def _check_rows(parsed: list[ParsedRow], issues: list[Issue], warnings: list[str
                 need(header, "投诉必填")
         if kind == "举报":
             need("被投诉方", "举报必填（被举报方）")
-        if any(isinstance(v.get(h), str) and "*" in v[h] for h in ("消费者姓名", "联系电话", "证件号码", "联系地址")):
+        if any(
+            isinstance(v.get(h), str) and "*" in v[h]
+            for h in ("消费者姓名", "联系电话", "证件号码", "联系地址")
+        ):
             masked_rows.append(row)
             continue  # a masked row's values are not the consumer's: the other checks would only confuse
         for header, service in PHONE_COLUMNS:
@@ -506,7 +603,9 @@ def _check_rows(parsed: list[ParsedRow], issues: list[Issue], warnings: list[str
         id_number = v.get("证件号码")
         if id_number:
             id_number = v["证件号码"] = clean_code(str(id_number))
-            id_type = v.get("证件类型") or ("居民身份证" if re.fullmatch(r"[\dX ]{15,19}", id_number) else None)
+            id_type = v.get("证件类型") or (
+                "居民身份证" if re.fullmatch(r"[\dX ]{15,19}", id_number) else None
+            )
             if id_type == "居民身份证":
                 try:
                     validation.resident_id(id_number)
@@ -541,10 +640,18 @@ def _check_rows(parsed: list[ParsedRow], issues: list[Issue], warnings: list[str
             new_staff.add(handler)
     if masked_rows and not masked_sheet:
         shown = "、".join(str(r) for r in masked_rows[:10]) + ("等" if len(masked_rows) > 10 else "")
-        issues.append(Issue(masked_rows[0], "消费者姓名", f"第 {shown} 行的姓名、电话或证件号码含“*”，是去标识化的数据，"
-                                                  "不能作为真实信息导入：请用完整导出的台账"))
+        issues.append(
+            Issue(
+                masked_rows[0],
+                "消费者姓名",
+                f"第 {shown} 行的姓名、电话或证件号码含“*”，是去标识化的数据，"
+                "不能作为真实信息导入：请用完整导出的台账",
+            )
+        )
     if new_staff:
-        warnings.append(f"经办人 {'、'.join(sorted(new_staff))} 不在工作人员名单中，导入时将加入名单（未设置登录账号）")
+        warnings.append(
+            f"经办人 {'、'.join(sorted(new_staff))} 不在工作人员名单中，导入时将加入名单（未设置登录账号）"
+        )
 
 
 def import_ledger(path: Path, *, dry_run: bool = False, actor: Actor | None = None) -> ImportReport:
@@ -575,7 +682,9 @@ def apply(parsed: list[ParsedRow], *, source_name: str, actor: Actor | None = No
     try:
         return _apply(parsed, source_name, actor)
     except IntegrityError:
-        raise UserError("导入时编号与另一处同时登记或导入的案件冲突，没有导入任何记录；请稍后重试。") from None
+        raise UserError(
+            "导入时编号与另一处同时登记或导入的案件冲突，没有导入任何记录；请稍后重试。"
+        ) from None
 
 
 def _apply(parsed: list[ParsedRow], source_name: str, actor: Actor | None) -> int:
@@ -609,23 +718,44 @@ def _apply(parsed: list[ParsedRow], source_name: str, actor: Actor | None) -> in
             respondent = v.get("被投诉方")
             if respondent and respondent not in businesses:
                 businesses[respondent] = Business.create(name=respondent, initials=initials(respondent)).id
-            id_type = v.get("证件类型") or ("居民身份证" if validation.looks_like_resident_id(v.get("证件号码")) else
-                                          ("其他" if v.get("证件号码") else None))
+            id_type = v.get("证件类型") or (
+                "居民身份证"
+                if validation.looks_like_resident_id(v.get("证件号码"))
+                else ("其他" if v.get("证件号码") else None)
+            )
             record = Record(
-                case_no=case_no, kind=v["类型"], source=v["来源"], received_at=v["登记时间"], state=v["办理状态"],
-                complainant_name=v.get("消费者姓名") or None, phone=v.get("联系电话") or None,
-                id_type=id_type, id_number=v.get("证件号码") or None,
-                address=v.get("联系地址") or None, respondent=businesses.get(respondent) if respondent else None,
-                respondent_name=respondent or None, category=v.get("商品服务大类") or None,
-                category_group=domain.category_group(v.get("商品服务大类")), item=v.get("商品服务名称") or None,
-                nature=v.get("问题性质") or None, purchase_date=v.get("购买日期"), amount=v.get("涉及金额"),
-                facts=v.get("事实与理由") or None, demands=v.get("诉求") or None,
-                decision=v.get("受理决定") or None, decided_at=v.get("受理决定时间"),
-                rejection_ground=v.get("不予受理理由") or None, settlement=v.get("和解内容") or None,
-                recovered_amount=v.get("挽回经济损失"), punitive_amount=v.get("加倍赔偿金额"),
-                closed_at=v.get("办结时间"), handler=staff_id(v.get("经办人")),
-                external_no=v.get("转办编号") or None, satisfaction=v.get("满意度") or None,
-                is_group=v.get("群体性") == "是", remark=v.get("备注") or None,
+                case_no=case_no,
+                kind=v["类型"],
+                source=v["来源"],
+                received_at=v["登记时间"],
+                state=v["办理状态"],
+                complainant_name=v.get("消费者姓名") or None,
+                phone=v.get("联系电话") or None,
+                id_type=id_type,
+                id_number=v.get("证件号码") or None,
+                address=v.get("联系地址") or None,
+                respondent=businesses.get(respondent) if respondent else None,
+                respondent_name=respondent or None,
+                category=v.get("商品服务大类") or None,
+                category_group=domain.category_group(v.get("商品服务大类")),
+                item=v.get("商品服务名称") or None,
+                nature=v.get("问题性质") or None,
+                purchase_date=v.get("购买日期"),
+                amount=v.get("涉及金额"),
+                facts=v.get("事实与理由") or None,
+                demands=v.get("诉求") or None,
+                decision=v.get("受理决定") or None,
+                decided_at=v.get("受理决定时间"),
+                rejection_ground=v.get("不予受理理由") or None,
+                settlement=v.get("和解内容") or None,
+                recovered_amount=v.get("挽回经济损失"),
+                punitive_amount=v.get("加倍赔偿金额"),
+                closed_at=v.get("办结时间"),
+                handler=staff_id(v.get("经办人")),
+                external_no=v.get("转办编号") or None,
+                satisfaction=v.get("满意度") or None,
+                is_group=v.get("群体性") == "是",
+                remark=v.get("备注") or None,
             )
             for header, attr in EXTRA_ATTRIBUTES.items():
                 value = v.get(header)
@@ -636,16 +766,29 @@ def _apply(parsed: list[ParsedRow], source_name: str, actor: Actor | None) -> in
             first_id = first_id or record.id
             _children(record, item.events, staff_id)
             if record.state == "已移交" and not any(e.values.get("类别") == "移交" for e in item.events):
-                Referral.create(record=record, number=f"YJ-{case_no}", body_name=v["移交单位"],
-                                reason="和解不成" if record.kind == "投诉" else "涉嫌违法线索",
-                                referred_at=v["移交时间"])
-            if record.state == "已和解" and record.settlement and not any(
-                    e.values.get("类别") == "和解条款" for e in item.events):
+                Referral.create(
+                    record=record,
+                    number=f"YJ-{case_no}",
+                    body_name=v["移交单位"],
+                    reason="和解不成" if record.kind == "投诉" else "涉嫌违法线索",
+                    referred_at=v["移交时间"],
+                )
+            if (
+                record.state == "已和解"
+                and record.settlement
+                and not any(e.values.get("类别") == "和解条款" for e in item.events)
+            ):
                 for position, action in _terms_from_text(record.settlement):
-                    SettlementTerm.create(record=record, position=position, kind="其他", action=action, obligor="乙方")
-            intake.add_event(record, "导入", actor, to_state=record.state, detail={"文件": source_name, "行": item.row})
+                    SettlementTerm.create(
+                        record=record, position=position, kind="其他", action=action, obligor="乙方"
+                    )
+            intake.add_event(
+                record, "导入", actor, to_state=record.state, detail={"文件": source_name, "行": item.row}
+            )
             created += 1
-        if first_id is not None:  # the deadlines once every case has its notices, pauses and feedback, in batches
+        if (
+            first_id is not None
+        ):  # the deadlines once every case has its notices, pauses and feedback, in batches
             deadlines.refresh_records(Record.id >= first_id)
         audit.append("ledger.import", actor=name_of(actor), detail={"文件": source_name, "条数": created})
     return created
@@ -653,15 +796,37 @@ def _apply(parsed: list[ParsedRow], source_name: str, actor: Actor | None) -> in
 
 # the extension columns and the record's attributes they fill (ledger_format.EXTRA_COLUMNS)
 EXTRA_ATTRIBUTES = {
-    "匿名": "anonymous", "同意公示": "consent_publish", "同意调解": "consent_mediation", "代理人": "agent_name",
-    "代理人电话": "agent_phone", "代理人证件号码": "agent_id_number", "授权委托": "agent_authorisation",
-    "被投诉方联系人": "respondent_contact", "被投诉方电话": "respondent_phone", "被投诉方地址": "respondent_address",
-    "消费地点/铺位": "place", "证明材料": "evidence", "具体线索": "clues", "答复": "answer", "约定答复时间": "reply_due",
-    "终止调解理由": "termination_ground", "拒绝调解方": "termination_party", "不移交原因": "handover_note",
-    "加倍赔偿依据": "punitive_basis", "丙方": "third_party", "丙方身份": "third_party_role",
-    "丙方联系人": "third_party_contact", "丙方电话": "third_party_phone", "丙方地址": "third_party_address",
-    "涉及人数": "group_size", "涉及金额合计": "group_amount", "重大": "is_major", "报告时间": "major_reported_at",
-    "报告对象": "major_reported_to", "报告人": "major_reported_by", "转办反馈期限": "external_due",
+    "匿名": "anonymous",
+    "同意公示": "consent_publish",
+    "同意调解": "consent_mediation",
+    "代理人": "agent_name",
+    "代理人电话": "agent_phone",
+    "代理人证件号码": "agent_id_number",
+    "授权委托": "agent_authorisation",
+    "被投诉方联系人": "respondent_contact",
+    "被投诉方电话": "respondent_phone",
+    "被投诉方地址": "respondent_address",
+    "消费地点/铺位": "place",
+    "证明材料": "evidence",
+    "具体线索": "clues",
+    "答复": "answer",
+    "约定答复时间": "reply_due",
+    "终止调解理由": "termination_ground",
+    "拒绝调解方": "termination_party",
+    "不移交原因": "handover_note",
+    "加倍赔偿依据": "punitive_basis",
+    "丙方": "third_party",
+    "丙方身份": "third_party_role",
+    "丙方联系人": "third_party_contact",
+    "丙方电话": "third_party_phone",
+    "丙方地址": "third_party_address",
+    "涉及人数": "group_size",
+    "涉及金额合计": "group_amount",
+    "重大": "is_major",
+    "报告时间": "major_reported_at",
+    "报告对象": "major_reported_to",
+    "报告人": "major_reported_by",
+    "转办反馈期限": "external_due",
     "建议转达单位": "forwarded_to",
 }
 
@@ -684,28 +849,75 @@ def _children(record: Record, events: list[ParsedRow], staff_id: Callable[[Any],
         kind = v["类别"]
         at: Any = v.get("时间")  # a datetime wherever the kind needs one (_check_events)
         if kind == "和解条款":
-            SettlementTerm.create(record=record, position=v["序号"], kind=v["项目"], action=v["内容"],
-                                  amount=v.get("金额"), obligor=v.get("对象"), due_on=v.get("期限"))
+            SettlementTerm.create(
+                record=record,
+                position=v["序号"],
+                kind=v["项目"],
+                action=v["内容"],
+                amount=v.get("金额"),
+                obligor=v.get("对象"),
+                due_on=v.get("期限"),
+            )
         elif kind == "调解":
-            MediationSession.create(record=record, held_at=at, mode=v["方式"], attendees=v.get("对象"),
-                                    mediator=staff_id(v.get("人员")), notes=v.get("内容"),
-                                    consumer_statement=more.get("消费者意见"), business_statement=more.get("经营者意见"))
+            MediationSession.create(
+                record=record,
+                held_at=at,
+                mode=v["方式"],
+                attendees=v.get("对象"),
+                mediator=staff_id(v.get("人员")),
+                notes=v.get("内容"),
+                consumer_statement=more.get("消费者意见"),
+                business_statement=more.get("经营者意见"),
+            )
         elif kind == "暂停计时":
-            ClockPause.create(record=record, started_on=at.date(), ended_on=v["结束"].date() if v.get("结束") else None,
-                              reason=v["内容"])
+            ClockPause.create(
+                record=record,
+                started_on=at.date(),
+                ended_on=v["结束"].date() if v.get("结束") else None,
+                reason=v["内容"],
+            )
         elif kind == "告知":
-            CaseNotice.create(record=record, kind=v["项目"], at=at, method=v["方式"], party=v.get("对象"),
-                              content=v.get("内容"), actor=v.get("人员"), staff=staff_id(v.get("人员")))
+            CaseNotice.create(
+                record=record,
+                kind=v["项目"],
+                at=at,
+                method=v["方式"],
+                party=v.get("对象"),
+                content=v.get("内容"),
+                actor=v.get("人员"),
+                staff=staff_id(v.get("人员")),
+            )
         elif kind == "移交":
-            Referral.create(record=record, number=v["项目"], body_name=v["对象"], reason=v["内容"], referred_at=at,
-                            feedback_due=v.get("期限"), feedback_at=v.get("结束"), feedback=more.get("反馈"),
-                            materials=json.dumps(more.get("材料", []), ensure_ascii=False))
+            Referral.create(
+                record=record,
+                number=v["项目"],
+                body_name=v["对象"],
+                reason=v["内容"],
+                referred_at=at,
+                feedback_due=v.get("期限"),
+                feedback_at=v.get("结束"),
+                feedback=more.get("反馈"),
+                materials=json.dumps(more.get("材料", []), ensure_ascii=False),
+            )
         elif kind == "转办反馈":
-            TransferFeedback.create(record=record, handled_at=at, sent_at=v.get("结束"), method=v["方式"],
-                                    result=v["内容"], process=more.get("处理过程") or "")
+            TransferFeedback.create(
+                record=record,
+                handled_at=at,
+                sent_at=v.get("结束"),
+                method=v["方式"],
+                result=v["内容"],
+                process=more.get("处理过程") or "",
+            )
         elif kind == "回访":
-            ReturnVisit.create(record=record, visited_at=at, satisfaction=v["项目"], method=v.get("方式"),
-                               staff=staff_id(v.get("人员")), comment=v.get("内容"), performance=more.get("履行情况"))
+            ReturnVisit.create(
+                record=record,
+                visited_at=at,
+                satisfaction=v["项目"],
+                method=v.get("方式"),
+                staff=staff_id(v.get("人员")),
+                comment=v.get("内容"),
+                performance=more.get("履行情况"),
+            )
 
 
 def write_issues(issues: list[Issue], dest: Path) -> Path:

@@ -42,8 +42,16 @@ def check_move(record: Record, target: str, action: str) -> None:
         raise UserError(f"案件 {record.case_no} 当前状态为“{record.state}”，不能{action}。")
 
 
-def move(record: Record, target: str, action: str, actor: Actor | None, at: datetime,
-         detail: dict | None = None, *, closes: bool | None = None) -> None:
+def move(
+    record: Record,
+    target: str,
+    action: str,
+    actor: Actor | None,
+    at: datetime,
+    detail: dict | None = None,
+    *,
+    closes: bool | None = None,
+) -> None:
     """Inside a write transaction: the state change with its history event and audit row. ``closes``
     defaults to whether the target is a closing state of the record's kind."""
     from weiquan_desktop.services import audit
@@ -59,8 +67,13 @@ def move(record: Record, target: str, action: str, actor: Actor | None, at: date
         record.closed_at = at
     save_changed(record)
     add_event(record, action, actor, from_state=before, to_state=target, at=at, detail=detail)
-    audit.append("record.state", actor=name_of(actor), entity="record", entity_id=record.case_no,
-                 detail={"from": before, "to": target, **(detail or {})})
+    audit.append(
+        "record.state",
+        actor=name_of(actor),
+        entity="record",
+        entity_id=record.case_no,
+        detail={"from": before, "to": target, **(detail or {})},
+    )
 
 
 @dataclass(frozen=True)
@@ -71,10 +84,20 @@ class Action:
 
 # what can be done with a case besides changing its state, by kind and state (None: any state)
 ACTION_LABELS = {
-    "accept": "受理", "reject": "不予受理…", "answer": "答复…", "mediate": "调解…", "refer": "移交…",
-    "close_suggestion": "办结…", "referral_feedback": "记录移交反馈…", "transfer_feedback": "转办反馈…",
-    "visit": "回访…", "notice": "告知与联系…", "major": "报告群体性/重大…", "handover_note": "不移交的原因…",
-    "edit": "修改登记…", "delete": "删除…",
+    "accept": "受理",
+    "reject": "不予受理…",
+    "answer": "答复…",
+    "mediate": "调解…",
+    "refer": "移交…",
+    "close_suggestion": "办结…",
+    "referral_feedback": "记录移交反馈…",
+    "transfer_feedback": "转办反馈…",
+    "visit": "回访…",
+    "notice": "告知与联系…",
+    "major": "报告群体性/重大…",
+    "handover_note": "不移交的原因…",
+    "edit": "修改登记…",
+    "delete": "删除…",
 }
 
 

@@ -38,8 +38,9 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def _move(record: Record, target: str, action: str, actor: Actor | None, at: datetime,
-          detail: dict | None = None) -> None:
+def _move(
+    record: Record, target: str, action: str, actor: Actor | None, at: datetime, detail: dict | None = None
+) -> None:
     lifecycle.move(record, target, action, actor, at, detail)
 
 
@@ -50,15 +51,28 @@ def _check_mediator(record: Record, mediator_id: int | None) -> None:
     if staff is None:
         raise ValidationError("所选调解员不存在。", "调解员")
     if staff.business_id is not None and staff.business_id == record.respondent_id:
-        raise ValidationError(f"{staff.name} 与被投诉方 {record.respondent_name} 有关联，应当回避，不能担任本案调解员。",
-                              "调解员")
+        raise ValidationError(
+            f"{staff.name} 与被投诉方 {record.respondent_name} 有关联，应当回避，不能担任本案调解员。",
+            "调解员",
+        )
 
 
 # --- sessions and the clock ---------------------------------------------------------------------------
 
-def add_session(record_id: int, *, held_at: datetime, mode: str, mediator_id: int | None = None,
-                attendees: str = "", consumer_statement: str = "", business_statement: str = "", notes: str = "",
-                actor: Actor | None = None, version: int | None = None) -> MediationSession:
+
+def add_session(
+    record_id: int,
+    *,
+    held_at: datetime,
+    mode: str,
+    mediator_id: int | None = None,
+    attendees: str = "",
+    consumer_statement: str = "",
+    business_statement: str = "",
+    notes: str = "",
+    actor: Actor | None = None,
+    version: int | None = None,
+) -> MediationSession:
     if mode not in domain.MEDIATION_MODES:
         raise ValidationError(f"调解方式应为：{'、'.join(domain.MEDIATION_MODES)}。", "调解方式")
     validation.not_future(held_at, "调解时间")
@@ -70,19 +84,36 @@ def add_session(record_id: int, *, held_at: datetime, mode: str, mediator_id: in
             raise ValidationError("调解时间不能早于受理时间。", "调解时间")
         _check_mediator(record, mediator_id)
         session = MediationSession.create(
-            record=record, held_at=held_at.replace(microsecond=0), mode=mode, mediator=mediator_id,
-            attendees=attendees.strip() or None, consumer_statement=consumer_statement.strip() or None,
-            business_statement=business_statement.strip() or None, notes=notes.strip() or None)
+            record=record,
+            held_at=held_at.replace(microsecond=0),
+            mode=mode,
+            mediator=mediator_id,
+            attendees=attendees.strip() or None,
+            consumer_statement=consumer_statement.strip() or None,
+            business_statement=business_statement.strip() or None,
+            notes=notes.strip() or None,
+        )
         number = MediationSession.select().where(MediationSession.record == record).count()
         save_changed(record)
-        add_event(record, f"第{number}次调解", actor, detail={"调解时间": held_at.strftime("%Y-%m-%d %H:%M"), "方式": mode})
-        audit.append("mediation.session", actor=name_of(actor), entity="record", entity_id=record.case_no,
-                     detail={"次": number, "方式": mode})
+        add_event(
+            record,
+            f"第{number}次调解",
+            actor,
+            detail={"调解时间": held_at.strftime("%Y-%m-%d %H:%M"), "方式": mode},
+        )
+        audit.append(
+            "mediation.session",
+            actor=name_of(actor),
+            entity="record",
+            entity_id=record.case_no,
+            detail={"次": number, "方式": mode},
+        )
     return session
 
 
-def pause_clock(record_id: int, started_on: date, reason: str, *, actor: Actor | None = None,
-                version: int | None = None) -> Record:
+def pause_clock(
+    record_id: int, started_on: date, reason: str, *, actor: Actor | None = None, version: int | None = None
+) -> Record:
     """检验/检测/鉴定: the mediation limit stops counting from ``started_on``."""
     reason = validation.required(reason, "暂停原因")
     with write_transaction():
@@ -98,7 +129,9 @@ def pause_clock(record_id: int, started_on: date, reason: str, *, actor: Actor |
     return record
 
 
-def resume_clock(record_id: int, ended_on: date, *, actor: Actor | None = None, version: int | None = None) -> Record:
+def resume_clock(
+    record_id: int, ended_on: date, *, actor: Actor | None = None, version: int | None = None
+) -> Record:
     with write_transaction():
         record = load_for_change(record_id, version)
         pause = ClockPause.get_or_none(ClockPause.record == record, ClockPause.ended_on.is_null())
@@ -115,6 +148,7 @@ def resume_clock(record_id: int, ended_on: date, *, actor: Actor | None = None, 
 
 
 # --- outcomes -------------------------------------------------------------------------------------------
+
 
 @dataclass
 class TermInput:
@@ -134,8 +168,16 @@ def _clean_terms(terms: list[TermInput]) -> list[dict]:
             raise ValidationError(f"第{number}项条款的类别应为：{'、'.join(domain.TERM_KINDS)}。", "和解条款")
         action = validation.required(term.action, f"第{number}项条款内容")
         amount = validation.money(term.amount, f"第{number}项条款金额")
-        out.append({"position": number, "kind": term.kind, "action": action, "amount": amount,
-                    "obligor": (term.obligor or "").strip() or None, "due_on": term.due_on})
+        out.append(
+            {
+                "position": number,
+                "kind": term.kind,
+                "action": action,
+                "amount": amount,
+                "obligor": (term.obligor or "").strip() or None,
+                "due_on": term.due_on,
+            }
+        )
     return out
 
 
@@ -160,10 +202,18 @@ class ThirdParty:
     address: str = ""
 
 
-def settle(record_id: int, terms: list[TermInput], *, recovered: str | Decimal | None = None,
-           punitive_amount: str | Decimal | None = None, punitive_basis: str = "",
-           third_party: ThirdParty | str | None = None, actor: Actor | None = None, version: int | None = None,
-           at: datetime | None = None) -> Record:
+def settle(
+    record_id: int,
+    terms: list[TermInput],
+    *,
+    recovered: str | Decimal | None = None,
+    punitive_amount: str | Decimal | None = None,
+    punitive_basis: str = "",
+    third_party: ThirdParty | str | None = None,
+    actor: Actor | None = None,
+    version: int | None = None,
+    at: datetime | None = None,
+) -> Record:
     """和解成功 with numbered terms; 挽回经济损失 defaults to what the terms add up to."""
     if isinstance(third_party, str):
         third_party = ThirdParty(third_party) if third_party.strip() else None
@@ -197,8 +247,15 @@ def settle(record_id: int, terms: list[TermInput], *, recovered: str | Decimal |
     return record
 
 
-def terminate(record_id: int, ground: str, *, party: str | None = None, actor: Actor | None = None,
-              version: int | None = None, at: datetime | None = None) -> Record:
+def terminate(
+    record_id: int,
+    ground: str,
+    *,
+    party: str | None = None,
+    actor: Actor | None = None,
+    version: int | None = None,
+    at: datetime | None = None,
+) -> Record:
     """调解终止 on one ground; for a refusal or no agreement, who it was (the notice says so)."""
     ground = validation.required(ground, "终止调解理由")
     if party is not None and party not in domain.TERMINATION_PARTIES:
@@ -214,16 +271,28 @@ def terminate(record_id: int, ground: str, *, party: str | None = None, actor: A
     return record
 
 
-def withdraw(record_id: int, *, reason: str = "", actor: Actor | None = None, version: int | None = None,
-             at: datetime | None = None) -> Record:
+def withdraw(
+    record_id: int,
+    *,
+    reason: str = "",
+    actor: Actor | None = None,
+    version: int | None = None,
+    at: datetime | None = None,
+) -> Record:
     with write_transaction():
         record = load_for_change(record_id, version)
         _move(record, "已撤回", "撤回", actor, (at or _now()), {"说明": reason} if reason else None)
     return record
 
 
-def close_suggestion(record_id: int, *, forwarded_to: str = "", reply: str = "", actor: Actor | None = None,
-                     version: int | None = None) -> Record:
+def close_suggestion(
+    record_id: int,
+    *,
+    forwarded_to: str = "",
+    reply: str = "",
+    actor: Actor | None = None,
+    version: int | None = None,
+) -> Record:
     """A suggestion closes with where it went and what came back (it used to close with neither)."""
     forwarded_to = validation.required(forwarded_to, "转达给")
     reply = validation.required(reply, "处理情况")
@@ -235,8 +304,9 @@ def close_suggestion(record_id: int, *, forwarded_to: str = "", reply: str = "",
     return record
 
 
-def record_handover_note(record_id: int, note: str, *, actor: Actor | None = None,
-                         version: int | None = None) -> Record:
+def record_handover_note(
+    record_id: int, note: str, *, actor: Actor | None = None, version: int | None = None
+) -> Record:
     """A failed mediation is handed to 12315 with its materials (the station rules); when it is not, why."""
     note = validation.required(note, "不移交的原因")
     with write_transaction():
@@ -266,9 +336,18 @@ def referral_feedback_due(at: datetime | date) -> date:
     return deadlines.RuleBook().due("referral_feedback", start).due
 
 
-def refer(record_id: int, reason: str, *, body_id: int | None = None, body_name: str = "",
-          materials: list[Material] | None = None, feedback_due: date | None = None, actor: Actor | None = None,
-          version: int | None = None, at: datetime | None = None) -> Referral:
+def refer(
+    record_id: int,
+    reason: str,
+    *,
+    body_id: int | None = None,
+    body_name: str = "",
+    materials: list[Material] | None = None,
+    feedback_due: date | None = None,
+    actor: Actor | None = None,
+    version: int | None = None,
+    at: datetime | None = None,
+) -> Referral:
     """移交 to the local 12315 body (or another): failed, serious, group cases and 举报 leads. The slip lists
     what goes with it: at least one item, each with its count and pages."""
     if reason not in domain.REFERRAL_REASONS:
@@ -291,14 +370,22 @@ def refer(record_id: int, reason: str, *, body_id: int | None = None, body_name:
         record = load_for_change(record_id, version)
         count = Referral.select().where(Referral.record == record).count()
         referral = Referral.create(
-            record=record, number=f"{record.case_no}-YJ{count + 1}", body=body, body_name=name, reason=reason,
-            materials=json.dumps([vars(m) for m in items], ensure_ascii=False), referred_at=at, feedback_due=due)
+            record=record,
+            number=f"{record.case_no}-YJ{count + 1}",
+            body=body,
+            body_name=name,
+            reason=reason,
+            materials=json.dumps([vars(m) for m in items], ensure_ascii=False),
+            referred_at=at,
+            feedback_due=due,
+        )
         _move(record, "已移交", "移交", actor, at, {"接收单位": name, "原因": reason})
     return referral
 
 
-def record_referral_feedback(referral_id: int, text: str, *, at: datetime | None = None,
-                             actor: Actor | None = None) -> Referral:
+def record_referral_feedback(
+    referral_id: int, text: str, *, at: datetime | None = None, actor: Actor | None = None
+) -> Referral:
     text = validation.required(text, "反馈情况")
     with write_transaction():
         referral = Referral.get_or_none(Referral.id == referral_id)
@@ -319,8 +406,16 @@ def record_referral_feedback(referral_id: int, text: str, *, at: datetime | None
     return referral
 
 
-def transfer_feedback(record_id: int, *, process: str, method: str, result: str, handled_at: datetime | None = None,
-                      sent_at: datetime | None = None, actor: Actor | None = None) -> TransferFeedback:
+def transfer_feedback(
+    record_id: int,
+    *,
+    process: str,
+    method: str,
+    result: str,
+    handled_at: datetime | None = None,
+    sent_at: datetime | None = None,
+    actor: Actor | None = None,
+) -> TransferFeedback:
     """处理结果反馈单 content for a case passed down by 12315 or the bureau; ``sent_at`` (default: when it was
     handled) is when the feedback reached the body, which its deadline is measured by."""
     handled_at = (handled_at or _now()).replace(microsecond=0)
@@ -337,16 +432,30 @@ def transfer_feedback(record_id: int, *, process: str, method: str, result: str,
             raise UserError(f"案件 {record.case_no} 不是12315或上级转办的案件，无需反馈单。")
         if handled_at < record.received_at:
             raise ValidationError("处理时间不能早于收到转办的时间。", "处理时间")
-        feedback = TransferFeedback.create(record=record, handled_at=handled_at, process=process, method=method,
-                                           result=result, sent_at=sent_at)
+        feedback = TransferFeedback.create(
+            record=record,
+            handled_at=handled_at,
+            process=process,
+            method=method,
+            result=result,
+            sent_at=sent_at,
+        )
         save_changed(record)  # the feedback deadline no longer binds
         add_event(record, "转办反馈", actor, detail={"方式": method})
         audit.append("transfer.feedback", actor=name_of(actor), entity="record", entity_id=record.case_no)
     return feedback
 
 
-def return_visit(record_id: int, satisfaction: str, comment: str = "", *, method: str = "电话",
-                 performance: str = "", actor: Actor | None = None, at: datetime | None = None) -> ReturnVisit:
+def return_visit(
+    record_id: int,
+    satisfaction: str,
+    comment: str = "",
+    *,
+    method: str = "电话",
+    performance: str = "",
+    actor: Actor | None = None,
+    at: datetime | None = None,
+) -> ReturnVisit:
     if satisfaction not in domain.SATISFACTION[:3]:
         raise ValidationError("满意度应为：满意、基本满意、不满意。", "满意度")
     if method not in domain.VISIT_METHODS:
@@ -355,19 +464,35 @@ def return_visit(record_id: int, satisfaction: str, comment: str = "", *, method
         record = load_for_change(record_id, None)
         if record.closed_at is None:
             raise UserError(f"案件 {record.case_no} 尚未办结，办结后再回访。")
-        visit = ReturnVisit.create(record=record, visited_at=(at or _now()).replace(microsecond=0), staff=id_of(actor),
-                                   satisfaction=satisfaction, comment=comment.strip() or None, method=method,
-                                   performance=performance.strip() or None)
+        visit = ReturnVisit.create(
+            record=record,
+            visited_at=(at or _now()).replace(microsecond=0),
+            staff=id_of(actor),
+            satisfaction=satisfaction,
+            comment=comment.strip() or None,
+            method=method,
+            performance=performance.strip() or None,
+        )
         record.satisfaction = satisfaction
         save_changed(record)
         add_event(record, "回访", actor, detail={"满意度": satisfaction})
-        audit.append("record.visit", actor=name_of(actor), entity="record", entity_id=record.case_no,
-                     detail={"满意度": satisfaction})
+        audit.append(
+            "record.visit",
+            actor=name_of(actor),
+            entity="record",
+            entity_id=record.case_no,
+            detail={"满意度": satisfaction},
+        )
     return visit
 
 
-def quick_settle(form: intake.IntakeForm, terms: list[TermInput], *, actor: Actor | None = None,
-                 recovered: str | Decimal | None = None) -> Record:
+def quick_settle(
+    form: intake.IntakeForm,
+    terms: list[TermInput],
+    *,
+    actor: Actor | None = None,
+    recovered: str | Decimal | None = None,
+) -> Record:
     """A complaint settled on the spot: registered, accepted and settled in one sitting, one transaction."""
     _clean_terms(terms)  # refuse bad terms before anything is written
     with write_transaction():
@@ -378,6 +503,7 @@ def quick_settle(form: intake.IntakeForm, terms: list[TermInput], *, actor: Acto
 
 
 # --- compensation helper --------------------------------------------------------------------------------
+
 
 def consumer_law_55(price: Decimal) -> Decimal:
     """消保法 Art.55: fraud, 3x the price or fee, at least ¥500 (on top of the loss)."""
@@ -397,17 +523,31 @@ def compensation_hint(amount: Decimal | None, category: str | None) -> str:
     amount = Decimal(amount or 0)
     basis = f"（按涉及金额 {amount:,.2f} 元计算，仅供参考；须有欺诈或不符合食品安全标准的事实）"
     if category in FOOD_CATEGORIES:
-        return (f"赔偿参考：食品安全法第一百四十八条 {food_safety_148(amount):,.2f} 元；"
-                f"消保法第五十五条（欺诈）{consumer_law_55(amount):,.2f} 元{basis}")
+        return (
+            f"赔偿参考：食品安全法第一百四十八条 {food_safety_148(amount):,.2f} 元；"
+            f"消保法第五十五条（欺诈）{consumer_law_55(amount):,.2f} 元{basis}"
+        )
     return f"赔偿参考：消保法第五十五条（欺诈）{consumer_law_55(amount):,.2f} 元{basis}"
 
 
 LAWS = (
     ("消保法第二十三条", "耐用商品或装饰装修服务，自接受之日起六个月内发现瑕疵，由经营者承担举证责任。"),
-    ("消保法第二十四条", "商品不符合质量要求的，可依规定或约定退货、更换、修理；没有规定或约定的，七日内可退货，之后可更换、修理。"),
-    ("消保法第二十五条", "网购、电视、电话、邮购商品，自收到之日起七日内可无理由退货（定作、鲜活易腐等除外），退款在七日内返还。"),
-    ("消保法第五十五条", "欺诈的，增加赔偿价款或费用的三倍，不足五百元的为五百元；明知缺陷致死伤的，可要求损失二倍以下惩罚性赔偿。"),
-    ("食品安全法第一百四十八条", "首负责任；不符合食品安全标准的，还可要求价款十倍或损失三倍赔偿，不足一千元的为一千元。"),
+    (
+        "消保法第二十四条",
+        "商品不符合质量要求的，可依规定或约定退货、更换、修理；没有规定或约定的，七日内可退货，之后可更换、修理。",
+    ),
+    (
+        "消保法第二十五条",
+        "网购、电视、电话、邮购商品，自收到之日起七日内可无理由退货（定作、鲜活易腐等除外），退款在七日内返还。",
+    ),
+    (
+        "消保法第五十五条",
+        "欺诈的，增加赔偿价款或费用的三倍，不足五百元的为五百元；明知缺陷致死伤的，可要求损失二倍以下惩罚性赔偿。",
+    ),
+    (
+        "食品安全法第一百四十八条",
+        "首负责任；不符合食品安全标准的，还可要求价款十倍或损失三倍赔偿，不足一千元的为一千元。",
+    ),
 )
 
 
@@ -418,27 +558,47 @@ FOLLOW_UP_LIMIT = 500  # a list to work through, not an archive: the oldest firs
 
 def awaiting_feedback(limit: int = FOLLOW_UP_LIMIT) -> list[Referral]:
     # with their records in the same query: the list shows each case number (no query per row)
-    return list(Referral.select(Referral, Record).join(Record).where(Referral.feedback_at.is_null())
-                .order_by(Referral.feedback_due).limit(limit))
+    return list(
+        Referral.select(Referral, Record)
+        .join(Record)
+        .where(Referral.feedback_at.is_null())
+        .order_by(Referral.feedback_due)
+        .limit(limit)
+    )
 
 
 def awaiting_visit(limit: int = FOLLOW_UP_LIMIT) -> list[Record]:
     """Closed complaints nobody has called back yet."""
     visited = ReturnVisit.select(ReturnVisit.record)
-    return list(Record.select().where(
-        Record.kind == "投诉", Record.deleted_at.is_null(), Record.closed_at.is_null(False),
-        Record.state.in_(("已和解", "调解终止", "已撤回")), Record.id.not_in(visited),
-        (Record.satisfaction.is_null()) | (Record.satisfaction == "未回访"),
-    ).order_by(Record.closed_at.desc()).limit(limit))
+    return list(
+        Record.select()
+        .where(
+            Record.kind == "投诉",
+            Record.deleted_at.is_null(),
+            Record.closed_at.is_null(False),
+            Record.state.in_(("已和解", "调解终止", "已撤回")),
+            Record.id.not_in(visited),
+            (Record.satisfaction.is_null()) | (Record.satisfaction == "未回访"),
+        )
+        .order_by(Record.closed_at.desc())
+        .limit(limit)
+    )
 
 
 def group_cases(limit: int = FOLLOW_UP_LIMIT) -> list[Record]:
-    return list(Record.select().where(Record.deleted_at.is_null(), Record.is_group | Record.is_major)
-                .order_by(Record.received_at.desc()).limit(limit))
+    return list(
+        Record.select()
+        .where(Record.deleted_at.is_null(), Record.is_group | Record.is_major)
+        .order_by(Record.received_at.desc())
+        .limit(limit)
+    )
 
 
 def transfers_awaiting_feedback(limit: int = FOLLOW_UP_LIMIT) -> list[Record]:
     fed = TransferFeedback.select(TransferFeedback.record)
-    return list(Record.select().where(Record.deleted_at.is_null(), Record.source.in_(domain.TRANSFER_SOURCES),
-                                      Record.id.not_in(fed)).order_by(Record.received_at).limit(limit))
-
+    return list(
+        Record.select()
+        .where(Record.deleted_at.is_null(), Record.source.in_(domain.TRANSFER_SOURCES), Record.id.not_in(fed))
+        .order_by(Record.received_at)
+        .limit(limit)
+    )

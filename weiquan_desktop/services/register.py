@@ -36,10 +36,16 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 # Sorting happens in SQL along the partial indexes of models.schema.REGISTER_INDEXES. Columns with few
 # values sort by the value, then by date; the handler column groups by staff member.
 SORT_FIELDS = {
-    "case_no": (Record.case_no,), "kind": (Record.kind, Record.received_at), "state": (Record.state, Record.received_at),
-    "received_at": (Record.received_at,), "complainant_name": (Record.complainant_name,),
-    "respondent_name": (Record.respondent_name,), "category": (Record.category, Record.received_at),
-    "amount": (Record.amount,), "handler": (Record.handler, Record.received_at), "next_due": (Record.next_due,),
+    "case_no": (Record.case_no,),
+    "kind": (Record.kind, Record.received_at),
+    "state": (Record.state, Record.received_at),
+    "received_at": (Record.received_at,),
+    "complainant_name": (Record.complainant_name,),
+    "respondent_name": (Record.respondent_name,),
+    "category": (Record.category, Record.received_at),
+    "amount": (Record.amount,),
+    "handler": (Record.handler, Record.received_at),
+    "next_due": (Record.next_due,),
 }
 DUE_FILTERS = ("", "已逾期", "今明两天到期", "本周内到期")
 FIRST_PAGE = 500  # ids read before the first paint: a few screens, so scrolling starts at once
@@ -66,8 +72,12 @@ class RegisterQuery:
     def where(self, today: date | None = None, *, search: bool = True) -> list[Expression]:
         today = today or date.today()
         conditions: list[Expression] = [Record.deleted_at.is_null()]
-        for values, column in ((self.kinds, Record.kind), (self.states, Record.state),
-                               (self.sources, Record.source), (self.categories, Record.category)):
+        for values, column in (
+            (self.kinds, Record.kind),
+            (self.states, Record.state),
+            (self.sources, Record.source),
+            (self.categories, Record.category),
+        ):
             if values:
                 conditions.append(column.in_(values))
         if self.handler_id is not None:
@@ -75,8 +85,10 @@ class RegisterQuery:
         if self.received_from is not None:
             conditions.append(Record.received_at >= datetime.combine(self.received_from, datetime.min.time()))
         if self.received_to is not None:
-            conditions.append(Record.received_at < datetime.combine(self.received_to + timedelta(days=1),
-                                                                    datetime.min.time()))
+            conditions.append(
+                Record.received_at
+                < datetime.combine(self.received_to + timedelta(days=1), datetime.min.time())
+            )
         if self.due == "已逾期":
             conditions.append(Record.next_due < today)
         elif self.due == "今明两天到期":
@@ -136,7 +148,9 @@ def _index_for(query: RegisterQuery) -> str | None:
         return BY_DUE
     if query.search.strip():
         return BY_DATE_TEXT
-    filtered = (query.kinds or query.states or query.sources or query.categories or query.handler_id is not None)
+    filtered = (
+        query.kinds or query.states or query.sources or query.categories or query.handler_id is not None
+    )
     if not filtered and query.sort in ("received_at", "next_due"):
         return BY_DATE
     return None
@@ -147,8 +161,20 @@ DENSE_DUE = 5_000  # matches of a deadline filter above which its first page wal
 
 def _many_due(query: RegisterQuery) -> bool:
     """Whether the deadline condition alone selects many records: a count along its index (milliseconds)."""
-    due = [c for c in replace(query, kinds=(), states=(), sources=(), categories=(), handler_id=None,
-                              received_from=None, received_to=None).where() if c is not None]
+    due = [
+        c
+        for c in replace(
+            query,
+            kinds=(),
+            states=(),
+            sources=(),
+            categories=(),
+            handler_id=None,
+            received_from=None,
+            received_to=None,
+        ).where()
+        if c is not None
+    ]
     return Record.select(Record.id).where(*due).limit(DENSE_DUE + 1).count() > DENSE_DUE
 
 
@@ -158,8 +184,12 @@ _indexes: dict[int, set[str]] = {}
 def _has_index(db: Database, name: str) -> bool:
     key = id(db)
     if key not in _indexes:
-        _indexes[key] = {row[0] for row in db.execute_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'record'").fetchall()}
+        _indexes[key] = {
+            row[0]
+            for row in db.execute_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'record'"
+            ).fetchall()
+        }
     return name in _indexes[key]
 
 
@@ -174,7 +204,9 @@ def _cursor(select: Select, index: str | None = None, limit: int | None = None) 
     return db.execute_sql(sql, params)
 
 
-def _parts(query: RegisterQuery, *, search: bool = True, columns: tuple = ()) -> list[tuple[Select, str | None]]:
+def _parts(
+    query: RegisterQuery, *, search: bool = True, columns: tuple = ()
+) -> list[tuple[Select, str | None]]:
     """The query as selects of (id, *columns) to run one after the other, each with the index to walk;
     without its search terms when ``search`` is false (then the date order walks the index that holds
     the search text, so reading it costs no table lookups)."""
@@ -187,10 +219,16 @@ def _parts(query: RegisterQuery, *, search: bool = True, columns: tuple = ()) ->
         index = BY_DATE_TEXT
     if query.sort == "next_due":
         # records with a deadline first (soonest first when ascending), then the closed ones, newest first
-        dated = (Record.select(Record.id, *columns).where(*conditions, Record.next_due.is_null(False))
-                 .order_by(*order))
-        undated = (Record.select(Record.id, *columns).where(*conditions, Record.next_due.is_null())
-                   .order_by(Record.received_at.desc(), Record.id.desc()))
+        dated = (
+            Record.select(Record.id, *columns)
+            .where(*conditions, Record.next_due.is_null(False))
+            .order_by(*order)
+        )
+        undated = (
+            Record.select(Record.id, *columns)
+            .where(*conditions, Record.next_due.is_null())
+            .order_by(Record.received_at.desc(), Record.id.desc())
+        )
         return [(dated, BY_DUE if index == BY_DATE else index), (undated, index)]
     return [(Record.select(Record.id, *columns).where(*conditions).order_by(*order), index)]
 
@@ -245,17 +283,56 @@ def fetch_rows(ids: list[int], *, masked: bool = True) -> list[RegisterRow]:
     """Rows for the given ids, in the given order."""
     if not ids:
         return []
-    select = (Record.select(Record.id, Record.case_no, Record.kind, Record.state, Record.received_at,
-                            Record.complainant_name, Record.respondent_name, Record.category, Record.amount,
-                            Staff.name, Record.next_due, Record.due_label, Record.due_estimated)
-              .join(Staff, JOIN.LEFT_OUTER, on=(Record.handler == Staff.id))
-              .where(Record.id.in_(ids)).tuples())
+    select = (
+        Record.select(
+            Record.id,
+            Record.case_no,
+            Record.kind,
+            Record.state,
+            Record.received_at,
+            Record.complainant_name,
+            Record.respondent_name,
+            Record.category,
+            Record.amount,
+            Staff.name,
+            Record.next_due,
+            Record.due_label,
+            Record.due_estimated,
+        )
+        .join(Staff, JOIN.LEFT_OUTER, on=(Record.handler == Staff.id))
+        .where(Record.id.in_(ids))
+        .tuples()
+    )
     by_id = {}
-    for rid, case_no, kind, state, received, name, respondent, category, amount, handler, due, label, est in select:
+    for (
+        rid,
+        case_no,
+        kind,
+        state,
+        received,
+        name,
+        respondent,
+        category,
+        amount,
+        handler,
+        due,
+        label,
+        est,
+    ) in select:
         by_id[rid] = RegisterRow(
-            rid, case_no, kind, state, received,
-            mask_name(name) if masked else (name or ""), respondent or "", category or "",
-            amount, handler or "", due, label or "", bool(est),
+            rid,
+            case_no,
+            kind,
+            state,
+            received,
+            mask_name(name) if masked else (name or ""),
+            respondent or "",
+            category or "",
+            amount,
+            handler or "",
+            due,
+            label or "",
+            bool(est),
         )
     return [by_id[i] for i in ids if i in by_id]
 
@@ -278,7 +355,8 @@ def due_summary(today: date | None = None) -> DueSummary:
         return Record.select().where(alive, *conditions).count()
 
     return DueSummary(
-        overdue=count(Record.next_due < today), today=count(Record.next_due == today),
+        overdue=count(Record.next_due < today),
+        today=count(Record.next_due == today),
         tomorrow=count(Record.next_due == today + timedelta(days=1)),
         this_week=count(Record.next_due.between(today, week_end)),
     )
@@ -286,7 +364,12 @@ def due_summary(today: date | None = None) -> DueSummary:
 
 def due_list(until: date, today: date | None = None, limit: int = 200) -> list[RegisterRow]:
     """Open records due on or before ``until`` (overdue included), soonest first."""
-    ids = [rid for (rid,) in Record.select(Record.id).where(
-        Record.deleted_at.is_null(), Record.next_due <= until).order_by(Record.next_due, Record.id)
-        .limit(limit).tuples()]
+    ids = [
+        rid
+        for (rid,) in Record.select(Record.id)
+        .where(Record.deleted_at.is_null(), Record.next_due <= until)
+        .order_by(Record.next_due, Record.id)
+        .limit(limit)
+        .tuples()
+    ]
     return fetch_rows(ids)

@@ -49,7 +49,8 @@ def _has_records() -> bool:
 
 def _mark_derived() -> None:
     Setting.insert(key=DERIVED_VERSION_KEY, value=DERIVED_VERSION).on_conflict(
-        conflict_target=[Setting.key], preserve=[Setting.value]).execute()
+        conflict_target=[Setting.key], preserve=[Setting.value]
+    ).execute()
 
 
 def close_session() -> None:
@@ -145,10 +146,22 @@ def rebuild_derived(batch: int = 2000) -> int:
     with write_transaction():
         last = 0
         while True:
-            rows = list(Record.select(Record.id, Record.case_no, Record.complainant_name, Record.phone,
-                                      Record.respondent_name, Record.item, Record.facts, Record.external_no,
-                                      Record.id_number)
-                        .where(Record.id > last).order_by(Record.id).limit(batch))
+            rows = list(
+                Record.select(
+                    Record.id,
+                    Record.case_no,
+                    Record.complainant_name,
+                    Record.phone,
+                    Record.respondent_name,
+                    Record.item,
+                    Record.facts,
+                    Record.external_no,
+                    Record.id_number,
+                )
+                .where(Record.id > last)
+                .order_by(Record.id)
+                .limit(batch)
+            )
             if not rows:
                 break
             for record in rows:

@@ -32,8 +32,9 @@ def _clean(data: StaffInput) -> StaffInput:
     phone = validation.phone(data.phone, "电话") if data.phone.strip() else ""
     if data.education and data.education not in domain.EDUCATION_LEVELS:
         raise ValidationError(f"文化程度应为：{'、'.join(domain.EDUCATION_LEVELS)}。", "文化程度")
-    if data.role == COORDINATOR and (not data.education or
-                                     domain.EDUCATION_LEVELS.index(data.education) < MIN_COORDINATOR_EDUCATION):
+    if data.role == COORDINATOR and (
+        not data.education or domain.EDUCATION_LEVELS.index(data.education) < MIN_COORDINATOR_EDUCATION
+    ):
         raise ValidationError("协调员须具备高中以上文化程度。", "文化程度")
     return StaffInput(name, data.role, phone, data.education)
 
@@ -49,8 +50,14 @@ def coordinator() -> Staff | None:
     return Staff.select().where(Staff.active, Staff.role == COORDINATOR).order_by(Staff.id).first()
 
 
-def save_staff(data: StaffInput, *, staff_id: int | None = None, actor: Actor | None = None,
-               filed_with: str = "", reason: str = "") -> tuple[Staff, CoordinatorFiling | None]:
+def save_staff(
+    data: StaffInput,
+    *,
+    staff_id: int | None = None,
+    actor: Actor | None = None,
+    filed_with: str = "",
+    reason: str = "",
+) -> tuple[Staff, CoordinatorFiling | None]:
     """Add or change a staff member. Making someone the coordinator retires the previous one's role and
     records the filing (备案) to be printed and sent to the bureau, in the same transaction."""
     auth.require(actor, "manage_staff")
@@ -61,18 +68,32 @@ def save_staff(data: StaffInput, *, staff_id: int | None = None, actor: Actor | 
         before = {"姓名": staff.name, "职务": staff.role, "电话": staff.phone, "文化程度": staff.education}
         becomes_coordinator = clean.role == COORDINATOR and staff.role != COORDINATOR
         previous = coordinator() if becomes_coordinator else None
-        staff.name, staff.role, staff.phone, staff.education = clean.name, clean.role, clean.phone or None, clean.education or None
+        staff.name, staff.role, staff.phone, staff.education = (
+            clean.name,
+            clean.role,
+            clean.phone or None,
+            clean.education or None,
+        )
         staff.save()
         if previous is not None and previous.id != staff.id:
             Staff.update(role="工作人员/和解员").where(Staff.id == previous.id).execute()
         if becomes_coordinator:
             body = station.body_for("12315")
-            filing = CoordinatorFiling.create(previous=previous.id if previous else None, successor=staff.id,
-                                              changed_on=date.today(), filed_with=filed_with or (body.name if body else None),
-                                              reason=reason.strip() or None)
+            filing = CoordinatorFiling.create(
+                previous=previous.id if previous else None,
+                successor=staff.id,
+                changed_on=date.today(),
+                filed_with=filed_with or (body.name if body else None),
+                reason=reason.strip() or None,
+            )
         after = {"姓名": staff.name, "职务": staff.role, "电话": staff.phone, "文化程度": staff.education}
-        audit.append("staff.save", actor=name_of(actor), entity="staff", entity_id=staff.id,
-                     detail={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+        audit.append(
+            "staff.save",
+            actor=name_of(actor),
+            entity="staff",
+            entity_id=staff.id,
+            detail={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        )
     return staff, filing
 
 
@@ -85,12 +106,21 @@ def deactivate(staff_id: int, *, actor: Actor | None = None) -> None:
         audit.append("staff.deactivate", actor=name_of(actor), entity="staff", entity_id=staff_id)
 
 
-def add_training(staff_id: int, held_on: date, topic: str, hours: int | None = None, organiser: str = "", *,
-                 actor: Actor | None = None) -> Training:
+def add_training(
+    staff_id: int,
+    held_on: date,
+    topic: str,
+    hours: int | None = None,
+    organiser: str = "",
+    *,
+    actor: Actor | None = None,
+) -> Training:
     topic = validation.required(topic, "培训内容")
     with write_transaction():
-        training = Training.create(staff=staff_id, held_on=held_on, topic=topic, hours=hours,
-                                   organiser=organiser.strip() or None)
-        audit.append("staff.training", actor=name_of(actor), entity="staff", entity_id=staff_id,
-                     detail={"内容": topic})
+        training = Training.create(
+            staff=staff_id, held_on=held_on, topic=topic, hours=hours, organiser=organiser.strip() or None
+        )
+        audit.append(
+            "staff.training", actor=name_of(actor), entity="staff", entity_id=staff_id, detail={"内容": topic}
+        )
     return training

@@ -65,7 +65,10 @@ def current() -> Station | None:
 def station_code() -> str:
     station = current()
     if station is None:
-        raise ValidationError("尚未填写站点信息，请先在“站点设置”中填写站点名称和编码（命令行：weiquan-desktop station set）。", "站点编码")
+        raise ValidationError(
+            "尚未填写站点信息，请先在“站点设置”中填写站点名称和编码（命令行：weiquan-desktop station set）。",
+            "站点编码",
+        )
     return station.code
 
 
@@ -78,8 +81,12 @@ def load_profile() -> StationProfile | None:
     if station is None:
         return None
     profile = StationProfile(
-        name=station.name, code=station.code, host_business=station.host_business,
-        address=station.address, phone=station.phone, site_type=station.site_type or "",
+        name=station.name,
+        code=station.code,
+        host_business=station.host_business,
+        address=station.address,
+        phone=station.phone,
+        site_type=station.site_type or "",
         hours=station.hours or "",
     )
     for attr, kind in BODY_FIELDS.items():
@@ -119,17 +126,29 @@ def save_profile(profile: StationProfile, actor: Actor | None = None) -> Station
                     body.active = False
                     body.save()
         if before is None:
-            audit.append("station.create", actor=name_of(actor), entity="station", entity_id=station.id,
-                         detail=asdict(clean))
+            audit.append(
+                "station.create",
+                actor=name_of(actor),
+                entity="station",
+                entity_id=station.id,
+                detail=asdict(clean),
+            )
         else:
             changes = {k: [v, getattr(clean, k)] for k, v in asdict(before).items() if v != getattr(clean, k)}
             if changes:
-                audit.append("station.update", actor=name_of(actor), entity="station", entity_id=station.id,
-                             detail=changes)
+                audit.append(
+                    "station.update",
+                    actor=name_of(actor),
+                    entity="station",
+                    entity_id=station.id,
+                    detail=changes,
+                )
     return station
 
 
-def first_setup(profile: StationProfile, full_name: str, username: str, password: str, password2: str) -> Actor:
+def first_setup(
+    profile: StationProfile, full_name: str, username: str, password: str, password2: str
+) -> Actor:
     """A new station: its profile and its head's account are saved together, or neither."""
     clean = profile.validated()
     validation.required(full_name, "姓名")
@@ -153,8 +172,10 @@ def wuyou() -> dict[str, dict]:
 
     row = current()
     saved = json.loads(row.wuyou or "{}") if row else {}
-    return {item: {"ok": bool(saved.get(item, {}).get("ok")), "note": saved.get(item, {}).get("note", "")}
-            for item in domain.WUYOU_ITEMS}
+    return {
+        item: {"ok": bool(saved.get(item, {}).get("ok")), "note": saved.get(item, {}).get("note", "")}
+        for item in domain.WUYOU_ITEMS
+    }
 
 
 def save_wuyou(items: dict[str, dict], actor: Actor | None = None) -> None:
@@ -164,22 +185,37 @@ def save_wuyou(items: dict[str, dict], actor: Actor | None = None) -> None:
     row = current()
     if row is None:
         raise ValidationError("请先填写站点信息。", "站点名称")
-    clean = {item: {"ok": bool(items.get(item, {}).get("ok")), "note": str(items.get(item, {}).get("note", "")).strip()}
-             for item in domain.WUYOU_ITEMS}
+    clean = {
+        item: {
+            "ok": bool(items.get(item, {}).get("ok")),
+            "note": str(items.get(item, {}).get("note", "")).strip(),
+        }
+        for item in domain.WUYOU_ITEMS
+    }
     before = wuyou()
     with write_transaction():
         Station.update(wuyou=json.dumps(clean, ensure_ascii=False)).where(Station.id == row.id).execute()
         changes = {k: [before[k], v] for k, v in clean.items() if before[k] != v}
         if changes:
-            audit.append("station.wuyou", actor=name_of(actor), entity="station", entity_id=row.id, detail=changes)
+            audit.append(
+                "station.wuyou", actor=name_of(actor), entity="station", entity_id=row.id, detail=changes
+            )
 
 
 def bodies() -> list[Body]:
     return list(Body.select().where(Body.active).order_by(Body.kind, Body.id))
 
 
-def save_body(kind: str, name: str, contact: str = "", phone: str = "", address: str = "", *,
-              body_id: int | None = None, actor: Actor | None = None) -> Body:
+def save_body(
+    kind: str,
+    name: str,
+    contact: str = "",
+    phone: str = "",
+    address: str = "",
+    *,
+    body_id: int | None = None,
+    actor: Actor | None = None,
+) -> Body:
     """A jurisdiction body with its contact person and phone (shown on referral slips and the notice board)."""
     auth.require(actor, "edit_rules")
     name = validation.required(name, "机构名称")
@@ -191,17 +227,29 @@ def save_body(kind: str, name: str, contact: str = "", phone: str = "", address:
         body = Body.get_by_id(body_id) if body_id else Body(kind=kind)
         before = {"名称": body.name, "联系人": body.contact, "电话": body.phone, "地址": body.address}
         body.kind, body.name = kind, name
-        body.contact, body.phone, body.address = contact.strip() or None, phone.strip() or None, address.strip() or None
+        body.contact, body.phone, body.address = (
+            contact.strip() or None,
+            phone.strip() or None,
+            address.strip() or None,
+        )
         body.save()
         after = {"名称": body.name, "联系人": body.contact, "电话": body.phone, "地址": body.address}
-        audit.append("station.body", actor=name_of(actor), entity="body", entity_id=body.id,
-                     detail={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+        audit.append(
+            "station.body",
+            actor=name_of(actor),
+            entity="body",
+            entity_id=body.id,
+            detail={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        )
     return body
 
 
 # preferences a head may change: key -> (label, lowest, highest)
-PREFERENCES = {"idle_lock_minutes": ("无操作自动锁定（分钟）", 1, 240), "attachment_max_mb": ("附件大小上限（MB）", 1, 500),
-               "retention_years": ("案件保存期限（年）", 1, 30)}
+PREFERENCES = {
+    "idle_lock_minutes": ("无操作自动锁定（分钟）", 1, 240),
+    "attachment_max_mb": ("附件大小上限（MB）", 1, 500),
+    "retention_years": ("案件保存期限（年）", 1, 30),
+}
 
 
 def save_preferences(values: dict[str, int], actor: Actor | None = None) -> None:
@@ -214,6 +262,12 @@ def save_preferences(values: dict[str, int], actor: Actor | None = None) -> None
             old = setting(key)
             if old != str(int(value)):
                 Setting.insert(key=key, value=str(int(value))).on_conflict(
-                    conflict_target=[Setting.key], preserve=[Setting.value]).execute()
-                audit.append("settings.change", actor=name_of(actor), entity="setting", entity_id=key,
-                             detail={"before": old, "after": str(int(value))})
+                    conflict_target=[Setting.key], preserve=[Setting.value]
+                ).execute()
+                audit.append(
+                    "settings.change",
+                    actor=name_of(actor),
+                    entity="setting",
+                    entity_id=key,
+                    detail={"before": old, "after": str(int(value))},
+                )

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 # --- the statistics report (spec/report.md) -----------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Period:
     start: date
@@ -37,7 +38,9 @@ class Period:
             q = (self.start.month - 1) // 3 + 1
             return parse_period(f"{self.start.year}Q{q - 1}" if q > 1 else f"{self.start.year - 1}Q4")
         if self.kind == "half":
-            return parse_period(f"{self.start.year}H1" if self.start.month > 6 else f"{self.start.year - 1}H2")
+            return parse_period(
+                f"{self.start.year}H1" if self.start.month > 6 else f"{self.start.year - 1}H2"
+            )
         if self.kind == "year":
             return parse_period(str(self.start.year - 1))
         length = (self.end - self.start).days + 1
@@ -46,12 +49,22 @@ class Period:
 
     def year_ago(self) -> Period:
         """The same period one year before (同比); 29 February becomes the 28th."""
+
         def back(day: date) -> date:
-            return day.replace(year=day.year - 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year - 1)
+            return (
+                day.replace(year=day.year - 1, day=28)
+                if (day.month, day.day) == (2, 29)
+                else day.replace(year=day.year - 1)
+            )
+
         if self.kind in ("quarter", "half", "year"):
-            return parse_period({"quarter": f"{self.start.year - 1}Q{(self.start.month - 1) // 3 + 1}",
-                                 "half": f"{self.start.year - 1}H{1 if self.start.month <= 6 else 2}",
-                                 "year": str(self.start.year - 1)}[self.kind])
+            return parse_period(
+                {
+                    "quarter": f"{self.start.year - 1}Q{(self.start.month - 1) // 3 + 1}",
+                    "half": f"{self.start.year - 1}H{1 if self.start.month <= 6 else 2}",
+                    "year": str(self.start.year - 1),
+                }[self.kind]
+            )
         return Period(back(self.start), back(self.end), "range", "")
 
 
@@ -64,7 +77,9 @@ def parse_period(text: str) -> Period:
     text = text.strip().upper()
     period = _parse_period(text)
     # a range reaching back to 0001 or on to 9999 overflowed the previous period's arithmetic
-    if not (period.start.year >= 2000 and period.end.year <= 2100 and (period.end - period.start).days <= 3700):
+    if not (
+        period.start.year >= 2000 and period.end.year <= 2100 and (period.end - period.start).days <= 3700
+    ):
         raise UserError(f"报表期间不合理：{text}。应在2000年至2100年之间，且不超过10年。")
     return period
 
@@ -78,16 +93,25 @@ def _parse_period(text: str) -> Period:
             return Period(first, last, "range", f"{first.isoformat()}至{last.isoformat()}")
         if len(text) == 6 and text[4] == "Q" and text[5] in "1234":
             year, q = int(text[:4]), int(text[5])
-            return Period(date(year, 3 * q - 2, 1), _month_end(year, 3 * q), "quarter", f"{year}年第{'一二三四'[q - 1]}季度")
+            return Period(
+                date(year, 3 * q - 2, 1),
+                _month_end(year, 3 * q),
+                "quarter",
+                f"{year}年第{'一二三四'[q - 1]}季度",
+            )
         if len(text) == 6 and text[4] == "H" and text[5] in "12":
             year, h = int(text[:4]), int(text[5])
-            return Period(date(year, 6 * h - 5, 1), _month_end(year, 6 * h), "half", f"{year}年{'上下'[h - 1]}半年")
+            return Period(
+                date(year, 6 * h - 5, 1), _month_end(year, 6 * h), "half", f"{year}年{'上下'[h - 1]}半年"
+            )
         if len(text) == 4 and text.isdigit():
             year = int(text)
             return Period(date(year, 1, 1), date(year, 12, 31), "year", f"{year}年")
     except ValueError:
         pass
-    raise UserError(f"报表期间写法不对：{text}。应为 2026Q3（季度）、2026H1（半年）、2026（全年）或 2026-01-01..2026-03-31。")
+    raise UserError(
+        f"报表期间写法不对：{text}。应为 2026Q3（季度）、2026H1（半年）、2026（全年）或 2026-01-01..2026-03-31。"
+    )
 
 
 def _share(count: int, total: int) -> float:
@@ -115,8 +139,10 @@ class _Counts:
 
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:
-    return (datetime.combine(period.start, datetime.min.time()),
-            datetime.combine(period.end + timedelta(days=1), datetime.min.time()))
+    return (
+        datetime.combine(period.start, datetime.min.time()),
+        datetime.combine(period.end + timedelta(days=1), datetime.min.time()),
+    )
 
 
 def _counts(period: Period, scope: Expression | None = None) -> _Counts:
@@ -125,28 +151,57 @@ def _counts(period: Period, scope: Expression | None = None) -> _Counts:
     start, end = _bounds(period)
     alive = Record.deleted_at.is_null() if scope is None else (Record.deleted_at.is_null() & scope)
     received_in = alive & (Record.received_at >= start) & (Record.received_at < end)
-    keys = (Record.source, Record.decision, Record.category, Record.nature, Record.is_group, Record.consent_publish)
-    received = [("投诉", source, decision, None, category, nature, bool(group), bool(consent), count)
-                for source, decision, category, nature, group, consent, count in (
-                    Record.select(*keys, fn.COUNT(Record.id)).where(received_in, Record.kind == "投诉")
-                    .group_by(*keys).tuples())]
+    keys = (
+        Record.source,
+        Record.decision,
+        Record.category,
+        Record.nature,
+        Record.is_group,
+        Record.consent_publish,
+    )
+    received = [
+        ("投诉", source, decision, None, category, nature, bool(group), bool(consent), count)
+        for source, decision, category, nature, group, consent, count in (
+            Record.select(*keys, fn.COUNT(Record.id))
+            .where(received_in, Record.kind == "投诉")
+            .group_by(*keys)
+            .tuples()
+        )
+    ]
     others = [k for k in domain.KINDS if k != "投诉"]
-    received += [(kind, source, None, state, None, None, False, False, count)
-                 for kind, source, state, count in (
-                     Record.select(Record.kind, Record.source, Record.state, fn.COUNT(Record.id))
-                     .where(received_in, Record.kind.in_(others))
-                     .group_by(Record.kind, Record.source, Record.state).tuples())]
+    received += [
+        (kind, source, None, state, None, None, False, False, count)
+        for kind, source, state, count in (
+            Record.select(Record.kind, Record.source, Record.state, fn.COUNT(Record.id))
+            .where(received_in, Record.kind.in_(others))
+            .group_by(Record.kind, Record.source, Record.state)
+            .tuples()
+        )
+    ]
     punitive = Case(None, [(Record.punitive_amount > 0, 1)], 0)
     closed = list(
-        Record.select(Record.state, Record.source, fn.COUNT(Record.id), fn.SUM(Record.recovered_amount.coerce(False)),
-                      fn.SUM(punitive), fn.SUM(Record.punitive_amount.coerce(False)))
+        Record.select(
+            Record.state,
+            Record.source,
+            fn.COUNT(Record.id),
+            fn.SUM(Record.recovered_amount.coerce(False)),
+            fn.SUM(punitive),
+            fn.SUM(Record.punitive_amount.coerce(False)),
+        )
         .where(alive, Record.kind == "投诉", Record.closed_at >= start, Record.closed_at < end)
-        .group_by(Record.state, Record.source).tuples())
+        .group_by(Record.state, Record.source)
+        .tuples()
+    )
     return _Counts(received, closed)
 
 
-def figures(period: Period, today: date | None = None, book: RuleBook | None = None, scope: Expression | None = None,
-            counts: _Counts | None = None) -> dict:
+def figures(
+    period: Period,
+    today: date | None = None,
+    book: RuleBook | None = None,
+    scope: Expression | None = None,
+    counts: _Counts | None = None,
+) -> dict:
     """The figures of spec/report.md for one period (without ``previous``), by SQL aggregation; ``scope``
     narrows them to some records (one station of several)."""
     from weiquan_desktop.services import deadlines
@@ -188,9 +243,14 @@ def figures(period: Period, today: date | None = None, book: RuleBook | None = N
     # the ten most complained about, ties by name (Python's order of str: code points, as SQLite's BINARY
     # collation; PostgreSQL is told to compare the same way)
     by_name = Record.respondent_name if is_sqlite() else Record.respondent_name.collate('"C"')
-    top = list(Record.select(Record.respondent_name, fn.COUNT(Record.id))
-               .where(complaint, Record.respondent_name.is_null(False), Record.respondent_name != "")
-               .group_by(Record.respondent_name).order_by(fn.COUNT(Record.id).desc(), by_name).limit(10).tuples())
+    top = list(
+        Record.select(Record.respondent_name, fn.COUNT(Record.id))
+        .where(complaint, Record.respondent_name.is_null(False), Record.respondent_name != "")
+        .group_by(Record.respondent_name)
+        .order_by(fn.COUNT(Record.id).desc(), by_name)
+        .limit(10)
+        .tuples()
+    )
     accepted = decisions.get("受理", 0)
     resolved = closed.get("已和解", 0)
 
@@ -198,8 +258,12 @@ def figures(period: Period, today: date | None = None, book: RuleBook | None = N
     book = book or deadlines.RuleBook()
     overdue = 0
     received_day = fn.DATE(Record.received_at)
-    for day_text, decided_day, count in (Record.select(received_day, fn.DATE(Record.decided_at), fn.COUNT(Record.id))
-                                         .where(complaint).group_by(received_day, fn.DATE(Record.decided_at)).tuples()):
+    for day_text, decided_day, count in (
+        Record.select(received_day, fn.DATE(Record.decided_at), fn.COUNT(Record.id))
+        .where(complaint)
+        .group_by(received_day, fn.DATE(Record.decided_at))
+        .tuples()
+    ):
         received_on = date.fromisoformat(str(day_text)[:10])
         due = book.due("decision", received_on).due
         if decided_day is None:
@@ -222,11 +286,15 @@ def figures(period: Period, today: date | None = None, book: RuleBook | None = N
         "recovered_amount": _money(recovered_fen),
         "punitive_cases": int(punitive_cases),
         "punitive_amount": _money(punitive_fen),
-        "by_category": {name: {"count": count, "share": _share(count, complaints_total)}
-                        for name, count in sorted(categories.items(), key=lambda i: (-i[1], i[0]))},
+        "by_category": {
+            name: {"count": count, "share": _share(count, complaints_total)}
+            for name, count in sorted(categories.items(), key=lambda i: (-i[1], i[0]))
+        },
         "by_category_group": groups,
-        "by_nature": {name: {"count": count, "share": _share(count, complaints_total)}
-                      for name, count in sorted(natures.items(), key=lambda i: (-i[1], i[0]))},
+        "by_nature": {
+            name: {"count": count, "share": _share(count, complaints_total)}
+            for name, count in sorted(natures.items(), key=lambda i: (-i[1], i[0]))
+        },
         "top_respondents": [{"name": name, "count": count} for name, count in top],
         "group_cases": group_cases,
         "overdue_decisions": overdue,
@@ -259,18 +327,26 @@ def report(period: Period | str, today: date | None = None, scope: Expression | 
     current["previous"] = previous
     current["share_change"] = {
         name: round((value["share"] - previous["by_category"].get(name, {}).get("share", 0.0)) * 100, 2)
-        for name, value in current["by_category"].items()}
+        for name, value in current["by_category"].items()
+    }
     current["year_ago"] = year_ago
     return current
 
 
-ORIGINS = {"本站受理": tuple(s for s in domain.SOURCES if s not in domain.TRANSFER_SOURCES),
-           "上级转办": domain.TRANSFER_SOURCES}
+ORIGINS = {
+    "本站受理": tuple(s for s in domain.SOURCES if s not in domain.TRANSFER_SOURCES),
+    "上级转办": domain.TRANSFER_SOURCES,
+}
 SATISFIED = ("满意", "基本满意")
 
 
-def extra_figures(period: Period, today: date | None = None, scope: Expression | None = None,
-                  kept: list | None = None, counts: _Counts | None = None) -> dict:
+def extra_figures(
+    period: Period,
+    today: date | None = None,
+    scope: Expression | None = None,
+    kept: list | None = None,
+    counts: _Counts | None = None,
+) -> dict:
     """Beside spec/report.md: own cases and those passed down (a bureau must not count them twice), 举报,
     建议 and referrals with their outcomes, in-person visits, time limits kept, publicity and training, return
     visits, and category and nature shares over accepted complaints (as the CCA publishes them). ``kept``:
@@ -316,31 +392,56 @@ def extra_figures(period: Period, today: date | None = None, scope: Expression |
     late_back = Case(None, [(back.is_null(False) & due.is_null(False) & (fn.DATE(back) > due), 1)], 0)
     overdue = Case(None, [(back.is_null() & due.is_null(False) & (due < now.date()), 1)], 0)
     made, fed_back, fed_back_late, awaiting_overdue = (
-        Referral.select(fn.COUNT(Referral.id), fn.COUNT(back), fn.SUM(late_back), fn.SUM(overdue)).join(Record)
-        .where(alive, Referral.referred_at >= start, Referral.referred_at < end).tuples().first())
-    referrals = {"made": made, "fed_back": fed_back, "fed_back_late": int(fed_back_late or 0),
-                 "awaiting_overdue": int(awaiting_overdue or 0)}
+        Referral.select(fn.COUNT(Referral.id), fn.COUNT(back), fn.SUM(late_back), fn.SUM(overdue))
+        .join(Record)
+        .where(alive, Referral.referred_at >= start, Referral.referred_at < end)
+        .tuples()
+        .first()
+    )
+    referrals = {
+        "made": made,
+        "fed_back": fed_back,
+        "fed_back_late": int(fed_back_late or 0),
+        "awaiting_overdue": int(awaiting_overdue or 0),
+    }
 
     on_time = {}
     if kept is None:
         kept = duties.kept_between(period.start, period.end, now, scope=scope)
     for one in kept:
-        on_time[one.code] = {"label": one.label, "due": one.due, "on_time": one.on_time, "late": one.late,
-                             "missing": one.missing, "rate": round(one.on_time / one.due, 4) if one.due else None,
-                             "done": one.on_time + one.late}
+        on_time[one.code] = {
+            "label": one.label,
+            "due": one.due,
+            "on_time": one.on_time,
+            "late": one.late,
+            "missing": one.missing,
+            "rate": round(one.on_time / one.due, 4) if one.due else None,
+            "done": one.on_time + one.late,
+        }
 
     activity: dict[str, Any] = {"count": 0, "participants": 0, "by_type": {}}
-    for kind, count, people in (Activity.select(Activity.type, fn.COUNT(Activity.id), fn.SUM(Activity.participants))
-                                .where(Activity.held_on.between(period.start, period.end))
-                                .group_by(Activity.type).tuples()):
+    for kind, count, people in (
+        Activity.select(Activity.type, fn.COUNT(Activity.id), fn.SUM(Activity.participants))
+        .where(Activity.held_on.between(period.start, period.end))
+        .group_by(Activity.type)
+        .tuples()
+    ):
         activity["count"] += count
         activity["participants"] += int(people or 0)
         activity["by_type"][kind] = count
-    trainings = (Training.select(fn.COUNT(Training.id), fn.COALESCE(fn.SUM(Training.hours), 0))
-                 .where(Training.held_on.between(period.start, period.end)).tuples().first()) or (0, 0)
-    visits = dict(ReturnVisit.select(ReturnVisit.satisfaction, fn.COUNT(ReturnVisit.id)).join(Record).where(
-        alive, ReturnVisit.visited_at >= start, ReturnVisit.visited_at < end)
-        .group_by(ReturnVisit.satisfaction).tuples())
+    trainings = (
+        Training.select(fn.COUNT(Training.id), fn.COALESCE(fn.SUM(Training.hours), 0))
+        .where(Training.held_on.between(period.start, period.end))
+        .tuples()
+        .first()
+    ) or (0, 0)
+    visits = dict(
+        ReturnVisit.select(ReturnVisit.satisfaction, fn.COUNT(ReturnVisit.id))
+        .join(Record)
+        .where(alive, ReturnVisit.visited_at >= start, ReturnVisit.visited_at < end)
+        .group_by(ReturnVisit.satisfaction)
+        .tuples()
+    )
     visited = sum(visits.values())
     accepted = sum(accepted_categories.values())
     return {
@@ -353,13 +454,21 @@ def extra_figures(period: Period, today: date | None = None, scope: Expression |
         "on_time": on_time,
         "activities": activity,
         "trainings": {"count": int(trainings[0] or 0), "hours": int(trainings[1] or 0)},
-        "return_visits": {"count": visited, "by_satisfaction": visits,
-                          "satisfied_rate": round(sum(visits.get(s, 0) for s in SATISFIED) / visited, 4)
-                          if visited else None},
-        "by_category_accepted": {name: {"count": c, "share": _share(c, accepted)}
-                                 for name, c in sorted(accepted_categories.items(), key=lambda i: (-i[1], i[0]))},
-        "by_nature_accepted": {name: {"count": c, "share": _share(c, accepted)}
-                               for name, c in sorted(accepted_natures.items(), key=lambda i: (-i[1], i[0]))},
+        "return_visits": {
+            "count": visited,
+            "by_satisfaction": visits,
+            "satisfied_rate": round(sum(visits.get(s, 0) for s in SATISFIED) / visited, 4)
+            if visited
+            else None,
+        },
+        "by_category_accepted": {
+            name: {"count": c, "share": _share(c, accepted)}
+            for name, c in sorted(accepted_categories.items(), key=lambda i: (-i[1], i[0]))
+        },
+        "by_nature_accepted": {
+            name: {"count": c, "share": _share(c, accepted)}
+            for name, c in sorted(accepted_natures.items(), key=lambda i: (-i[1], i[0]))
+        },
         "consent_publish": publicity,
     }
 
@@ -375,11 +484,24 @@ def monthly_trend(period: Period) -> list[tuple[str, int, int]]:
     alive = Record.deleted_at.is_null()
     month_received = _month(Record.received_at)
     month_closed = _month(Record.closed_at)
-    received = dict(Record.select(month_received, fn.COUNT(Record.id)).where(
-        alive, Record.received_at >= start, Record.received_at < end).group_by(month_received).tuples())
-    resolved = dict(Record.select(month_closed, fn.COUNT(Record.id)).where(
-        alive, Record.kind == "投诉", Record.state == "已和解", Record.closed_at >= start, Record.closed_at < end)
-        .group_by(month_closed).tuples())
+    received = dict(
+        Record.select(month_received, fn.COUNT(Record.id))
+        .where(alive, Record.received_at >= start, Record.received_at < end)
+        .group_by(month_received)
+        .tuples()
+    )
+    resolved = dict(
+        Record.select(month_closed, fn.COUNT(Record.id))
+        .where(
+            alive,
+            Record.kind == "投诉",
+            Record.state == "已和解",
+            Record.closed_at >= start,
+            Record.closed_at < end,
+        )
+        .group_by(month_closed)
+        .tuples()
+    )
     months = []
     year, month = period.start.year, period.start.month
     while date(year, month, 1) <= period.end:
@@ -394,12 +516,18 @@ def draft_hotspots(figures: dict) -> str:
     total = figures["received"]["投诉"]
     if not total:
         return "本期未受理投诉。"
-    parts = [f"本期共登记投诉{total}件，受理{figures['complaints_accepted']}件，解决{figures['resolved']}件"
-             + (f"，投诉解决率{figures['resolution_rate']:.2%}" if figures["resolution_rate"] is not None else "")
-             + f"，为消费者挽回经济损失{figures['recovered_amount']}元。"]
+    parts = [
+        f"本期共登记投诉{total}件，受理{figures['complaints_accepted']}件，解决{figures['resolved']}件"
+        + (f"，投诉解决率{figures['resolution_rate']:.2%}" if figures["resolution_rate"] is not None else "")
+        + f"，为消费者挽回经济损失{figures['recovered_amount']}元。"
+    ]
     categories = list(figures["by_category"].items())[:3]
     if categories:
-        parts.append("投诉集中在" + "、".join(f"{name}（{v['count']}件，占{v['share']:.1%}）" for name, v in categories) + "。")
+        parts.append(
+            "投诉集中在"
+            + "、".join(f"{name}（{v['count']}件，占{v['share']:.1%}）" for name, v in categories)
+            + "。"
+        )
     natures = list(figures["by_nature"].items())[:2]
     if natures:
         parts.append("问题性质以" + "、".join(f"{name}（{v['count']}件）" for name, v in natures) + "为主。")
@@ -413,16 +541,21 @@ def draft_hotspots(figures: dict) -> str:
     if figures["group_cases"]:
         report = on_time.get("major_report")
         if report and report["late"] + report["missing"]:
-            parts.append(f"本期发生群体性投诉{figures['group_cases']}件，其中{report['late'] + report['missing']}件"
-                         "未当日报告。")
+            parts.append(
+                f"本期发生群体性投诉{figures['group_cases']}件，其中{report['late'] + report['missing']}件"
+                "未当日报告。"
+            )
         elif report:
             parts.append(f"本期发生群体性投诉{figures['group_cases']}件，均已当日报告。")
         else:
             parts.append(f"本期发生群体性投诉{figures['group_cases']}件。")
     if figures["overdue_decisions"]:
         parts.append(f"有{figures['overdue_decisions']}件投诉未在规定时限内作出受理决定，需加强时限管理。")
-    slow = [f"{v['label'].removesuffix('期限')}逾期{v['late'] + v['missing']}件" for v in on_time.values()
-            if v["late"] + v["missing"]]
+    slow = [
+        f"{v['label'].removesuffix('期限')}逾期{v['late'] + v['missing']}件"
+        for v in on_time.values()
+        if v["late"] + v["missing"]
+    ]
     if slow:
         parts.append("时限方面，" + "、".join(slow) + "。")
     return "".join(parts)
@@ -430,7 +563,10 @@ def draft_hotspots(figures: dict) -> str:
 
 # --- submitted reports (frozen snapshots) ---------------------------------------------------------------
 
-def save_snapshot(period: Period, figures: dict, hotspots: str, measures: str, actor: Actor | None = None) -> int:
+
+def save_snapshot(
+    period: Period, figures: dict, hotspots: str, measures: str, actor: Actor | None = None
+) -> int:
     """Freeze a report as submitted: later edits to cases do not change it."""
     import json
 
@@ -441,11 +577,22 @@ def save_snapshot(period: Period, figures: dict, hotspots: str, measures: str, a
     with write_transaction():
         head = audit.head()
         snapshot = ReportSnapshot.create(
-            period_start=period.start, period_end=period.end, label=period.label or f"{period.start}至{period.end}",
-            figures=json.dumps(figures, ensure_ascii=False), hotspots=hotspots, measures=measures, audit_head=head,
-            created_by=id_of(actor))
-        audit.append("report.snapshot", actor=name_of(actor), entity="report_snapshot",
-                     entity_id=snapshot.id, detail={"期间": figures["period"]})
+            period_start=period.start,
+            period_end=period.end,
+            label=period.label or f"{period.start}至{period.end}",
+            figures=json.dumps(figures, ensure_ascii=False),
+            hotspots=hotspots,
+            measures=measures,
+            audit_head=head,
+            created_by=id_of(actor),
+        )
+        audit.append(
+            "report.snapshot",
+            actor=name_of(actor),
+            entity="report_snapshot",
+            entity_id=snapshot.id,
+            detail={"期间": figures["period"]},
+        )
     return snapshot.id
 
 
@@ -477,12 +624,24 @@ def snapshots() -> list[Snapshot]:
     out = []
     for s in ReportSnapshot.select().order_by(ReportSnapshot.created_at.desc(), ReportSnapshot.id.desc()):
         staff = Staff.get_or_none(Staff.id == s.created_by_id) if s.created_by_id else None
-        out.append(Snapshot(s.id, s.label, Period(s.period_start, s.period_end, "range", s.label), json.loads(s.figures),
-                            s.hotspots or "", s.measures or "", s.created_at, staff.name if staff else "", s.audit_head or ""))
+        out.append(
+            Snapshot(
+                s.id,
+                s.label,
+                Period(s.period_start, s.period_end, "range", s.label),
+                json.loads(s.figures),
+                s.hotspots or "",
+                s.measures or "",
+                s.created_at,
+                staff.name if staff else "",
+                s.audit_head or "",
+            )
+        )
     return out
 
 
 # --- staff evaluation (考核) -----------------------------------------------------------------------------
+
 
 @dataclass
 class StaffScore:
@@ -506,13 +665,21 @@ def staff_evaluation(period: Period, today: date | None = None) -> list[StaffSco
     start, end = _bounds(period)
     alive = Record.deleted_at.is_null()
     received_in = alive & (Record.received_at >= start) & (Record.received_at < end)
-    handled = dict(Record.select(Record.handler, fn.COUNT(Record.id)).where(received_in)
-                   .group_by(Record.handler).tuples())
+    handled = dict(
+        Record.select(Record.handler, fn.COUNT(Record.id))
+        .where(received_in)
+        .group_by(Record.handler)
+        .tuples()
+    )
     book = deadlines.RuleBook()
     waits: dict[int, list[float]] = {}
     overdue: Counter[int] = Counter()
-    for handler, received, decided in (Record.select(Record.handler, Record.received_at, Record.decided_at)
-                                       .where(received_in, Record.kind == "投诉").tuples().iterator()):
+    for handler, received, decided in (
+        Record.select(Record.handler, Record.received_at, Record.decided_at)
+        .where(received_in, Record.kind == "投诉")
+        .tuples()
+        .iterator()
+    ):
         due = book.due("decision", received.date()).due
         if decided is not None:
             waits.setdefault(handler, []).append((decided - received).total_seconds() / 3600)
@@ -520,27 +687,52 @@ def staff_evaluation(period: Period, today: date | None = None) -> list[StaffSco
         else:
             overdue[handler] += due < today
     outcomes: dict[int, Counter[str]] = {}
-    for handler, state, count in (Record.select(Record.handler, Record.state, fn.COUNT(Record.id)).where(
-            alive, Record.kind == "投诉", Record.closed_at >= start, Record.closed_at < end,
-            Record.state.in_(("已和解", "调解终止", "已撤回"))).group_by(Record.handler, Record.state).tuples()):
+    for handler, state, count in (
+        Record.select(Record.handler, Record.state, fn.COUNT(Record.id))
+        .where(
+            alive,
+            Record.kind == "投诉",
+            Record.closed_at >= start,
+            Record.closed_at < end,
+            Record.state.in_(("已和解", "调解终止", "已撤回")),
+        )
+        .group_by(Record.handler, Record.state)
+        .tuples()
+    ):
         outcomes.setdefault(handler, Counter())[state] = count
     visits: dict[int, Counter[bool]] = {}
-    for handler, satisfaction, count in (ReturnVisit.select(Record.handler, ReturnVisit.satisfaction, fn.COUNT(ReturnVisit.id))
-                                         .join(Record).where(ReturnVisit.visited_at >= start, ReturnVisit.visited_at < end)
-                                         .group_by(Record.handler, ReturnVisit.satisfaction).tuples()):
+    for handler, satisfaction, count in (
+        ReturnVisit.select(Record.handler, ReturnVisit.satisfaction, fn.COUNT(ReturnVisit.id))
+        .join(Record)
+        .where(ReturnVisit.visited_at >= start, ReturnVisit.visited_at < end)
+        .group_by(Record.handler, ReturnVisit.satisfaction)
+        .tuples()
+    ):
         visits.setdefault(handler, Counter())[satisfaction in ("满意", "基本满意")] += count
-    activities = dict(ActivityStaff.select(ActivityStaff.staff, fn.COUNT(ActivityStaff.id)).join(Activity).where(
-        Activity.held_on.between(period.start, period.end)).group_by(ActivityStaff.staff).tuples())
+    activities = dict(
+        ActivityStaff.select(ActivityStaff.staff, fn.COUNT(ActivityStaff.id))
+        .join(Activity)
+        .where(Activity.held_on.between(period.start, period.end))
+        .group_by(ActivityStaff.staff)
+        .tuples()
+    )
     scores = []
     for staff in Staff.select().order_by(Staff.id):
         done = outcomes.get(staff.id, Counter())
         mediated = sum(done.values())
         seen = visits.get(staff.id, Counter())
-        scores.append(StaffScore(
-            staff.name, staff.role, handled.get(staff.id, 0),
-            round(median(waits[staff.id]), 1) if waits.get(staff.id) else None,
-            round(done["已和解"] / mediated, 4) if mediated else None, overdue.get(staff.id, 0),
-            round(seen[True] / sum(seen.values()), 4) if seen else None, activities.get(staff.id, 0)))
+        scores.append(
+            StaffScore(
+                staff.name,
+                staff.role,
+                handled.get(staff.id, 0),
+                round(median(waits[staff.id]), 1) if waits.get(staff.id) else None,
+                round(done["已和解"] / mediated, 4) if mediated else None,
+                overdue.get(staff.id, 0),
+                round(seen[True] / sum(seen.values()), 4) if seen else None,
+                activities.get(staff.id, 0),
+            )
+        )
     return [s for s in scores if s.handled or s.activities or s.overdue]
 
 
@@ -556,10 +748,31 @@ def staff_evaluation_xlsx(period: Period, dest: str | Path) -> Path:
     ws = wb.active
     ws.title = "工作人员考核"
     ws.append([f"工作人员考核（{period.label or period.start}）"])
-    ws.append(["姓名", "职务", "经办件数", "受理决定用时中位数（小时）", "调解成功率", "超期件数", "回访满意率", "宣传培训活动"])
+    ws.append(
+        [
+            "姓名",
+            "职务",
+            "经办件数",
+            "受理决定用时中位数（小时）",
+            "调解成功率",
+            "超期件数",
+            "回访满意率",
+            "宣传培训活动",
+        ]
+    )
     for s in staff_evaluation(period):
-        ws.append([s.name, s.role, s.handled, s.median_decision_hours, s.mediation_success, s.overdue, s.satisfaction,
-                   s.activities])
+        ws.append(
+            [
+                s.name,
+                s.role,
+                s.handled,
+                s.median_decision_hours,
+                s.mediation_success,
+                s.overdue,
+                s.satisfaction,
+                s.activities,
+            ]
+        )
         for column in (5, 7):
             ws.cell(ws.max_row, column).number_format = "0.00%"
     for letter, width in zip("ABCDEFGH", (10, 16, 10, 24, 12, 10, 12, 14), strict=True):
@@ -570,6 +783,7 @@ def staff_evaluation_xlsx(period: Period, dest: str | Path) -> Path:
 
 
 # --- the report as table rows: the 报表 tab and both exports show the same ----------------------------
+
 
 def _get(figures: dict, path: str) -> Any:
     """A figure by its dotted path (``extra.on_time.reply.rate``); None where an older snapshot lacks it."""
@@ -609,7 +823,11 @@ HEADLINES: tuple[tuple[str, str | Callable[[dict], Any], str], ...] = (
     ("7个工作日内作出受理决定率", "extra.on_time.decision.rate", "rate"),
     ("调解期限内办结率", "extra.on_time.mediation.rate", "rate"),
     ("转办案件按时反馈率", "extra.on_time.transfer_feedback.rate", "rate"),
-    ("　转办案件逾期反馈件数", lambda f: _sum(f, "extra.on_time.transfer_feedback", ("late", "missing")), "int"),
+    (
+        "　转办案件逾期反馈件数",
+        lambda f: _sum(f, "extra.on_time.transfer_feedback", ("late", "missing")),
+        "int",
+    ),
     ("宣传培训活动（场）", "extra.activities.count", "int"),
     ("　参与人数", "extra.activities.participants", "int"),
     ("回访件数", "extra.return_visits.count", "int"),
@@ -647,17 +865,35 @@ def format_value(value: object, kind: str) -> str:
 def headline_values(figures: dict) -> list[tuple[str, object, object, object, str]]:
     """(label, this period, previous period (环比), a year before (同比), format) with numbers, not text."""
     previous, year_ago = figures.get("previous"), figures.get("year_ago")
-    return [(label, headline_value(figures, how, kind), headline_value(previous, how, kind),
-             headline_value(year_ago, how, kind), kind) for label, how, kind in HEADLINES]
+    return [
+        (
+            label,
+            headline_value(figures, how, kind),
+            headline_value(previous, how, kind),
+            headline_value(year_ago, how, kind),
+            kind,
+        )
+        for label, how, kind in HEADLINES
+    ]
 
 
 def headline_rows(figures: dict) -> list[tuple[str, str, str, str]]:
     """The same as text, for the window and the PDF."""
-    return [(label, format_value(now, kind), format_value(before, kind), format_value(ago, kind))
-            for label, now, before, ago, kind in headline_values(figures)]
+    return [
+        (label, format_value(now, kind), format_value(before, kind), format_value(ago, kind))
+        for label, now, before, ago, kind in headline_values(figures)
+    ]
 
 
 def category_rows(figures: dict) -> list[tuple[str, int, float, float, float]]:
     previous = figures["previous"]["by_category"]
-    return [(name, v["count"], v["share"], previous.get(name, {}).get("share", 0.0), figures["share_change"][name])
-            for name, v in figures["by_category"].items()]
+    return [
+        (
+            name,
+            v["count"],
+            v["share"],
+            previous.get(name, {}).get("share", 0.0),
+            figures["share_change"][name],
+        )
+        for name, v in figures["by_category"].items()
+    ]

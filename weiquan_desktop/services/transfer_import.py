@@ -27,19 +27,39 @@ from weiquan_desktop.services.ledger_import import (
 
 # our field -> (label, header synonyms seen in bureaus' exports, required)
 FIELDS: dict[str, tuple[str, tuple[str, ...], bool]] = {
-    "external_no": ("转办编号", ("转办编号", "工单编号", "工单号", "投诉编号", "案件编号", "登记编号", "ODR编号", "编号"), True),
-    "received_at": ("登记时间", ("登记时间", "受理时间", "转办时间", "来件时间", "投诉时间", "收到时间", "登记日期"), True),
-    "complainant_name": ("消费者姓名", ("消费者姓名", "投诉人姓名", "投诉人", "消费者", "姓名", "申诉人"), True),
+    "external_no": (
+        "转办编号",
+        ("转办编号", "工单编号", "工单号", "投诉编号", "案件编号", "登记编号", "ODR编号", "编号"),
+        True,
+    ),
+    "received_at": (
+        "登记时间",
+        ("登记时间", "受理时间", "转办时间", "来件时间", "投诉时间", "收到时间", "登记日期"),
+        True,
+    ),
+    "complainant_name": (
+        "消费者姓名",
+        ("消费者姓名", "投诉人姓名", "投诉人", "消费者", "姓名", "申诉人"),
+        True,
+    ),
     "phone": ("联系电话", ("联系电话", "投诉人电话", "手机号码", "手机", "电话", "联系方式"), True),
     "address": ("联系地址", ("联系地址", "投诉人地址", "地址"), False),
-    "respondent_name": ("被投诉方", ("被投诉方", "被投诉单位", "被投诉人", "被诉方", "被投诉企业", "经营者", "商家"), True),
+    "respondent_name": (
+        "被投诉方",
+        ("被投诉方", "被投诉单位", "被投诉人", "被诉方", "被投诉企业", "经营者", "商家"),
+        True,
+    ),
     "item": ("商品服务名称", ("商品服务名称", "商品名称", "服务名称", "商品或服务", "涉及商品"), False),
     "category": ("商品服务大类", ("商品服务大类", "商品服务类别", "投诉类别", "类别", "分类"), True),
     "nature": ("问题性质", ("问题性质", "投诉性质", "性质", "问题类别"), True),
     "amount": ("涉及金额", ("涉及金额", "涉案金额", "金额", "标的金额"), False),
     "facts": ("事实与理由", ("事实与理由", "投诉内容", "问题描述", "事实经过", "诉求内容", "内容"), True),
     "demands": ("诉求", ("诉求", "投诉诉求", "消费者诉求", "要求"), True),
-    "external_due": ("反馈期限", ("反馈期限", "办理期限", "处理期限", "办结期限", "反馈截止日期", "截止日期"), False),
+    "external_due": (
+        "反馈期限",
+        ("反馈期限", "办理期限", "处理期限", "办结期限", "反馈截止日期", "截止日期"),
+        False,
+    ),
 }
 NOT_IMPORTED = "（不导入）"
 
@@ -72,9 +92,12 @@ def read_sheet(path: Path) -> Sheet:
         except Exception:  # noqa: BLE001 - openpyxl reads the same XML below and says what is wrong with it
             hidden_rows, hidden_columns = [], []
         if hidden_rows or hidden_columns:
-            where = (f"第 {'、'.join(map(str, hidden_rows[:10]))} 行" if hidden_rows else "") + \
-                    (f"{'、'.join(hidden_columns[:10])} 列" if hidden_columns else "")
-            raise UserError(f"{Path(path).name}“{ws.title}”中{where}被隐藏了：请取消隐藏、核对后再导入。没有导入任何记录。")
+            where = (f"第 {'、'.join(map(str, hidden_rows[:10]))} 行" if hidden_rows else "") + (
+                f"{'、'.join(hidden_columns[:10])} 列" if hidden_columns else ""
+            )
+            raise UserError(
+                f"{Path(path).name}“{ws.title}”中{where}被隐藏了：请取消隐藏、核对后再导入。没有导入任何记录。"
+            )
         ws.reset_dimensions()  # a stale <dimension> must not drop the rows below it
         rows = ws.iter_rows()
         headers = [cell_text(c.value) for c in next(rows, ())]
@@ -83,8 +106,10 @@ def read_sheet(path: Path) -> Sheet:
             formulas = [c for c in cells if getattr(c, "data_type", None) == "f"]
             if formulas:  # a formula's cached value is what some other program last computed, not data
                 column = headers[formulas[0].column - 1] if formulas[0].column - 1 < len(headers) else ""
-                raise UserError(f"{Path(path).name}“{ws.title}”第 {number} 行{('“' + column + '”列') if column else ''}"
-                                "是公式，请把公式改为数值或文字后再导入。没有导入任何记录。")
+                raise UserError(
+                    f"{Path(path).name}“{ws.title}”第 {number} 行{('“' + column + '”列') if column else ''}"
+                    "是公式，请把公式改为数值或文字后再导入。没有导入任何记录。"
+                )
             values = [c.value for c in cells]
             if any(v not in (None, "") for v in values):
                 body.append((number, values))
@@ -122,40 +147,70 @@ def preview(sheet: Sheet, mapping: dict[str, str | None], source: str = "12315�
     column_of = {FIELDS[k][0]: h for k, h in mapping.items() if h}
     seen: dict[str, int] = {}
     for number, values in sheet.rows:
+
         def value(key: str, values: list[object] = values) -> object:
             header = mapping.get(key)
             position = index.get(header) if header else None
             return values[position] if position is not None and position < len(values) else None
+
         try:
             received = parse_datetime(value("received_at"))
         except (ValueError, OverflowError, TypeError):
-            result.errors.append(Issue(number, mapping["received_at"] or "", f"日期格式不对：{cell_text(value('received_at'))}"))
+            result.errors.append(
+                Issue(
+                    number, mapping["received_at"] or "", f"日期格式不对：{cell_text(value('received_at'))}"
+                )
+            )
             continue
         try:
             due_value = parse_datetime(value("external_due")) if mapping.get("external_due") else None
         except (ValueError, OverflowError, TypeError):
-            result.errors.append(Issue(number, mapping["external_due"] or "",
-                                       f"日期格式不对：{cell_text(value('external_due'))}"))
+            result.errors.append(
+                Issue(
+                    number, mapping["external_due"] or "", f"日期格式不对：{cell_text(value('external_due'))}"
+                )
+            )
             continue
-        demands = [d.strip() for d in cell_text(value("demands")).replace("，", "、").replace(",", "、").split("、") if d.strip()]
+        demands = [
+            d.strip()
+            for d in cell_text(value("demands")).replace("，", "、").replace(",", "、").split("、")
+            if d.strip()
+        ]
         form = intake.IntakeForm(
-            kind="投诉", source=source, received_at=received, complainant_name=cell_text(value("complainant_name")),
-            phone=cell_text(value("phone")), id_type="居民身份证", address=cell_text(value("address")),
-            respondent_name=cell_text(value("respondent_name")), item=cell_text(value("item")),
-            category=cell_text(value("category")), nature=cell_text(value("nature")), amount=cell_text(value("amount")),
-            facts=cell_text(value("facts")), demands=demands, external_no=cell_text(value("external_no")),
-            external_due=due_value.date() if due_value else None)
+            kind="投诉",
+            source=source,
+            received_at=received,
+            complainant_name=cell_text(value("complainant_name")),
+            phone=cell_text(value("phone")),
+            id_type="居民身份证",
+            address=cell_text(value("address")),
+            respondent_name=cell_text(value("respondent_name")),
+            item=cell_text(value("item")),
+            category=cell_text(value("category")),
+            nature=cell_text(value("nature")),
+            amount=cell_text(value("amount")),
+            facts=cell_text(value("facts")),
+            demands=demands,
+            external_no=cell_text(value("external_no")),
+            external_due=due_value.date() if due_value else None,
+        )
         _clean, problems = intake.check(form)
         if received is None:
             problems = [p for p in problems if p.field != "登记时间"]
             result.errors.append(Issue(number, mapping["received_at"] or "", "必填"))
         for problem in problems:
-            result.errors.append(Issue(number, column_of.get(problem.field or "", problem.field or ""), problem.message))
+            result.errors.append(
+                Issue(number, column_of.get(problem.field or "", problem.field or ""), problem.message)
+            )
         number_text = form.external_no
         if number_text in seen:
-            result.errors.append(Issue(number, mapping["external_no"] or "", f"与第 {seen[number_text]} 行的转办编号重复"))
+            result.errors.append(
+                Issue(number, mapping["external_no"] or "", f"与第 {seen[number_text]} 行的转办编号重复")
+            )
         elif number_text and Record.select().where(Record.external_no == number_text).exists():
-            result.errors.append(Issue(number, mapping["external_no"] or "", f"转办编号 {number_text} 已登记过"))
+            result.errors.append(
+                Issue(number, mapping["external_no"] or "", f"转办编号 {number_text} 已登记过")
+            )
         seen[number_text] = number
         result.forms.append((number, form))
     return result
@@ -168,5 +223,3 @@ def apply(checked: Preview, actor: Actor | None = None) -> int:
         for _number, form in checked.forms:
             intake.register(form, actor)
     return len(checked.forms)
-
-

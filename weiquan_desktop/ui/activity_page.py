@@ -48,8 +48,20 @@ class ActivityPage(QWidget):
 
     def reload(self) -> None:
         self.rows = activities.list_activities()
-        fill(self.table, [[a.held_on.isoformat(), a.type, a.place, "" if a.participants is None else str(a.participants),
-                            a.staff, a.materials] for a in self.rows])
+        fill(
+            self.table,
+            [
+                [
+                    a.held_on.isoformat(),
+                    a.type,
+                    a.place,
+                    "" if a.participants is None else str(a.participants),
+                    a.staff,
+                    a.materials,
+                ]
+                for a in self.rows
+            ],
+        )
 
     def edit(self, activity_id: int | None) -> None:
         if ActivityDialog(activity_id, self.actor, self).exec():
@@ -59,7 +71,9 @@ class ActivityPage(QWidget):
 class ActivityDialog(QDialog):
     """A publicity or training activity: when, what, where, how many, who went, what was handed out."""
 
-    def __init__(self, activity_id: int | None = None, actor: Actor | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, activity_id: int | None = None, actor: Actor | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.activity_id, self.actor = activity_id, actor
         self.setWindowTitle("宣传培训活动")
@@ -78,14 +92,22 @@ class ActivityDialog(QDialog):
             item.setData(256, person.id)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.staff.addItem(item)
-        for label, widget in (("日期", self.held_on), ("类型", self.type), ("地点", self.place),
-                              ("参与人数", self.participants), ("发放资料", self.materials), ("内容", self.description),
-                              ("参加工作人员", self.staff)):
+        for label, widget in (
+            ("日期", self.held_on),
+            ("类型", self.type),
+            ("地点", self.place),
+            ("参与人数", self.participants),
+            ("发放资料", self.materials),
+            ("内容", self.description),
+            ("参加工作人员", self.staff),
+        ):
             form.addRow(label, widget)
         layout.addLayout(form)
         self.error = QLabel(styleSheet="color: #b3261e;", wordWrap=True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -103,14 +125,25 @@ class ActivityDialog(QDialog):
                     item.setCheckState(Qt.CheckState.Checked)
 
     def chosen_staff(self) -> list[int]:
-        return [self.staff.item(i).data(256) for i in range(self.staff.count())
-                if self.staff.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            self.staff.item(i).data(256)
+            for i in range(self.staff.count())
+            if self.staff.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def accept(self) -> None:
         try:
-            activities.save_activity(self.held_on.date().toPython(), self.type.currentText(), self.place.text(),
-                                     self.participants.value(), self.materials.text(), self.description.text(),
-                                     self.chosen_staff(), activity_id=self.activity_id, actor=self.actor)
+            activities.save_activity(
+                self.held_on.date().toPython(),
+                self.type.currentText(),
+                self.place.text(),
+                self.participants.value(),
+                self.materials.text(),
+                self.description.text(),
+                self.chosen_staff(),
+                activity_id=self.activity_id,
+                actor=self.actor,
+            )
         except (UserError, ValidationError) as exc:
             self.error.setText(str(exc))
             return

@@ -19,8 +19,14 @@ from weiquan_desktop.paths import DataDir
 log = logging.getLogger(__name__)
 
 # System Chinese UI fonts first (they match the platform), the bundled one last so text always renders.
-PREFERRED_FAMILIES = ["Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC",
-                      "Source Han Sans SC", FONT_FAMILY]
+PREFERRED_FAMILIES = [
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    FONT_FAMILY,
+]
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -63,11 +69,18 @@ class MissingChinese(QTranslator):
     """What Qt's own zh_CN catalogue leaves in English (the file dialog's "Look in:" and "Files of type:", the
     print dialog's "Page Set:"); installed after it, so it is asked first."""
 
-    TEXTS = {"&Look in:": "查找范围(&L)：", "Look in:": "查找范围：", "Files of &type:": "文件类型(&T)：",
-             "Files of type:": "文件类型：", "Page &Set:": "页面范围(&S)：", "Page Set:": "页面范围："}
+    TEXTS = {
+        "&Look in:": "查找范围(&L)：",
+        "Look in:": "查找范围：",
+        "Files of &type:": "文件类型(&T)：",
+        "Files of type:": "文件类型：",
+        "Page &Set:": "页面范围(&S)：",
+        "Page Set:": "页面范围：",
+    }
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None,
-                  n: int = -1) -> str | None:
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
         return self.TEXTS.get(source)  # None (a null string): the next catalogue is asked
 
     def isEmpty(self) -> bool:  # noqa: N802
@@ -104,7 +117,9 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
         if instance.hand_over():
             print(f"{APP_TITLE} 已在运行（数据文件夹 {data_root}），已切换到已打开的窗口。")
             return 0
-        QMessageBox.critical(None, APP_TITLE, f"数据文件夹 {data_root} 正被另一个程序窗口使用，且无法与其联系。")
+        QMessageBox.critical(
+            None, APP_TITLE, f"数据文件夹 {data_root} 正被另一个程序窗口使用，且无法与其联系。"
+        )
         return 1
     data_dir = DataDir(data_root).ensure()
     log_path = logsetup.configure(data_dir.logs)
@@ -170,8 +185,15 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
         instance.activated.connect(window.bring_to_front)
         window.show_fitting()
         unclean = abnormal_end_message(check.unclean, trace, crash_path)
-        anchored = ("数据检查发现问题：\n" + "\n".join(f"· {p}" for p in notes.problems + notes.done)
-                    + "\n请联系站长，并用“文件 → 检查数据完整性”查看详情。") if notes.problems else None
+        anchored = (
+            (
+                "数据检查发现问题：\n"
+                + "\n".join(f"· {p}" for p in notes.problems + notes.done)
+                + "\n请联系站长，并用“文件 → 检查数据完整性”查看详情。"
+            )
+            if notes.problems
+            else None
+        )
         if quit_after_start:
             for message in (unclean, anchored):
                 if message:
@@ -195,9 +217,15 @@ def abnormal_end_message(unclean: bool, trace: str | None, crash_path: Path) -> 
     if not (unclean or trace):
         return None
     why = "程序崩溃" if trace else "可能是断电、强制关闭或程序崩溃"
-    where = f"\n崩溃时的详细信息已记录在：{crash_path}\n如问题反复出现，请把这个文件发给技术支持。" if trace else ""
-    return (f"上次程序没有正常退出（{why}）。\n已保存的数据不受影响，数据库已检查完好；"
-            f"如有未保存的登记，打开“新登记”时可以恢复草稿。{where}")
+    where = (
+        f"\n崩溃时的详细信息已记录在：{crash_path}\n如问题反复出现，请把这个文件发给技术支持。"
+        if trace
+        else ""
+    )
+    return (
+        f"上次程序没有正常退出（{why}）。\n已保存的数据不受影响，数据库已检查完好；"
+        f"如有未保存的登记，打开“新登记”时可以恢复草稿。{where}"
+    )
 
 
 def _started(window: QWidget, app: QApplication) -> None:
@@ -218,16 +246,22 @@ def offer_recovery(data_dir: DataDir, check: object, database_url: str | None) -
     from weiquan_desktop.services import backup
 
     if check.backup is None:
-        QMessageBox.critical(None, APP_TITLE, f"数据库检查未通过（{check.problem}），且数据文件夹中没有可用的备份。\n"
-                             f"请不要删除 {data_dir.root}，联系技术支持协助修复。程序将退出，未作任何改动。")
+        QMessageBox.critical(
+            None,
+            APP_TITLE,
+            f"数据库检查未通过（{check.problem}），且数据文件夹中没有可用的备份。\n"
+            f"请不要删除 {data_dir.root}，联系技术支持协助修复。程序将退出，未作任何改动。",
+        )
         return None
     info = check.backup
     answer = QMessageBox.question(
-        None, APP_TITLE,
+        None,
+        APP_TITLE,
         f"上次程序没有正常退出，数据库检查未通过：{check.problem}\n\n"
         f"最近一次完好的备份：{info.created_at:%Y-%m-%d %H:%M}（{info.records} 条记录）。\n"
         f"用它恢复后，{info.created_at:%Y-%m-%d %H:%M} 之后登记或修改的内容会丢失（损坏的数据库会另存，不会删除）。\n\n"
-        "现在用这个备份恢复吗？选“否”将退出程序，不作改动。")
+        "现在用这个备份恢复吗？选“否”将退出程序，不作改动。",
+    )
     if answer != QMessageBox.StandardButton.Yes:
         return None
     from weiquan_desktop.ui.login import LoginDialog

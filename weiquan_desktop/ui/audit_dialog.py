@@ -26,8 +26,13 @@ class AuditDialog(QDialog):
         self.resize(960, 560)
         layout = QVBoxLayout(self)
         self.table = read_only_table(["序号", "时间", "操作人", "操作", "对象", "内容"])
-        fill(self.table, [[str(e.id), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.subject, e.detail[:300]]
-                          for e in audit.entries(actor)])
+        fill(
+            self.table,
+            [
+                [str(e.id), e.at.strftime("%Y-%m-%d %H:%M:%S"), e.actor, e.action, e.subject, e.detail[:300]]
+                for e in audit.entries(actor)
+            ],
+        )
         layout.addWidget(self.table)
         line = QHBoxLayout()
         self.verify_button = QPushButton("校验哈希链")
@@ -42,7 +47,9 @@ class AuditDialog(QDialog):
 
         report = health.verify_audit(self.actor)
         if report.ok:
-            self.result.setText(f"<span style='color:#1b6e2f'>哈希链完整：共 {report.rows} 条。链头 {audit.head()[:16]}…</span>")
+            self.result.setText(
+                f"<span style='color:#1b6e2f'>哈希链完整：共 {report.rows} 条。链头 {audit.head()[:16]}…</span>"
+            )
         else:
             self.result.setText(f"<span style='color:#b3261e'>哈希链断裂：{report.reason}。</span>")
         return report.ok

@@ -34,15 +34,20 @@ class DuePanel(QDialog):
         week_end = today + timedelta(days=6 - today.weekday())
         summary = register.due_summary(today)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
-            f"<b>已逾期 {summary.overdue} 件，今日到期 {summary.today} 件，明日到期 {summary.tomorrow} 件，"
-            f"本周到期 {summary.this_week} 件。</b>　双击打开案件。"))
+        layout.addWidget(
+            QLabel(
+                f"<b>已逾期 {summary.overdue} 件，今日到期 {summary.today} 件，明日到期 {summary.tomorrow} 件，"
+                f"本周到期 {summary.this_week} 件。</b>　双击打开案件。"
+            )
+        )
         self.rows = register.due_list(max(week_end, today + timedelta(days=1)), today)
         self.table = QTableWidget(len(self.rows), 6)
         self.table.setHorizontalHeaderLabels(["期限", "日期", "编号", "类型", "状态", "被投诉方"])
         for r, row in enumerate(self.rows):
             when = row.next_due.isoformat() + ("（估算）" if row.due_estimated else "")
-            for c, text in enumerate([row.due_label, when, row.case_no, row.kind, row.state, row.respondent_name]):
+            for c, text in enumerate(
+                [row.due_label, when, row.case_no, row.kind, row.state, row.respondent_name]
+            ):
                 item = QTableWidgetItem(text)
                 colour = due_colour(row, today)
                 if colour is not None:
@@ -70,7 +75,9 @@ class DuePanel(QDialog):
                 cell = QTableWidgetItem(text)
                 cell.setToolTip(text)
                 self.late_table.setItem(r, c, cell)
-        self.late_table.doubleClicked.connect(lambda index: self.open_record.emit(self.late[index.row()].record_id))
+        self.late_table.doubleClicked.connect(
+            lambda index: self.open_record.emit(self.late[index.row()].record_id)
+        )
         tabs = QTabWidget()
         tabs.addTab(self.table, f"待办（{len(self.rows)}）")
         tabs.addTab(self.late_table, f"近30日逾期（{len(self.late)}）")

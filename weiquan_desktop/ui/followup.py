@@ -29,8 +29,12 @@ class FollowUpPage(QWidget):
         self.referrals = read_only_table(["移交单号", "案件编号", "接收单位", "移交时间", "应反馈日期"])
         self.transfers = read_only_table(["编号", "转办编号", "登记时间", "状态", "反馈期限"])
         self.groups = read_only_table(["编号", "登记时间", "类别", "状态", "被投诉方"])
-        for title, table in (("待回访", self.visits), ("移交待反馈", self.referrals), ("转办待反馈", self.transfers),
-                             ("群体性/重大", self.groups)):
+        for title, table in (
+            ("待回访", self.visits),
+            ("移交待反馈", self.referrals),
+            ("转办待反馈", self.transfers),
+            ("群体性/重大", self.groups),
+        ):
             self.tabs.addTab(table, title)
             table.cellDoubleClicked.connect(lambda row, _col, t=table: self._open(t, row))
         self._ids: dict[int, list[int]] = {}
@@ -47,13 +51,67 @@ class FollowUpPage(QWidget):
 
     def reload(self) -> None:
         fmt = "%Y-%m-%d %H:%M"
-        self._fill(self.visits, [(r.id, [r.case_no, r.closed_at.strftime(fmt), r.state, mask_name(r.complainant_name),
-                                         r.respondent_name or ""]) for r in mediation.awaiting_visit()])
-        self._fill(self.referrals, [(f.record_id, [f.number, f.record.case_no, f.body_name, f.referred_at.strftime(fmt),
-                                                   f.feedback_due.isoformat() if f.feedback_due else ""])
-                                    for f in mediation.awaiting_feedback()])
-        self._fill(self.transfers, [(r.id, [r.case_no, r.external_no or "", r.received_at.strftime(fmt), r.state,
-                                            r.next_due.isoformat() if r.next_due else ""])
-                                    for r in mediation.transfers_awaiting_feedback()])
-        self._fill(self.groups, [(r.id, [r.case_no, r.received_at.strftime(fmt), "群体性" if r.is_group else "重大",
-                                         r.state, r.respondent_name or ""]) for r in mediation.group_cases()])
+        self._fill(
+            self.visits,
+            [
+                (
+                    r.id,
+                    [
+                        r.case_no,
+                        r.closed_at.strftime(fmt),
+                        r.state,
+                        mask_name(r.complainant_name),
+                        r.respondent_name or "",
+                    ],
+                )
+                for r in mediation.awaiting_visit()
+            ],
+        )
+        self._fill(
+            self.referrals,
+            [
+                (
+                    f.record_id,
+                    [
+                        f.number,
+                        f.record.case_no,
+                        f.body_name,
+                        f.referred_at.strftime(fmt),
+                        f.feedback_due.isoformat() if f.feedback_due else "",
+                    ],
+                )
+                for f in mediation.awaiting_feedback()
+            ],
+        )
+        self._fill(
+            self.transfers,
+            [
+                (
+                    r.id,
+                    [
+                        r.case_no,
+                        r.external_no or "",
+                        r.received_at.strftime(fmt),
+                        r.state,
+                        r.next_due.isoformat() if r.next_due else "",
+                    ],
+                )
+                for r in mediation.transfers_awaiting_feedback()
+            ],
+        )
+        self._fill(
+            self.groups,
+            [
+                (
+                    r.id,
+                    [
+                        r.case_no,
+                        r.received_at.strftime(fmt),
+                        "群体性" if r.is_group else "重大",
+                        r.state,
+                        r.respondent_name or "",
+                    ],
+                )
+                for r in mediation.group_cases()
+            ],
+        )

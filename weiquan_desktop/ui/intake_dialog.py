@@ -43,22 +43,75 @@ ERROR_STYLE = "border: 1px solid #b3261e; background: #fff4f3;"
 
 # form field label (as in the service's messages) -> widget name
 FIELD_WIDGETS = {
-    "类型": "kind", "来源": "source", "登记时间": "received_at", "转办编号": "external_no", "经办人": "handler",
-    "消费者姓名": "complainant_name", "举报人姓名": "complainant_name", "联系电话": "phone",
-    "证件号码": "id_number", "代理人证件号码": "agent_id_number", "授权委托": "agent_authorisation",
-    "代理人电话": "agent_phone", "被投诉方电话": "respondent_phone", "涉及人数": "group_size",
-    "被投诉方": "respondent_name", "被举报方": "respondent_name", "商品服务大类": "category",
-    "问题性质": "nature", "购买日期": "purchase_date", "涉及金额": "amount", "事实与理由": "facts",
-    "咨询内容": "facts", "建议内容": "facts", "具体线索": "clues", "答复": "answer", "答复时间": "reply_due",
+    "类型": "kind",
+    "来源": "source",
+    "登记时间": "received_at",
+    "转办编号": "external_no",
+    "经办人": "handler",
+    "消费者姓名": "complainant_name",
+    "举报人姓名": "complainant_name",
+    "联系电话": "phone",
+    "证件号码": "id_number",
+    "代理人证件号码": "agent_id_number",
+    "授权委托": "agent_authorisation",
+    "代理人电话": "agent_phone",
+    "被投诉方电话": "respondent_phone",
+    "涉及人数": "group_size",
+    "被投诉方": "respondent_name",
+    "被举报方": "respondent_name",
+    "商品服务大类": "category",
+    "问题性质": "nature",
+    "购买日期": "purchase_date",
+    "涉及金额": "amount",
+    "事实与理由": "facts",
+    "咨询内容": "facts",
+    "建议内容": "facts",
+    "具体线索": "clues",
+    "答复": "answer",
+    "答复时间": "reply_due",
     "反馈期限": "external_due",
 }
 # the fields in the order a clerk fills them: Enter follows it, skipping what is hidden or disabled
-FIELDS = ("kind", "source", "received_at", "external_no", "external_due", "handler", "complainant_name", "phone", "id_type",
-          "id_number", "address", "anonymous", "consent_publish", "consent_mediation", "has_agent", "agent_name",
-          "agent_phone", "agent_id_number", "agent_authorisation", "respondent_name", "respondent_contact",
-          "respondent_phone", "respondent_address", "place", "category", "item", "nature", "purchase_date",
-          "amount", "is_group", "group_size", "facts", "evidence", "clues", "answer", "reply_later", "reply_due",
-          "remark")
+FIELDS = (
+    "kind",
+    "source",
+    "received_at",
+    "external_no",
+    "external_due",
+    "handler",
+    "complainant_name",
+    "phone",
+    "id_type",
+    "id_number",
+    "address",
+    "anonymous",
+    "consent_publish",
+    "consent_mediation",
+    "has_agent",
+    "agent_name",
+    "agent_phone",
+    "agent_id_number",
+    "agent_authorisation",
+    "respondent_name",
+    "respondent_contact",
+    "respondent_phone",
+    "respondent_address",
+    "place",
+    "category",
+    "item",
+    "nature",
+    "purchase_date",
+    "amount",
+    "is_group",
+    "group_size",
+    "facts",
+    "evidence",
+    "clues",
+    "answer",
+    "reply_later",
+    "reply_due",
+    "remark",
+)
 # what each kind must have (domain/README.md: what an intake record holds), marked with * on the form
 REQUIRED = {
     "投诉": ("complainant_name", "phone", "respondent_name", "category", "nature", "facts", "demands"),
@@ -89,8 +142,9 @@ class IntakeDialog(QDialog):
     saved = Signal(int)  # record id
     mediate_now = Signal(int)  # a complaint to settle on the spot: accepted, mediation opens at once
 
-    def __init__(self, actor: Actor | None = None, parent: QWidget | None = None, *,
-                 record_id: int | None = None) -> None:
+    def __init__(
+        self, actor: Actor | None = None, parent: QWidget | None = None, *, record_id: int | None = None
+    ) -> None:
         super().__init__(parent)
         self.actor = actor
         self.record_id = record_id  # set: correcting a registered record instead of registering
@@ -114,8 +168,11 @@ class IntakeDialog(QDialog):
             box.toggled.connect(self._changed)
             box.installEventFilter(self)
         demands_layout.addStretch(1)
-        self._chain = [*FIELDS[:FIELDS.index("evidence") + 1], *[f"demand:{d}" for d in domain.DEMANDS],
-                       *FIELDS[FIELDS.index("evidence") + 1:]]
+        self._chain = [
+            *FIELDS[: FIELDS.index("evidence") + 1],
+            *[f"demand:{d}" for d in domain.DEMANDS],
+            *FIELDS[FIELDS.index("evidence") + 1 :],
+        ]
         self._setup_completers()
         child(self, QPushButton, "save").clicked.connect(lambda: self.submit(keep_open=False))
         child(self, QPushButton, "save_new").clicked.connect(lambda: self.submit(keep_open=True))
@@ -219,8 +276,12 @@ class IntakeDialog(QDialog):
             return
         self._respondent_id = business.id
         QTimer.singleShot(0, lambda: self.w["respondent_name"].setText(business.name))
-        for field, value in (("place", business.booth), ("respondent_contact", business.contact),
-                             ("respondent_phone", business.phone), ("respondent_address", business.address)):
+        for field, value in (
+            ("place", business.booth),
+            ("respondent_contact", business.contact),
+            ("respondent_phone", business.phone),
+            ("respondent_address", business.address),
+        ):
             if value and not self.w[field].text():
                 self.w[field].setText(value)
         self._respondent_left()
@@ -257,7 +318,11 @@ class IntakeDialog(QDialog):
         key, modifiers = event.key(), event.modifiers()
         if obj in self._popups and key not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             return False
-        owner = obj.parentWidget() if isinstance(obj, QLineEdit) and isinstance(obj.parentWidget(), QComboBox) else obj
+        owner = (
+            obj.parentWidget()
+            if isinstance(obj, QLineEdit) and isinstance(obj.parentWidget(), QComboBox)
+            else obj
+        )
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if obj in self._popups:  # a list of suggestions is open over the field
                 if obj.currentIndex().isValid():
@@ -286,7 +351,7 @@ class IntakeDialog(QDialog):
             self.focusNextChild()
             return
         index = widgets.index(current)
-        order = reversed(widgets[:index]) if back else widgets[index + 1:]
+        order = reversed(widgets[:index]) if back else widgets[index + 1 :]
         for widget in order:
             if widget.isVisibleTo(self) and widget.isEnabled():
                 widget.setFocus(Qt.FocusReason.TabFocusReason)
@@ -330,32 +395,52 @@ class IntakeDialog(QDialog):
 
     def form(self) -> IntakeForm:
         w = self.w
-        purchase_date, external_due = (_date_or_none(w[name].text()) for name in ("purchase_date", "external_due"))
+        purchase_date, external_due = (
+            _date_or_none(w[name].text()) for name in ("purchase_date", "external_due")
+        )
         agent = w["has_agent"].isChecked()
         return IntakeForm(
-            kind=w["kind"].currentText(), source=w["source"].currentText(),
+            kind=w["kind"].currentText(),
+            source=w["source"].currentText(),
             received_at=w["received_at"].dateTime().toPython().replace(second=0, microsecond=0),
-            complainant_name=w["complainant_name"].text(), phone=w["phone"].text(),
-            id_type=w["id_type"].currentText(), id_number=w["id_number"].text(), address=w["address"].text(),
-            anonymous=w["anonymous"].isChecked(), consent_publish=w["consent_publish"].isChecked(),
+            complainant_name=w["complainant_name"].text(),
+            phone=w["phone"].text(),
+            id_type=w["id_type"].currentText(),
+            id_number=w["id_number"].text(),
+            address=w["address"].text(),
+            anonymous=w["anonymous"].isChecked(),
+            consent_publish=w["consent_publish"].isChecked(),
             consent_mediation=w["consent_mediation"].isChecked(),
-            agent_name=w["agent_name"].text() if agent else "", agent_phone=w["agent_phone"].text() if agent else "",
+            agent_name=w["agent_name"].text() if agent else "",
+            agent_phone=w["agent_phone"].text() if agent else "",
             agent_id_number=w["agent_id_number"].text() if agent else "",
             agent_authorisation=w["agent_authorisation"].text() if agent else "",
-            respondent_id=self._respondent_id, respondent_name=w["respondent_name"].text(),
-            respondent_contact=w["respondent_contact"].text(), respondent_phone=w["respondent_phone"].text(),
+            respondent_id=self._respondent_id,
+            respondent_name=w["respondent_name"].text(),
+            respondent_contact=w["respondent_contact"].text(),
+            respondent_phone=w["respondent_phone"].text(),
             respondent_address=w["respondent_address"].text(),
-            category=w["category"].currentText().strip(), item=w["item"].text(), nature=w["nature"].currentText().strip(),
-            purchase_date=purchase_date, amount=w["amount"].text(), place=w["place"].text(),
-            facts=w["facts"].toPlainText(), evidence=w["evidence"].text(),
+            category=w["category"].currentText().strip(),
+            item=w["item"].text(),
+            nature=w["nature"].currentText().strip(),
+            purchase_date=purchase_date,
+            amount=w["amount"].text(),
+            place=w["place"].text(),
+            facts=w["facts"].toPlainText(),
+            evidence=w["evidence"].text(),
             demands=[d for d, box in self._demand_boxes.items() if box.isChecked()],
-            clues=w["clues"].toPlainText(), external_no=w["external_no"].text(), external_due=external_due,
+            clues=w["clues"].toPlainText(),
+            external_no=w["external_no"].text(),
+            external_due=external_due,
             is_group=w["is_group"].isChecked(),
             group_size=(w["group_size"].value() or None) if w["is_group"].isChecked() else None,
             answer=w["answer"].toPlainText(),
             reply_due=w["reply_due"].dateTime().toPython().replace(second=0, microsecond=0)
-            if w["reply_later"].isChecked() else None,
-            handler_id=w["handler"].currentData(), remark=w["remark"].text(), new_business=self._new_business,
+            if w["reply_later"].isChecked()
+            else None,
+            handler_id=w["handler"].currentData(),
+            remark=w["remark"].text(),
+            new_business=self._new_business,
         )
 
     def set_form(self, form: IntakeForm) -> None:
@@ -365,10 +450,26 @@ class IntakeDialog(QDialog):
         w["source"].setCurrentText(form.source)
         if form.received_at:
             w["received_at"].setDateTime(QDateTime(form.received_at))
-        for name in ("complainant_name", "phone", "id_number", "address", "agent_name", "agent_id_number",
-                     "agent_authorisation", "agent_phone", "respondent_name", "respondent_contact",
-                     "respondent_phone", "respondent_address", "item", "amount", "place", "external_no", "remark",
-                     "evidence"):
+        for name in (
+            "complainant_name",
+            "phone",
+            "id_number",
+            "address",
+            "agent_name",
+            "agent_id_number",
+            "agent_authorisation",
+            "agent_phone",
+            "respondent_name",
+            "respondent_contact",
+            "respondent_phone",
+            "respondent_address",
+            "item",
+            "amount",
+            "place",
+            "external_no",
+            "remark",
+            "evidence",
+        ):
             w[name].setText(getattr(form, name) or "")
         for name in ("facts", "clues", "answer"):
             w[name].setPlainText(getattr(form, name) or "")
@@ -399,12 +500,22 @@ class IntakeDialog(QDialog):
         kind = self.w["kind"].currentText()
         complaint, report, consult = kind == "投诉", kind == "举报", kind == "咨询"
         child(self, QGroupBox, "personGroup").setTitle(
-            {"举报": "举报人", "咨询": "咨询人", "建议": "建议人"}.get(kind, "消费者"))
+            {"举报": "举报人", "咨询": "咨询人", "建议": "建议人"}.get(kind, "消费者")
+        )
         child(self, QGroupBox, "respondentGroup").setTitle("被举报方" if report else "被投诉方与商品服务")
         self._labels["respondent_name"].setText("被举报方" if report else "被投诉方")
         goods = complaint  # the goods, the classification and the group flag are a complaint's
-        for name in ("category", "item", "nature", "purchase_date", "amount", "is_group", "group_size",
-                     "consent_publish", "consent_mediation"):
+        for name in (
+            "category",
+            "item",
+            "nature",
+            "purchase_date",
+            "amount",
+            "is_group",
+            "group_size",
+            "consent_publish",
+            "consent_mediation",
+        ):
             self._show(name, goods)
         self._show("group_size", goods and self.w["is_group"].isChecked())
         self._show("anonymous", report)
@@ -426,11 +537,15 @@ class IntakeDialog(QDialog):
         child(self, QGroupBox, "respondentGroup").setVisible(kind != "建议")
         for name in ("external_no", "external_due"):
             self._show(name, self.w["source"].currentText() in domain.TRANSFER_SOURCES)
-        self._label_texts["facts"] = {"咨询": "咨询内容", "建议": "建议内容", "举报": "举报内容"}.get(kind, "事实与理由")
+        self._label_texts["facts"] = {"咨询": "咨询内容", "建议": "建议内容", "举报": "举报内容"}.get(
+            kind, "事实与理由"
+        )
         required = REQUIRED.get(kind, ())
         for name, label in self._labels.items():
             if label is not None:
-                star = name in required or (name == "external_no") or name in ("kind", "source", "received_at")
+                star = (
+                    name in required or (name == "external_no") or name in ("kind", "source", "received_at")
+                )
                 label.setText(self._label_texts.get(name, label.text()) + (" *" if star else ""))
         demands = self.findChild(QLabel, "demandsLabel")
         demands.setText("诉求 *" if "demands" in required else "诉求")
@@ -458,9 +573,11 @@ class IntakeDialog(QDialog):
 
     def _in_form_order(self, errors: list[ValidationError]) -> list[ValidationError]:
         """The order of the form, so the first message is the first field to fix."""
+
         def position(error: ValidationError) -> int:
             name = FIELD_WIDGETS.get(error.field or "")
             return self._chain.index(name) if name in self._chain else len(self._chain)
+
         return sorted(errors, key=position)
 
     def show_errors(self, errors: list[ValidationError]) -> None:
@@ -473,8 +590,10 @@ class IntakeDialog(QDialog):
             return
         errors = self._in_form_order(errors)
         shown = 8
-        self.errors_label.setText("\n".join(f"· {e.message}" for e in errors[:shown])
-                                  + (f"\n……另有 {len(errors) - shown} 处" if len(errors) > shown else ""))
+        self.errors_label.setText(
+            "\n".join(f"· {e.message}" for e in errors[:shown])
+            + (f"\n……另有 {len(errors) - shown} 处" if len(errors) > shown else "")
+        )
         for error in errors:
             name = FIELD_WIDGETS.get(error.field or "")
             if name:
@@ -518,7 +637,9 @@ class IntakeDialog(QDialog):
         saved = self.submit(keep_open=False)
         if saved is None:
             return None
-        if not operations.succeeded(self, lambda: intake.decide(saved.id, "受理", actor=self.actor), title="无法受理"):
+        if not operations.succeeded(
+            self, lambda: intake.decide(saved.id, "受理", actor=self.actor), title="无法受理"
+        ):
             return saved
         self.mediate_now.emit(saved.id)
         return saved
@@ -533,8 +654,12 @@ class IntakeDialog(QDialog):
             return
         form, when = found
         answer = QMessageBox.question(
-            self, "恢复草稿", f"发现一份未保存的登记草稿（{when:%Y-%m-%d %H:%M}），可能是上次异常退出时留下的。\n是否恢复？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+            self,
+            "恢复草稿",
+            f"发现一份未保存的登记草稿（{when:%Y-%m-%d %H:%M}），可能是上次异常退出时留下的。\n是否恢复？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.set_form(form)
         else:
@@ -542,11 +667,20 @@ class IntakeDialog(QDialog):
 
     def reject(self) -> None:
         form = self.form()
-        touched = any((form.complainant_name, form.phone, form.facts.strip(), form.respondent_name, form.clues))
-        if touched and QMessageBox.question(
-                self, "放弃登记", "本次登记尚未保存，确定放弃吗？",
+        touched = any(
+            (form.complainant_name, form.phone, form.facts.strip(), form.respondent_name, form.clues)
+        )
+        if (
+            touched
+            and QMessageBox.question(
+                self,
+                "放弃登记",
+                "本次登记尚未保存，确定放弃吗？",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+                QMessageBox.StandardButton.No,
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         self._autosave.stop()
         if self.record_id is None:
@@ -559,7 +693,9 @@ class IntakeDialog(QDialog):
         name, ok = QInputDialog.getText(self, "新增商户", "商户名称：", text=self.w["respondent_name"].text())
         if not ok or not name.strip():
             return
-        booth, _ = QInputDialog.getText(self, "新增商户", "铺位或位置（可不填）：", text=self.w["place"].text())
+        booth, _ = QInputDialog.getText(
+            self, "新增商户", "铺位或位置（可不填）：", text=self.w["place"].text()
+        )
         contact, _ = QInputDialog.getText(self, "新增商户", "负责人或联系人（可不填）：")
         phone, _ = QInputDialog.getText(self, "新增商户", "联系电话（可不填）：")
         self._respondent_id = None

@@ -29,7 +29,9 @@ PREVIEW_ROWS = 200
 # Export, check and import run in a worker process (ui/tasks.py ProcessTask): openpyxl is pure Python.
 
 
-def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: Actor | None = None) -> Task | None:
+def export_ledger(
+    parent: QWidget, selection: RegisterQuery, count: int, user: Actor | None = None
+) -> Task | None:
     """The register's current filter as a ledger workbook: de-identified, or, for a head who asks for it (to
     move the station to another computer, or to keep a full copy), with the personal data in full."""
     from weiquan_desktop.services import auth
@@ -37,44 +39,64 @@ def export_ledger(parent: QWidget, selection: RegisterQuery, count: int, user: A
     masked = True
     if auth.can(user, "unmasked_export"):
         answer = QMessageBox.question(
-            parent, "导出台账", "是否导出完整个人信息？\n\n“是”：含姓名、电话、证件号码全文，用于迁移或留存，请妥善保管，"
+            parent,
+            "导出台账",
+            "是否导出完整个人信息？\n\n“是”：含姓名、电话、证件号码全文，用于迁移或留存，请妥善保管，"
             "并会记入审计日志；\n“否”：去标识化导出，用于报送和查阅。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.No
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.No,
+        )
         if answer == QMessageBox.StandardButton.Cancel:
             return None
         masked = answer != QMessageBox.StandardButton.Yes
     default = str(Path.home() / f"台账-{date.today():%Y%m%d}{'' if masked else '-完整'}.xlsx")
-    target, _ = QFileDialog.getSaveFileName(parent, f"导出台账（当前筛选的 {count:,} 条）", default, "Excel 工作簿 (*.xlsx)")
+    target, _ = QFileDialog.getSaveFileName(
+        parent, f"导出台账（当前筛选的 {count:,} 条）", default, "Excel 工作簿 (*.xlsx)"
+    )
     if not target:
         return None
     if not target.lower().endswith(".xlsx"):
         target += ".xlsx"
-    task = ProcessTask(parent, "正在导出台账", "weiquan_desktop.services.exchange:export_ledger", dest=Path(target),
-                       selection=selection, actor_id=id_of(user), masked=masked)
-    task.finished.connect(lambda result: QMessageBox.information(
-        parent, "导出完成", f"已导出 {result.rows:,} 条记录到\n{result.path}\n"
-        + ("（个人信息已去标识化）" if result.masked else "（含完整个人信息，请妥善保管）")
-        + (f"\n其中 {result.estimated} 条记录的期限为估算。" if result.estimated else "")))
+    task = ProcessTask(
+        parent,
+        "正在导出台账",
+        "weiquan_desktop.services.exchange:export_ledger",
+        dest=Path(target),
+        selection=selection,
+        actor_id=id_of(user),
+        masked=masked,
+    )
+    task.finished.connect(
+        lambda result: QMessageBox.information(
+            parent,
+            "导出完成",
+            f"已导出 {result.rows:,} 条记录到\n{result.path}\n"
+            + ("（个人信息已去标识化）" if result.masked else "（含完整个人信息，请妥善保管）")
+            + (f"\n其中 {result.estimated} 条记录的期限为估算。" if result.estimated else ""),
+        )
+    )
     task.failed.connect(lambda message: QMessageBox.warning(parent, "导出未完成", message))
     return task.start()
-
-
 
 
 class ImportPreview(QDialog):
     """What the workbook holds and what is wrong with it; the import button only when nothing is."""
 
-    def __init__(self, path: Path, parsed: list, errors: list, warnings: list[str],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, path: Path, parsed: list, errors: list, warnings: list[str], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.path, self.parsed, self.errors = path, parsed, errors
         self.setWindowTitle(f"导入台账 - {path.name}")
         self.resize(1000, 600)
         layout = QVBoxLayout(self)
         if errors:
-            summary = (f"<b style='color:#b3261e'>发现 {len(errors)} 处错误，不能导入。</b>"
-                       "请按下表修改原文件后重新导入；本次没有导入任何记录。")
+            summary = (
+                f"<b style='color:#b3261e'>发现 {len(errors)} 处错误，不能导入。</b>"
+                "请按下表修改原文件后重新导入；本次没有导入任何记录。"
+            )
         else:
             summary = f"<b>检查通过：共 {len(parsed):,} 条记录可以导入。</b>导入将一次完成，中途失败不会留下部分记录。"
         if warnings:
@@ -87,7 +109,10 @@ class ImportPreview(QDialog):
         fill(self.error_table, [[str(e.row), e.column, e.message] for e in errors])
         shown = list(HEADERS[:31])
         self.preview_table = read_only_table(["行号", *shown])
-        fill(self.preview_table, [[str(p.row), *(_cell(p.values.get(h)) for h in shown)] for p in parsed[:PREVIEW_ROWS]])
+        fill(
+            self.preview_table,
+            [[str(p.row), *(_cell(p.values.get(h)) for h in shown)] for p in parsed[:PREVIEW_ROWS]],
+        )
         if errors:
             self.tabs.addTab(self.error_table, f"错误（{len(errors)}）")
         self.tabs.addTab(self.preview_table, f"预览（前 {min(len(parsed), PREVIEW_ROWS)} 行）")
@@ -97,7 +122,9 @@ class ImportPreview(QDialog):
         self.save_errors.setVisible(bool(errors))
         self.save_errors.clicked.connect(self._save_errors)
         buttons.addButton(self.save_errors, QDialogButtonBox.ButtonRole.ActionRole)
-        self.import_button = buttons.addButton(f"导入 {len(parsed):,} 条", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = buttons.addButton(
+            f"导入 {len(parsed):,} 条", QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.import_button.setEnabled(not errors and bool(parsed))
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)
@@ -110,8 +137,12 @@ class ImportPreview(QDialog):
         if target:
             from weiquan_desktop.services import ledger_import
 
-            operations.run(self, lambda: ledger_import.write_issues(self.errors, Path(target)), title="无法保存",
-                           changes=False)
+            operations.run(
+                self,
+                lambda: ledger_import.write_issues(self.errors, Path(target)),
+                title="无法保存",
+                changes=False,
+            )
 
 
 def _cell(value: object) -> str:
@@ -124,7 +155,9 @@ def _cell(value: object) -> str:
 
 def import_ledger(parent: QWidget, on_imported: Callable[[], None], user: Actor | None = None) -> Task | None:
     """Check the workbook, then (after the preview) import it; both steps run off the GUI thread."""
-    source, _ = QFileDialog.getOpenFileName(parent, "选择要导入的台账", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+    source, _ = QFileDialog.getOpenFileName(
+        parent, "选择要导入的台账", str(Path.home()), "Excel 工作簿 (*.xlsx)"
+    )
     if not source:
         return None
     path = Path(source)
@@ -135,11 +168,23 @@ def import_ledger(parent: QWidget, on_imported: Callable[[], None], user: Actor 
         if preview.exec() != QDialog.DialogCode.Accepted:
             return
 
-        writing = ProcessTask(parent, "正在导入台账", "weiquan_desktop.services.ledger_import:apply", parsed=parsed,
-                              source_name=path.name, actor_id=id_of(user))
-        writing.finished.connect(lambda created: (
-            QMessageBox.information(parent, "导入完成", f"已导入 {created:,} 条记录。"), on_imported()))
-        writing.failed.connect(lambda message: QMessageBox.warning(parent, "导入失败", f"{message}\n未导入任何记录。"))
+        writing = ProcessTask(
+            parent,
+            "正在导入台账",
+            "weiquan_desktop.services.ledger_import:apply",
+            parsed=parsed,
+            source_name=path.name,
+            actor_id=id_of(user),
+        )
+        writing.finished.connect(
+            lambda created: (
+                QMessageBox.information(parent, "导入完成", f"已导入 {created:,} 条记录。"),
+                on_imported(),
+            )
+        )
+        writing.failed.connect(
+            lambda message: QMessageBox.warning(parent, "导入失败", f"{message}\n未导入任何记录。")
+        )
         reading.next_task = writing.start()  # kept alive with the first task while it runs
 
     reading = ProcessTask(parent, "正在检查台账", "weiquan_desktop.services.ledger_import:read", path=path)

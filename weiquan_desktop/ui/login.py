@@ -13,8 +13,14 @@ from weiquan_desktop.ui import operations
 
 
 class LoginDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None, *, locked_user: Actor | None = None,
-                 check: Callable[[str, str], Actor | None] | None = None, heading: str | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        locked_user: Actor | None = None,
+        check: Callable[[str, str], Actor | None] | None = None,
+        heading: str | None = None,
+    ) -> None:
         """``check``: how the name and password are verified (default: the station's accounts)."""
         super().__init__(parent)
         self.user: Actor | None = None
@@ -22,7 +28,9 @@ class LoginDialog(QDialog):
         profile = station.load_profile() if check is None else None
         self.setWindowTitle("已锁定" if locked_user else "登录")
         layout = QVBoxLayout(self)
-        heading = heading or ("工作台已锁定，请输入密码继续。" if locked_user else f"{profile.name if profile else ''}　请登录")
+        heading = heading or (
+            "工作台已锁定，请输入密码继续。" if locked_user else f"{profile.name if profile else ''}　请登录"
+        )
         layout.addWidget(QLabel(f"<b>{heading}</b>"))
         form = QFormLayout()
         self.username = QLineEdit(locked_user.username if locked_user else "")
@@ -33,7 +41,9 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         self.error = QLabel(styleSheet="color: #b3261e;", wordWrap=True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("解锁" if locked_user else "登录")
         if locked_user:
             buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("退出程序")
@@ -65,16 +75,27 @@ class LoginDialog(QDialog):
         """Leaving the lock screen closes the program: asked first, never at a single click."""
         from PySide6.QtWidgets import QMessageBox
 
-        if self.locked and QMessageBox.question(
-                self, "退出程序", "退出程序吗？未保存的登记会保存为草稿，下次打开“新登记”时可以恢复。",
+        if (
+            self.locked
+            and QMessageBox.question(
+                self,
+                "退出程序",
+                "退出程序吗？未保存的登记会保存为草稿，下次打开“新登记”时可以恢复。",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+                QMessageBox.StandardButton.No,
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return
         super().reject()
 
     def accept(self) -> None:
-        user = operations.run(self, lambda: self._check(self.username.text(), self.password.text()), changes=False,
-                              show=self.error.setText)
+        user = operations.run(
+            self,
+            lambda: self._check(self.username.text(), self.password.text()),
+            changes=False,
+            show=self.error.setText,
+        )
         if user is None:
             self.password.clear()
             self.password.setFocus()
@@ -90,8 +111,12 @@ class PasswordDialog(QDialog):
         self.setWindowTitle("修改密码")
         layout = QVBoxLayout(self)
         if forced:
-            layout.addWidget(QLabel(f"<b>{user.name}，您的初始密码由他人设置，请先改成只有您自己知道的密码。</b>",
-                                    wordWrap=True))
+            layout.addWidget(
+                QLabel(
+                    f"<b>{user.name}，您的初始密码由他人设置，请先改成只有您自己知道的密码。</b>",
+                    wordWrap=True,
+                )
+            )
         form = QFormLayout()
         self.old, self.new, self.again = (QLineEdit(echoMode=QLineEdit.EchoMode.Password) for _ in range(3))
         form.addRow("原密码", self.old)
@@ -100,7 +125,9 @@ class PasswordDialog(QDialog):
         layout.addLayout(form)
         self.error = QLabel(styleSheet="color: #b3261e;", wordWrap=True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -109,8 +136,12 @@ class PasswordDialog(QDialog):
         if self.new.text() != self.again.text():
             self.error.setText("两次输入的新密码不一致。")
             return
-        user = operations.run(self, lambda: auth.change_password(self.user, self.old.text(), self.new.text()),
-                              changes=False, show=self.error.setText)
+        user = operations.run(
+            self,
+            lambda: auth.change_password(self.user, self.old.text(), self.new.text()),
+            changes=False,
+            show=self.error.setText,
+        )
         if user is None:
             return
         self.user = user

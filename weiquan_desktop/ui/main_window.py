@@ -49,8 +49,14 @@ FIRST_ROWS = 500  # the register's first screenful at start-up; the rest follows
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, data_dir: DataDir, user: Actor | None = None, parent: QWidget | None = None, *,
-                 database_url: str | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: DataDir,
+        user: Actor | None = None,
+        parent: QWidget | None = None,
+        *,
+        database_url: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.data_dir = data_dir
         self.user = user
@@ -61,8 +67,10 @@ class MainWindow(QMainWindow):
         child(self, QWidget, "registerTab").layout().addWidget(self.register_view)
         self._pages: dict[str, QWidget] = {}
         self._factories: dict[str, Callable[[], QWidget]] = {
-            "followupTab": self._make_followup, "reportTab": self._make_report,
-            "activityTab": self._make_activities, "settingsTab": self._make_settings,
+            "followupTab": self._make_followup,
+            "reportTab": self._make_report,
+            "activityTab": self._make_activities,
+            "settingsTab": self._make_settings,
         }
         self.tabs.currentChanged.connect(lambda index: self._page(self.tabs.widget(index).objectName()))
         self.station_label = QLabel()
@@ -70,18 +78,30 @@ class MainWindow(QMainWindow):
         # counts beside it, made the window wider than a 1366×768 screen at 125% (the name is in the title too)
         self.station_label.setMinimumWidth(1)
         self.attention_label = QLabel()
-        self.calendar_label = QLabel(styleSheet="color: #8a5a00;")  # December: next year's holidays not in yet
+        self.calendar_label = QLabel(
+            styleSheet="color: #8a5a00;"
+        )  # December: next year's holidays not in yet
         self.statusBar().addWidget(self.station_label, 1)
         self.statusBar().addPermanentWidget(self.calendar_label)
         self.statusBar().addPermanentWidget(self.attention_label)
         actions = {
-            "actionOpenDataFolder": self.open_data_folder, "actionQuit": self.close,
-            "actionRefresh": self.refresh, "actionCheck": self.run_check, "actionTestPage": self.test_page,
-            "actionAbout": self.about, "actionNewRecord": self.new_record, "actionDuePanel": self.show_due_panel,
-            "actionExportLedger": self.export_ledger, "actionImportLedger": self.import_ledger,
-            "actionLaws": self.show_laws, "actionImportTransfers": self.import_transfers,
-            "actionPassword": self.change_password, "actionLock": self.lock, "actionAudit": self.show_audit,
-            "actionBackup": self.backup_to_usb, "actionRestore": self.restore,
+            "actionOpenDataFolder": self.open_data_folder,
+            "actionQuit": self.close,
+            "actionRefresh": self.refresh,
+            "actionCheck": self.run_check,
+            "actionTestPage": self.test_page,
+            "actionAbout": self.about,
+            "actionNewRecord": self.new_record,
+            "actionDuePanel": self.show_due_panel,
+            "actionExportLedger": self.export_ledger,
+            "actionImportLedger": self.import_ledger,
+            "actionLaws": self.show_laws,
+            "actionImportTransfers": self.import_transfers,
+            "actionPassword": self.change_password,
+            "actionLock": self.lock,
+            "actionAudit": self.show_audit,
+            "actionBackup": self.backup_to_usb,
+            "actionRestore": self.restore,
         }
         for name, slot in actions.items():
             child(self, QAction, name).triggered.connect(slot)
@@ -103,7 +123,9 @@ class MainWindow(QMainWindow):
         from weiquan_desktop.ui.widgets import available_area, fit_to_screen
 
         area = available_area(self)
-        fit_to_screen(self)  # fits even where maximizing is not honoured (no window manager, a remote desktop)
+        fit_to_screen(
+            self
+        )  # fits even where maximizing is not honoured (no window manager, a remote desktop)
         if area.width() < 1500 or area.height() < 900:
             self.showMaximized()
         else:
@@ -220,8 +242,9 @@ class MainWindow(QMainWindow):
 
     def _back_to_register(self) -> None:
         """After a registration the keyboard is back at the register's search (it was nowhere)."""
-        if self.isVisible() and not any(w.isModal() and w.isVisible() for w in QApplication.topLevelWidgets()
-                                        if w is not self):
+        if self.isVisible() and not any(
+            w.isModal() and w.isVisible() for w in QApplication.topLevelWidgets() if w is not self
+        ):
             self.activateWindow()
             self.register_view.focus_search()
 
@@ -259,8 +282,11 @@ class MainWindow(QMainWindow):
 
         if self.user is None:
             return True
-        covers = [Cover(window) for window in QApplication.topLevelWidgets()
-                  if window.isVisible() and window.isWindow() and not isinstance(window, LoginDialog)]
+        covers = [
+            Cover(window)
+            for window in QApplication.topLevelWidgets()
+            if window.isVisible() and window.isWindow() and not isinstance(window, LoginDialog)
+        ]
         self.locked = True
         try:
             dialog = LoginDialog(self, locked_user=self.user)
@@ -305,7 +331,9 @@ class MainWindow(QMainWindow):
         source, _ = QFileDialog.getOpenFileName(self, "选择转办表", str(Path.home()), "Excel 工作簿 (*.xlsx)")
         if not source:
             return
-        dialog = operations.run(self, lambda: TransferImportDialog(Path(source), self), title="无法导入", changes=False)
+        dialog = operations.run(
+            self, lambda: TransferImportDialog(Path(source), self), title="无法导入", changes=False
+        )
         if dialog is None:
             return
         if dialog.exec():
@@ -343,8 +371,9 @@ class MainWindow(QMainWindow):
         self.calendar_label.setToolTip(reminder or "")
         due = register.due_summary()
         overdue = f"<span style='color:#b3261e'>已逾期 {due.overdue} 件</span>　" if due.overdue else ""
-        self.attention_label.setText(f"{overdue}今日到期 {due.today} 件　明日到期 {due.tomorrow} 件　"
-                                     f"本周到期 {due.this_week} 件")
+        self.attention_label.setText(
+            f"{overdue}今日到期 {due.today} 件　明日到期 {due.tomorrow} 件　本周到期 {due.this_week} 件"
+        )
 
     def bring_to_front(self) -> None:
         self.showNormal() if self.isMinimized() else self.show()
@@ -372,15 +401,20 @@ class MainWindow(QMainWindow):
         from weiquan_desktop import pdf
 
         name = station.load_profile().name if station.is_configured() else None
-        if not operations.succeeded(self, lambda: pdf.test_page(Path(target), name), title="无法生成测试页",
-                                    changes=False):
+        if not operations.succeeded(
+            self, lambda: pdf.test_page(Path(target), name), title="无法生成测试页", changes=False
+        ):
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(target))
 
     def about(self) -> None:
-        QMessageBox.about(self, "关于", f"<b>{APP_TITLE}</b><br>版本 {__version__}<br><br>"
-                          "面向12315消费维权服务站的离线工作软件：受理登记、调解、文书、台账与统计报表。<br>"
-                          "内置字体：文泉驿微米黑（Apache-2.0）。")
+        QMessageBox.about(
+            self,
+            "关于",
+            f"<b>{APP_TITLE}</b><br>版本 {__version__}<br><br>"
+            "面向12315消费维权服务站的离线工作软件：受理登记、调解、文书、台账与统计报表。<br>"
+            "内置字体：文泉驿微米黑（Apache-2.0）。",
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.auto_backup.run_now()  # on exit, when something changed

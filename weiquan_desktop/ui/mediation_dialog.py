@@ -69,12 +69,43 @@ class MediationDialog(QDialog):
         self.sessions = child(self, QTableWidget, "sessions")
         self.terms = child(self, QTableWidget, "terms")
         self.outcomes = child(self, QTabWidget, "outcomes")
-        self.f = {name: self.findChild(QWidget, name) for name in (
-            "held_at", "mode", "mediator", "attendees", "consumer_statement", "business_statement", "notes",
-            "recovered", "punitive", "punitive_basis", "third_party", "third_party_role", "third_party_contact",
-            "third_party_phone", "third_party_address", "ground", "party", "withdraw_reason")}
-        self.b = {name: child(self, QPushButton, name) for name in (
-            "addSession", "addTerm", "removeTerm", "laws", "settle", "terminate", "withdraw", "pause", "close")}
+        self.f = {
+            name: self.findChild(QWidget, name)
+            for name in (
+                "held_at",
+                "mode",
+                "mediator",
+                "attendees",
+                "consumer_statement",
+                "business_statement",
+                "notes",
+                "recovered",
+                "punitive",
+                "punitive_basis",
+                "third_party",
+                "third_party_role",
+                "third_party_contact",
+                "third_party_phone",
+                "third_party_address",
+                "ground",
+                "party",
+                "withdraw_reason",
+            )
+        }
+        self.b = {
+            name: child(self, QPushButton, name)
+            for name in (
+                "addSession",
+                "addTerm",
+                "removeTerm",
+                "laws",
+                "settle",
+                "terminate",
+                "withdraw",
+                "pause",
+                "close",
+            )
+        }
         self.helper = child(self, QLabel, "helper")
         # three past sessions in view (one and a half were), the rest scroll; the whole dialog scrolls too
         rows = self.sessions.verticalHeader().defaultSectionSize()
@@ -136,7 +167,9 @@ class MediationDialog(QDialog):
         self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.sessions.horizontalHeader().setStretchLastSection(True)
         for i, s in enumerate(v.sessions):
-            for c, text in enumerate([s.held_at.strftime("%Y-%m-%d %H:%M"), s.mode, s.mediator, s.attendees, s.notes]):
+            for c, text in enumerate(
+                [s.held_at.strftime("%Y-%m-%d %H:%M"), s.mode, s.mediator, s.attendees, s.notes]
+            ):
                 self.sessions.setItem(i, c, QTableWidgetItem(text))
         open_ = v.state == "调解中"
         for name in ("addSession", "settle", "terminate", "withdraw", "pause", "addTerm", "removeTerm"):
@@ -157,10 +190,17 @@ class MediationDialog(QDialog):
         f = self.f
         try:
             mediation.add_session(
-                self.record_id, held_at=f["held_at"].dateTime().toPython().replace(second=0, microsecond=0),
-                mode=f["mode"].currentText(), mediator_id=f["mediator"].currentData(), attendees=f["attendees"].text(),
-                consumer_statement=f["consumer_statement"].text(), business_statement=f["business_statement"].text(),
-                notes=f["notes"].text(), actor=self.actor, version=self.view.version)
+                self.record_id,
+                held_at=f["held_at"].dateTime().toPython().replace(second=0, microsecond=0),
+                mode=f["mode"].currentText(),
+                mediator_id=f["mediator"].currentData(),
+                attendees=f["attendees"].text(),
+                consumer_statement=f["consumer_statement"].text(),
+                business_statement=f["business_statement"].text(),
+                notes=f["notes"].text(),
+                actor=self.actor,
+                version=self.view.version,
+            )
         except (UserError, ValidationError) as exc:
             self._fail(exc)
             return
@@ -171,13 +211,23 @@ class MediationDialog(QDialog):
     def toggle_pause(self) -> None:
         try:
             if self.view.paused:
-                mediation.resume_clock(self.record_id, date.today(), actor=self.actor, version=self.view.version)
+                mediation.resume_clock(
+                    self.record_id, date.today(), actor=self.actor, version=self.view.version
+                )
             else:
-                reason, ok = QInputDialog.getItem(self, "暂停计时", "原因（检验、检测、鉴定期间不计入调解期限）：",
-                                                  ["送检测", "送鉴定", "送检验"], 0, True)
+                reason, ok = QInputDialog.getItem(
+                    self,
+                    "暂停计时",
+                    "原因（检验、检测、鉴定期间不计入调解期限）：",
+                    ["送检测", "送鉴定", "送检验"],
+                    0,
+                    True,
+                )
                 if not ok:
                     return
-                mediation.pause_clock(self.record_id, date.today(), reason, actor=self.actor, version=self.view.version)
+                mediation.pause_clock(
+                    self.record_id, date.today(), reason, actor=self.actor, version=self.view.version
+                )
         except (UserError, ValidationError) as exc:
             self._fail(exc)
             return
@@ -185,8 +235,9 @@ class MediationDialog(QDialog):
 
     # --- terms ------------------------------------------------------------------------------------------
 
-    def add_term(self, kind: str = "退款", action: str = "", amount: str = "", obligor: str = "乙方",
-                 due: str = "") -> int:
+    def add_term(
+        self, kind: str = "退款", action: str = "", amount: str = "", obligor: str = "乙方", due: str = ""
+    ) -> int:
         row = self.terms.rowCount()
         self.terms.insertRow(row)
         box = QComboBox()
@@ -207,15 +258,21 @@ class MediationDialog(QDialog):
     def term_inputs(self) -> list[TermInput]:
         out = []
         for row in range(self.terms.rowCount()):
+
             def text(column: int, row: int = row) -> str:
                 item = self.terms.item(row, column)
                 return item.text().strip() if item else ""
+
             due_text = text(4)
             try:
                 due = date.fromisoformat(due_text) if due_text else None
             except ValueError:
-                raise ValidationError(f"第{row + 1}项条款的履行期限应写成 YYYY-MM-DD：{due_text}", "和解条款") from None
-            out.append(TermInput(self.terms.cellWidget(row, 0).currentText(), text(1), text(2) or None, text(3), due))
+                raise ValidationError(
+                    f"第{row + 1}项条款的履行期限应写成 YYYY-MM-DD：{due_text}", "和解条款"
+                ) from None
+            out.append(
+                TermInput(self.terms.cellWidget(row, 0).currentText(), text(1), text(2) or None, text(3), due)
+            )
         return out
 
     def _terms_changed(self, *_args: object) -> None:
@@ -232,17 +289,29 @@ class MediationDialog(QDialog):
     def settle(self) -> None:
         f = self.f
         try:
-            mediation.settle(self.record_id, self.term_inputs(), recovered=f["recovered"].text() or None,
-                             punitive_amount=f["punitive"].text() or None, punitive_basis=f["punitive_basis"].currentText(),
-                             third_party=mediation.ThirdParty(
-                                 f["third_party"].text(), f["third_party_role"].text(), f["third_party_contact"].text(),
-                                 f["third_party_phone"].text(), f["third_party_address"].text()),
-                             actor=self.actor, version=self.view.version)
+            mediation.settle(
+                self.record_id,
+                self.term_inputs(),
+                recovered=f["recovered"].text() or None,
+                punitive_amount=f["punitive"].text() or None,
+                punitive_basis=f["punitive_basis"].currentText(),
+                third_party=mediation.ThirdParty(
+                    f["third_party"].text(),
+                    f["third_party_role"].text(),
+                    f["third_party_contact"].text(),
+                    f["third_party_phone"].text(),
+                    f["third_party_address"].text(),
+                ),
+                actor=self.actor,
+                version=self.view.version,
+            )
         except (UserError, ValidationError) as exc:
             self._fail(exc)
             return
         self._done()
-        QMessageBox.information(self, "和解成功", f"案件 {self.view.case_no} 已和解，可在案件详情中打印和解协议书。")
+        QMessageBox.information(
+            self, "和解成功", f"案件 {self.view.case_no} 已和解，可在案件详情中打印和解协议书。"
+        )
 
     def _ground_changed(self) -> None:
         needs_party = self.f["ground"].currentData() in domain.GROUNDS_WITH_PARTY
@@ -255,12 +324,19 @@ class MediationDialog(QDialog):
         if not ground:
             self._fail(ValidationError("请选择终止调解的理由。", "终止理由"))
             return False
-        if QMessageBox.question(self, "终止调解", f"以“{ground}”终止调解？终止后本案不能再调解。") \
-                != QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(self, "终止调解", f"以“{ground}”终止调解？终止后本案不能再调解。")
+            != QMessageBox.StandardButton.Yes
+        ):
             return False
         try:
-            mediation.terminate(self.record_id, ground, party=self.f["party"].currentData(), actor=self.actor,
-                                version=self.view.version)
+            mediation.terminate(
+                self.record_id,
+                ground,
+                party=self.f["party"].currentData(),
+                actor=self.actor,
+                version=self.view.version,
+            )
         except (UserError, ValidationError) as exc:
             self._fail(exc)
             return False
@@ -271,8 +347,15 @@ class MediationDialog(QDialog):
     def offer_referral(self) -> ReferralDialog | None:
         """The station's rules: a mediation that failed goes to the 12315 body with its materials, unless the
         consumer is told to go elsewhere (then 不移交的原因 in the case). Offered at once, never forced."""
-        if QMessageBox.question(self, "调解终止", "调解已终止。是否现在将案件及材料移交辖区12315机构（或市场监管部门）？"
-                                "\n选“否”可稍后在案件中移交，或记录不移交的原因。") != QMessageBox.StandardButton.Yes:
+        if (
+            QMessageBox.question(
+                self,
+                "调解终止",
+                "调解已终止。是否现在将案件及材料移交辖区12315机构（或市场监管部门）？"
+                "\n选“否”可稍后在案件中移交，或记录不移交的原因。",
+            )
+            != QMessageBox.StandardButton.Yes
+        ):
             return None
         self.referral = ReferralDialog(self.record_id, self.actor, self)
         self.referral.accepted.connect(lambda: self._done())
@@ -281,8 +364,12 @@ class MediationDialog(QDialog):
 
     def withdraw(self) -> None:
         try:
-            mediation.withdraw(self.record_id, reason=self.f["withdraw_reason"].text(), actor=self.actor,
-                               version=self.view.version)
+            mediation.withdraw(
+                self.record_id,
+                reason=self.f["withdraw_reason"].text(),
+                actor=self.actor,
+                version=self.view.version,
+            )
         except (UserError, ValidationError) as exc:
             self._fail(exc)
             return
@@ -298,7 +385,9 @@ class ReferralDialog(QDialog):
         from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFormLayout, QVBoxLayout
 
         self.record_id, self.actor = record_id, actor
-        self.version = views.record_version(record_id)  # as read when opened: a save by another desk since then is refused
+        self.version = views.record_version(
+            record_id
+        )  # as read when opened: a save by another desk since then is refused
         self.setWindowTitle("移交")
         self.resize(640, 420)
         layout = QVBoxLayout(self)
@@ -326,7 +415,9 @@ class ReferralDialog(QDialog):
         layout.addWidget(add)
         self.error = QLabel(styleSheet="color: #b3261e;", wordWrap=True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("移交")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -341,7 +432,10 @@ class ReferralDialog(QDialog):
     def accept(self) -> None:
         items = []
         for row in range(self.materials.rowCount()):
-            cells = [(self.materials.item(row, c).text().strip() if self.materials.item(row, c) else "") for c in range(3)]
+            cells = [
+                (self.materials.item(row, c).text().strip() if self.materials.item(row, c) else "")
+                for c in range(3)
+            ]
             if not any(cells):
                 continue
             try:
@@ -349,15 +443,23 @@ class ReferralDialog(QDialog):
             except ValueError:
                 self.error.setText(f"第{row + 1}行材料的份数和页数应为整数。")
                 return
-        body_id = self.body.currentData() if self.body.currentText() == self.body.itemText(self.body.currentIndex()) else None
+        body_id = (
+            self.body.currentData()
+            if self.body.currentText() == self.body.itemText(self.body.currentIndex())
+            else None
+        )
         try:
-            self.referral = mediation.refer(self.record_id, self.reason.currentText(), body_id=body_id,
-                                            body_name=self.body.currentText(), materials=items,
-                                            feedback_due=self.due.date().toPython(), actor=self.actor,
-                                            version=self.version)
+            self.referral = mediation.refer(
+                self.record_id,
+                self.reason.currentText(),
+                body_id=body_id,
+                body_name=self.body.currentText(),
+                materials=items,
+                feedback_due=self.due.date().toPython(),
+                actor=self.actor,
+                version=self.version,
+            )
         except (UserError, ValidationError) as exc:
             self.error.setText(str(exc))
             return
         super().accept()
-
-

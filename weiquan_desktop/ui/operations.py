@@ -21,8 +21,15 @@ class _Hub(QObject):
 hub = _Hub()
 
 
-def run(parent: QWidget | None, call: Callable[[], T], *, title: str = "无法完成", changes: bool = True,
-        quiet: bool = False, show: Callable[[str], object] | None = None) -> T | None:
+def run(
+    parent: QWidget | None,
+    call: Callable[[], T],
+    *,
+    title: str = "无法完成",
+    changes: bool = True,
+    quiet: bool = False,
+    show: Callable[[str], object] | None = None,
+) -> T | None:
     """Call a service; on UserError show it (in a message box titled ``title``, or through ``show``, such as
     a dialog's own error label; nowhere when ``quiet``) and return None. ``changes``: tell every screen
     afterwards, even after a refusal (another desk's change may be the reason)."""

@@ -52,8 +52,12 @@ def _text_layer(painter: QPainter, document: QPdfDocument, index: int, scale: fl
                 font = QFont()
                 font.setPixelSize(max(1, int(where.height() * scale * 0.9)))
                 painter.setFont(font)
-                box = QRectF(origin.left() + where.left() * scale, origin.top() + where.top() * scale,
-                             where.width() * scale * 1.5, where.height() * scale)
+                box = QRectF(
+                    origin.left() + where.left() * scale,
+                    origin.top() + where.top() * scale,
+                    where.width() * scale * 1.5,
+                    where.height() * scale,
+                )
                 painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
         offset += len(line) + 2
     painter.restore()

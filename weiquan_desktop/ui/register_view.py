@@ -131,8 +131,9 @@ class RegisterModel(QAbstractTableModel):
     counted = Signal(int)
     partial = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None, *, first_rows: int | None = None,
-                 defer_rest: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, first_rows: int | None = None, defer_rest: bool = False
+    ) -> None:
         """``first_rows``: ids on the first screens (``register.FIRST_PAGE``); ``defer_rest``: the first
         query's full list waits for ``load_rest_later()`` (the main window calls it after its first paint,
         so start-up does not share the interpreter with a reading thread)."""
@@ -217,8 +218,13 @@ class RegisterModel(QAbstractTableModel):
         if cached is None:
             brushes = {OVERDUE.name(): QBrush(OVERDUE), DUE_SOON.name(): QBrush(DUE_SOON)}
             cached = self._pages[page] = [
-                (r, display_cells(r), brushes[c.name()] if (c := due_colour(r, self.today)) is not None else None)
-                for r in register.fetch_rows(self._ids[page * PAGE:(page + 1) * PAGE])]
+                (
+                    r,
+                    display_cells(r),
+                    brushes[c.name()] if (c := due_colour(r, self.today)) is not None else None,
+                )
+                for r in register.fetch_rows(self._ids[page * PAGE : (page + 1) * PAGE])
+            ]
         return cached[row - page * PAGE]
 
     def record_id(self, row: int) -> int:
@@ -236,8 +242,12 @@ class RegisterModel(QAbstractTableModel):
             return ESTIMATED_TIP
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section][1]
         return None
@@ -272,15 +282,18 @@ class RegisterView(QWidget):
     open_record = Signal(int)
     new_record = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, first_rows: int | None = None,
-                 defer_rest: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, first_rows: int | None = None, defer_rest: bool = False
+    ) -> None:
         """``first_rows`` and ``defer_rest``: see ``RegisterModel``."""
         super().__init__(parent)
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.new_button = QPushButton("新登记(Ctrl+N)")
         self.new_button.clicked.connect(self.new_record)
-        self.search = QLineEdit(placeholderText="搜索编号、姓名、电话、被投诉方（可用拼音首字母）、商品或事实…")
+        self.search = QLineEdit(
+            placeholderText="搜索编号、姓名、电话、被投诉方（可用拼音首字母）、商品或事实…"
+        )
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
         bar.addWidget(self.new_button)
@@ -296,11 +309,24 @@ class RegisterView(QWidget):
         self.handler = QComboBox()
         self.due = _combo("全部期限", DUE_FILTERS[1:])
         self.use_dates = QCheckBox("登记日期")
-        self.date_from = QDateEdit(QDate.currentDate().addMonths(-3), calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.date_from = QDateEdit(
+            QDate.currentDate().addMonths(-3), calendarPopup=True, displayFormat="yyyy-MM-dd"
+        )
         self.date_to = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
         self.clear_button = QPushButton("清除筛选")
-        for widget in (self.kind, self.state, self.source, self.category, self.handler, self.due,
-                       self.use_dates, self.date_from, QLabel("至"), self.date_to, self.clear_button):
+        for widget in (
+            self.kind,
+            self.state,
+            self.source,
+            self.category,
+            self.handler,
+            self.due,
+            self.use_dates,
+            self.date_from,
+            QLabel("至"),
+            self.date_to,
+            self.clear_button,
+        ):
             filters.addWidget(widget)
         filters.addStretch(1)
         layout.addLayout(filters)
@@ -308,13 +334,21 @@ class RegisterView(QWidget):
 
         self.model = RegisterModel(self, first_rows=first_rows, defer_rest=defer_rest)
         # as short as the count it stands for: a longer text widened the whole window past a 125% screen
-        self.model.counted.connect(lambda n: (self.count_label.setText(f"共 {n:,} 条"), self.count_label.setToolTip("")))
-        self.model.partial.connect(lambda n: (self.count_label.setText(f"{n:,}+ 条…"),
-                                              self.count_label.setToolTip("正在查找其余的记录")))
+        self.model.counted.connect(
+            lambda n: (self.count_label.setText(f"共 {n:,} 条"), self.count_label.setToolTip(""))
+        )
+        self.model.partial.connect(
+            lambda n: (
+                self.count_label.setText(f"{n:,}+ 条…"),
+                self.count_label.setToolTip("正在查找其余的记录"),
+            )
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
         # indicator first: enabling sorting then runs the first query once, newest first
-        self.table.horizontalHeader().setSortIndicator(COLUMN_INDEX["received_at"], Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSortIndicator(
+            COLUMN_INDEX["received_at"], Qt.SortOrder.DescendingOrder
+        )
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
@@ -323,8 +357,10 @@ class RegisterView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table)
-        self.legend = QLabel("<span style='background:#f8d7d5'>　红色　</span> 已逾期　"
-                             "<span style='background:#fde9c4'>　黄色　</span> 今明两天到期　回车或双击打开案件")
+        self.legend = QLabel(
+            "<span style='background:#f8d7d5'>　红色　</span> 已逾期　"
+            "<span style='background:#fde9c4'>　黄色　</span> 今明两天到期　回车或双击打开案件"
+        )
         layout.addWidget(self.legend)
 
         self._debounce = QTimer(self, singleShot=True, interval=150)
@@ -340,9 +376,20 @@ class RegisterView(QWidget):
         self.table.activated.connect(lambda index: self.open_record.emit(self.model.record_id(index.row())))
         # widths from the text they hold, so nothing is cut at 100% or 125%: a case number, a date, a deadline
         metrics = self.table.fontMetrics()
-        for column, sample in enumerate(("WXH01-2026-00000", "咨询", "调解终止", "2026-12-01 10:00", "欧阳**",
-                                         "苏宁易购东胜万象汇店", "首饰及文体用品类", "28,600.00", "王建国",
-                                         "调解期限 2026-12-31（估算）")):
+        for column, sample in enumerate(
+            (
+                "WXH01-2026-00000",
+                "咨询",
+                "调解终止",
+                "2026-12-01 10:00",
+                "欧阳**",
+                "苏宁易购东胜万象汇店",
+                "首饰及文体用品类",
+                "28,600.00",
+                "王建国",
+                "调解期限 2026-12-31（估算）",
+            )
+        ):
             self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)  # Ctrl+F
         self.search.returnPressed.connect(self._search_entered)
@@ -394,7 +441,12 @@ class RegisterView(QWidget):
         def one(box: QComboBox) -> tuple[str, ...]:
             return (box.currentData(),) if box.currentData() else ()
 
-        q.kinds, q.states, q.sources, q.categories = one(self.kind), one(self.state), one(self.source), one(self.category)
+        q.kinds, q.states, q.sources, q.categories = (
+            one(self.kind),
+            one(self.state),
+            one(self.source),
+            one(self.category),
+        )
         q.handler_id = self.handler.currentData()
         q.due = self.due.currentData() or ""
         dated = self.use_dates.isChecked()

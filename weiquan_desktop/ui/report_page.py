@@ -44,10 +44,6 @@ from weiquan_desktop.ui.widgets import fill, read_only_table, scrolling
 KINDS = ("季度", "半年", "全年", "自定义")
 
 
-
-
-
-
 def _count_axis(highest: int) -> QValueAxis:
     """Whole numbers from 0 in steps of 1, 2, 5, 10 … (0, 3.5, 7 printed as "0 3 7" read as nonsense)."""
     step = 1
@@ -82,8 +78,19 @@ class ReportPage(QWidget):
         self.snapshot_box = QComboBox()
         self.open_snapshot = QPushButton("查看")
         self.to_label = QLabel("至")
-        for widget in (QLabel("期间"), self.kind, self.year, self.part, self.date_from, self.to_label, self.date_to,
-                       self.make, QLabel("　已报送："), self.snapshot_box, self.open_snapshot):
+        for widget in (
+            QLabel("期间"),
+            self.kind,
+            self.year,
+            self.part,
+            self.date_from,
+            self.to_label,
+            self.date_to,
+            self.make,
+            QLabel("　已报送："),
+            self.snapshot_box,
+            self.open_snapshot,
+        ):
             bar.addWidget(widget)
         bar.addStretch(1)
         layout.addLayout(bar)
@@ -92,7 +99,10 @@ class ReportPage(QWidget):
         grid = QGridLayout()
         self.headlines = read_only_table(["指标", "本期", "上期", "去年同期"])
         self.categories = read_only_table(["商品服务大类", "件数", "占比", "上期占比", "变化（百分点）"])
-        for table in (self.headlines, self.categories):  # the names take the room, the figures sit beside them
+        for table in (
+            self.headlines,
+            self.categories,
+        ):  # the names take the room, the figures sit beside them
             table.horizontalHeader().setStretchLastSection(False)
             table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.category_chart = QChartView()
@@ -145,7 +155,11 @@ class ReportPage(QWidget):
     def _kind_changed(self) -> None:
         kind = self.kind.currentText()
         self.part.clear()
-        self.part.addItems({"季度": ["第一季度", "第二季度", "第三季度", "第四季度"], "半年": ["上半年", "下半年"]}.get(kind, []))
+        self.part.addItems(
+            {"季度": ["第一季度", "第二季度", "第三季度", "第四季度"], "半年": ["上半年", "下半年"]}.get(
+                kind, []
+            )
+        )
         self.part.setVisible(kind in ("季度", "半年"))
         self.year.setVisible(kind != "自定义")
         for widget in (self.date_from, self.to_label, self.date_to):
@@ -159,12 +173,15 @@ class ReportPage(QWidget):
             return statistics.parse_period(f"{year}H{self.part.currentIndex() + 1}")
         if kind == "全年":
             return statistics.parse_period(str(year))
-        return statistics.parse_period(f"{self.date_from.date().toPython()}..{self.date_to.date().toPython()}")
+        return statistics.parse_period(
+            f"{self.date_from.date().toPython()}..{self.date_to.date().toPython()}"
+        )
 
     def generate(self) -> None:
         period = operations.run(self, self.selected_period, title="报表", changes=False)
         if period is None:
             return
+
         def compute(_progress: object) -> tuple[dict, str, list]:
             figures = statistics.report(period)
             return figures, statistics.draft_hotspots(figures), statistics.monthly_trend(period)
@@ -187,14 +204,23 @@ class ReportPage(QWidget):
         self.make.setEnabled(True)
         QMessageBox.warning(self, "报表", message)
 
-    def show_figures(self, period: Period, figures: dict, hotspots: str, measures: str,
-                     trend: list | None = None) -> None:
+    def show_figures(
+        self, period: Period, figures: dict, hotspots: str, measures: str, trend: list | None = None
+    ) -> None:
         """``trend``: the monthly counts for the chart, read now when not given."""
         self.period, self.figures = period, figures
-        self.title.setText(f"<b>{period.label}</b>　{figures['period']['start']} 至 {figures['period']['end']}")
+        self.title.setText(
+            f"<b>{period.label}</b>　{figures['period']['start']} 至 {figures['period']['end']}"
+        )
         fill(self.headlines, [list(r) for r in statistics.headline_rows(figures)], right_aligned_from=1)
-        fill(self.categories, [[n, str(c), f"{s:.2%}", f"{p:.2%}", f"{d:+.2f}"]
-                                for n, c, s, p, d in statistics.category_rows(figures)], right_aligned_from=1)
+        fill(
+            self.categories,
+            [
+                [n, str(c), f"{s:.2%}", f"{p:.2%}", f"{d:+.2f}"]
+                for n, c, s, p, d in statistics.category_rows(figures)
+            ],
+            right_aligned_from=1,
+        )
         self.hotspots.setPlainText(hotspots)
         self.measures.setPlainText(measures)
         self._charts(figures, trend if trend is not None else statistics.monthly_trend(period))
@@ -246,8 +272,13 @@ class ReportPage(QWidget):
     def save(self) -> None:
         if self.figures is None or self.viewing_snapshot:
             return
-        snapshot_id = statistics.save_snapshot(self.period, self.figures, self.hotspots.toPlainText(),
-                                               self.measures.toPlainText(), actor=self.actor)
+        snapshot_id = statistics.save_snapshot(
+            self.period,
+            self.figures,
+            self.hotspots.toPlainText(),
+            self.measures.toPlainText(),
+            actor=self.actor,
+        )
         self.status.setText(f"已保存为已报送报表（第 {snapshot_id} 号），以后修改案件不会改变它。")
         self.reload_snapshots()
 
@@ -267,8 +298,10 @@ class ReportPage(QWidget):
         self.viewing_snapshot = True
         self.submitted_on = s.created_at.date()  # 报送日期: the day it was frozen as sent
         self.save_snapshot.setEnabled(False)
-        self.status.setText(f"已报送报表：{s.created_at:%Y-%m-%d %H:%M} 保存{('，' + s.created_by) if s.created_by else ''}；"
-                            f"审计链头 {s.audit_head[:16]}…")
+        self.status.setText(
+            f"已报送报表：{s.created_at:%Y-%m-%d %H:%M} 保存{('，' + s.created_by) if s.created_by else ''}；"
+            f"审计链头 {s.audit_head[:16]}…"
+        )
 
     def show_evaluation(self) -> None:
         period = self.period or operations.run(self, self.selected_period, title="考核", changes=False)
@@ -288,17 +321,26 @@ class ReportPage(QWidget):
         hotspots, measures = self.hotspots.toPlainText(), self.measures.toPlainText()
 
         # openpyxl and ReportLab are pure Python: a worker process, so the window stays responsive
-        task = ProcessTask(self, "正在导出报表", f"weiquan_desktop.services.report_export:to_{kind}", figures=figures,
-                           period=period, dest=Path(target), hotspots=hotspots, measures=measures,
-                           signed=self.signed(), **({"actor_id": self.actor.id} if self.actor else {}))
+        task = ProcessTask(
+            self,
+            "正在导出报表",
+            f"weiquan_desktop.services.report_export:to_{kind}",
+            figures=figures,
+            period=period,
+            dest=Path(target),
+            hotspots=hotspots,
+            measures=measures,
+            signed=self.signed(),
+            **({"actor_id": self.actor.id} if self.actor else {}),
+        )
         task.finished.connect(lambda path: self.status.setText(f"已导出 {path}"))
         task.failed.connect(lambda message: QMessageBox.warning(self, "导出未完成", message))
         return task.start()
 
-
     def signed(self) -> report_export.Signed:
-        return report_export.Signed(self.actor.name if self.actor else None, self.checked_by.text().strip() or None,
-                                    self.submitted_on)
+        return report_export.Signed(
+            self.actor.name if self.actor else None, self.checked_by.text().strip() or None, self.submitted_on
+        )
 
     def show_summary(self) -> SummaryDialog | None:
         if self.figures is None:
@@ -309,14 +351,21 @@ class ReportPage(QWidget):
 
     def combine_stations(self) -> ProcessTask | None:
         """A 12315 body's view: several stations' ledger workbooks added up, in a worker process; read only."""
-        names, _ = QFileDialog.getOpenFileNames(self, "选择各服务站的台账工作簿", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "选择各服务站的台账工作簿", str(Path.home()), "Excel 工作簿 (*.xlsx)"
+        )
         if not names:
             return None
         period = operations.run(self, self.selected_period, title="多站汇总", changes=False)
         if period is None:
             return None
-        task = ProcessTask(self, "正在汇总各站台账", "weiquan_desktop.services.combined:combine",
-                           paths=[Path(n) for n in names], period=period)
+        task = ProcessTask(
+            self,
+            "正在汇总各站台账",
+            "weiquan_desktop.services.combined:combine",
+            paths=[Path(n) for n in names],
+            period=period,
+        )
         task.finished.connect(lambda view: self._show_combined(view))
         task.failed.connect(lambda message: QMessageBox.warning(self, "多站汇总未完成", message))
         return task.start()
@@ -368,9 +417,17 @@ class SummaryDialog(QDialog):
         target, _ = QFileDialog.getSaveFileName(self, "导出小结", default, "PDF 文件 (*.pdf)")
         if not target:
             return None
-        task = ProcessTask(self, "正在导出", "weiquan_desktop.services.summary:to_pdf", period=self.period,
-                           dest=Path(target), sections=self.sections(), signed=self.page.signed(), figures=self.figures,
-                           **({"actor_id": self.actor.id} if self.actor else {}))
+        task = ProcessTask(
+            self,
+            "正在导出",
+            "weiquan_desktop.services.summary:to_pdf",
+            period=self.period,
+            dest=Path(target),
+            sections=self.sections(),
+            signed=self.page.signed(),
+            figures=self.figures,
+            **({"actor_id": self.actor.id} if self.actor else {}),
+        )
         task.finished.connect(lambda path: self.status.setText(f"已导出 {path}"))
         task.failed.connect(lambda message: QMessageBox.warning(self, "导出未完成", message))
         return task.start()
@@ -385,22 +442,41 @@ class CombinedDialog(QDialog):
         self.setWindowTitle("多站汇总（只读）")
         self.resize(980, 520)
         layout = QVBoxLayout(self)
-        wanted = ("登记总数", "受理投诉件数", "解决件数（和解）", "投诉解决率", "为消费者挽回经济损失（元）",
-                  "　　其中上级转办（12315转办、上级交办）", "24小时内答复率", "转办案件按时反馈率")
+        wanted = (
+            "登记总数",
+            "受理投诉件数",
+            "解决件数（和解）",
+            "投诉解决率",
+            "为消费者挽回经济损失（元）",
+            "　　其中上级转办（12315转办、上级交办）",
+            "24小时内答复率",
+            "转办案件按时反馈率",
+        )
         self.table = read_only_table(["服务站", "行数", *[w.strip("　") for w in wanted]])
         rows = []
         for part in [*view.stations, None]:
             figures = part.figures if part else view.total
-            values = {label: statistics.format_value(now, kind)
-                      for label, now, _p, _a, kind in statistics.headline_values(figures)}
-            rows.append([part.label if part else "合计", str(part.rows) if part else
-                         str(sum(s.rows for s in view.stations)), *[values[w] for w in wanted]])
+            values = {
+                label: statistics.format_value(now, kind)
+                for label, now, _p, _a, kind in statistics.headline_values(figures)
+            }
+            rows.append(
+                [
+                    part.label if part else "合计",
+                    str(part.rows) if part else str(sum(s.rows for s in view.stations)),
+                    *[values[w] for w in wanted],
+                ]
+            )
         fill(self.table, rows, right_aligned_from=1)
         layout.addWidget(self.table, 2)
         self.duplicates = read_only_table(["可能重复", "涉及的服务站与编号"])
         fill(self.duplicates, [[what, "；".join(cases)] for what, cases in view.duplicates])
-        layout.addWidget(QLabel(f"可能重复的案件：{len(view.duplicates)} 组（未合并，请核对）"
-                                + ("；" + "；".join(view.warnings) if view.warnings else "")))
+        layout.addWidget(
+            QLabel(
+                f"可能重复的案件：{len(view.duplicates)} 组（未合并，请核对）"
+                + ("；" + "；".join(view.warnings) if view.warnings else "")
+            )
+        )
         layout.addWidget(self.duplicates, 1)
         row = QHBoxLayout()
         self.status = QLabel()
@@ -416,12 +492,14 @@ class CombinedDialog(QDialog):
     def export(self) -> None:
         from weiquan_desktop.services import combined
 
-        target, _ = QFileDialog.getSaveFileName(self, "导出多站汇总", str(Path.home() / "多站汇总.xlsx"),
-                                                "Excel 工作簿 (*.xlsx)")
+        target, _ = QFileDialog.getSaveFileName(
+            self, "导出多站汇总", str(Path.home() / "多站汇总.xlsx"), "Excel 工作簿 (*.xlsx)"
+        )
         if not target:
             return
-        if not operations.succeeded(self, lambda: combined.to_xlsx(self.view, Path(target)), title="导出未完成",
-                                    changes=False):
+        if not operations.succeeded(
+            self, lambda: combined.to_xlsx(self.view, Path(target)), title="导出未完成", changes=False
+        ):
             return
         self.status.setText(f"已导出 {target}")
 
@@ -435,17 +513,39 @@ class EvaluationDialog(QDialog):
         self.setWindowTitle(f"工作人员考核 - {period.label}")
         self.resize(900, 360)
         layout = QVBoxLayout(self)
-        self.table = read_only_table(["姓名", "职务", "经办件数", "受理决定用时中位数（小时）", "调解成功率", "超期件数",
-                             "回访满意率", "宣传培训活动"])
+        self.table = read_only_table(
+            [
+                "姓名",
+                "职务",
+                "经办件数",
+                "受理决定用时中位数（小时）",
+                "调解成功率",
+                "超期件数",
+                "回访满意率",
+                "宣传培训活动",
+            ]
+        )
         scores = statistics.staff_evaluation(period)
 
         def pct(value: float | None) -> str:
             return "—" if value is None else f"{value:.1%}"
 
-        fill(self.table, [[s.name, s.role, str(s.handled),
-                            "—" if s.median_decision_hours is None else f"{s.median_decision_hours:.1f}",
-                            pct(s.mediation_success), str(s.overdue), pct(s.satisfaction), str(s.activities)]
-                           for s in scores])
+        fill(
+            self.table,
+            [
+                [
+                    s.name,
+                    s.role,
+                    str(s.handled),
+                    "—" if s.median_decision_hours is None else f"{s.median_decision_hours:.1f}",
+                    pct(s.mediation_success),
+                    str(s.overdue),
+                    pct(s.satisfaction),
+                    str(s.activities),
+                ]
+                for s in scores
+            ],
+        )
         layout.addWidget(self.table)
         export = QPushButton("导出 Excel…")
         export.clicked.connect(self.export)
@@ -455,5 +555,9 @@ class EvaluationDialog(QDialog):
         default = str(Path.home() / f"工作人员考核-{self.period.label}.xlsx")
         target, _ = QFileDialog.getSaveFileName(self, "导出考核表", default, "Excel 工作簿 (*.xlsx)")
         if target:
-            operations.run(self, lambda: statistics.staff_evaluation_xlsx(self.period, Path(target)), title="无法导出",
-                           changes=False)
+            operations.run(
+                self,
+                lambda: statistics.staff_evaluation_xlsx(self.period, Path(target)),
+                title="无法导出",
+                changes=False,
+            )

@@ -28,8 +28,9 @@ class _Signals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[[Callable[[int, int], bool]], Any], signals: _Signals,
-                 cancelled: threading.Event) -> None:
+    def __init__(
+        self, fn: Callable[[Callable[[int, int], bool]], Any], signals: _Signals, cancelled: threading.Event
+    ) -> None:
         super().__init__()
         self.fn, self.signals, self.cancelled = fn, signals, cancelled
 
@@ -123,9 +124,17 @@ class ProcessTask(Task):
         self._cancel = context.Event()
         self.dialog.canceled.connect(self._cancel.set)  # the child's progress callback then says stop
         self._process = context.Process(
-            target=worker.run, daemon=True,
-            args=(str(location()[0].root), location()[1], self.target, self.kwargs,
-                  self._events, self._cancel))
+            target=worker.run,
+            daemon=True,
+            args=(
+                str(location()[0].root),
+                location()[1],
+                self.target,
+                self.kwargs,
+                self._events,
+                self._cancel,
+            ),
+        )
         self._process.start()
         self._poll.start()
         return self

@@ -84,8 +84,10 @@ class TransferImportDialog(QDialog):
             for c, text in enumerate((str(issue.row), issue.column, issue.message)):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         if errors:
-            self.summary.setText(f"<span style='color:#b3261e'>发现 {len(errors)} 处问题，不能导入。</span>"
-                                 "请修改原表或调整列的对应后重新检查。")
+            self.summary.setText(
+                f"<span style='color:#b3261e'>发现 {len(errors)} 处问题，不能导入。</span>"
+                "请修改原表或调整列的对应后重新检查。"
+            )
         else:
             self.summary.setText(f"检查通过：{len(self.checked.forms)} 件转办投诉可以导入。")
         self.import_button.setEnabled(not errors and bool(self.checked.forms))

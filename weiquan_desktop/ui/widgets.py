@@ -58,8 +58,13 @@ class ScreenFit(QObject):
     1093×574 logical pixels above the taskbar; 保存 and 关闭 were off it)."""
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Show and isinstance(obj, QWidget) and obj.isWindow() and not obj.property(
-                "weiquan_fitted") and isinstance(obj, (QDialog, QMainWindow)):
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(obj, QWidget)
+            and obj.isWindow()
+            and not obj.property("weiquan_fitted")
+            and isinstance(obj, (QDialog, QMainWindow))
+        ):
             obj.setProperty("weiquan_fitted", True)
             if not obj.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
                 fit_to_screen(obj)
@@ -76,10 +81,12 @@ def frame_margins(window: QWidget) -> QMargins:
     """The frame around the window's client area; never less than FRAME_ALLOWANCE (before the first show a
     frame reads as nothing, and a window sized to that lost its buttons under the taskbar)."""
     frame, inner = window.frameGeometry(), window.geometry()
-    return QMargins(max(inner.left() - frame.left(), FRAME_ALLOWANCE.left()),
-                    max(inner.top() - frame.top(), FRAME_ALLOWANCE.top()),
-                    max(frame.right() - inner.right(), FRAME_ALLOWANCE.right()),
-                    max(frame.bottom() - inner.bottom(), FRAME_ALLOWANCE.bottom()))
+    return QMargins(
+        max(inner.left() - frame.left(), FRAME_ALLOWANCE.left()),
+        max(inner.top() - frame.top(), FRAME_ALLOWANCE.top()),
+        max(frame.right() - inner.right(), FRAME_ALLOWANCE.right()),
+        max(frame.bottom() - inner.bottom(), FRAME_ALLOWANCE.bottom()),
+    )
 
 
 def fit_to_screen(window: QWidget) -> None:

@@ -32,9 +32,19 @@ class BodiesPage(QWidget):
         form = QHBoxLayout()
         self.kind = QComboBox()
         self.kind.addItems([*domain.BODY_KINDS, "其他"])
-        self.name, self.contact, self.phone, self.address = (QLineEdit(placeholderText=p) for p in ("名称", "联系人", "电话", "地址"))
+        self.name, self.contact, self.phone, self.address = (
+            QLineEdit(placeholderText=p) for p in ("名称", "联系人", "电话", "地址")
+        )
         self.new_button, self.save_button = QPushButton("新增"), QPushButton("保存")
-        for widget in (self.kind, self.name, self.contact, self.phone, self.address, self.new_button, self.save_button):
+        for widget in (
+            self.kind,
+            self.name,
+            self.contact,
+            self.phone,
+            self.address,
+            self.new_button,
+            self.save_button,
+        ):
             form.addWidget(widget)
         layout.addLayout(form)
         self.status = QLabel(wordWrap=True)
@@ -58,7 +68,12 @@ class BodiesPage(QWidget):
             b = self.rows[row]
             self.selected = b.id
             self.kind.setCurrentText(b.kind)
-            for edit, value in ((self.name, b.name), (self.contact, b.contact), (self.phone, b.phone), (self.address, b.address)):
+            for edit, value in (
+                (self.name, b.name),
+                (self.contact, b.contact),
+                (self.phone, b.phone),
+                (self.address, b.address),
+            ):
                 edit.setText(value or "")
 
     def _new(self) -> None:
@@ -68,8 +83,15 @@ class BodiesPage(QWidget):
 
     def save(self) -> None:
         try:
-            station.save_body(self.kind.currentText(), self.name.text(), self.contact.text(), self.phone.text(),
-                              self.address.text(), body_id=self.selected, actor=self.actor)
+            station.save_body(
+                self.kind.currentText(),
+                self.name.text(),
+                self.contact.text(),
+                self.phone.text(),
+                self.address.text(),
+                body_id=self.selected,
+                actor=self.actor,
+            )
         except ValidationError as exc:
             self.status.setText(str(exc))
             return

@@ -41,8 +41,10 @@ class NoticeDialog(QDialog):
         self.setWindowTitle("导入国务院放假通知")
         self.resize(760, 560)
         layout = QVBoxLayout(self)
-        note = QLabel("把“国务院办公厅关于××××年部分节假日安排的通知”全文粘贴到下面（每项一行，如“一、元旦：1月1日（周五）"
-                      "至3日（周日）放假调休，共3天。”），或从文件读取；也可以照此格式自己输入。")
+        note = QLabel(
+            "把“国务院办公厅关于××××年部分节假日安排的通知”全文粘贴到下面（每项一行，如“一、元旦：1月1日（周五）"
+            "至3日（周日）放假调休，共3天。”），或从文件读取；也可以照此格式自己输入。"
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
         self.text = QPlainTextEdit()
@@ -60,7 +62,9 @@ class NoticeDialog(QDialog):
         layout.addWidget(self.result)
         self.table = read_only_table(["日期", "星期", "安排", "节日"])
         layout.addWidget(self.table, 2)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导入")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.buttons.accepted.connect(self.accept)
@@ -68,7 +72,9 @@ class NoticeDialog(QDialog):
         layout.addWidget(self.buttons)
         self.open_file.clicked.connect(self.read_file)
         self.check_button.clicked.connect(self.check)
-        self.text.textChanged.connect(lambda: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False))
+        self.text.textChanged.connect(
+            lambda: self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        )
         self.preview: calendar_rules.NoticePreview | None = None
 
     def read_file(self) -> None:
@@ -76,8 +82,9 @@ class NoticeDialog(QDialog):
         name, _ = QFileDialog.getOpenFileName(self, "选择放假通知文本", "", "文本文件 (*.txt);;所有文件 (*)")
         if not name:
             return
-        text = operations.run(self, lambda: calendar_rules.read_notice_file(Path(name)), changes=False,
-                              show=self.result.setText)
+        text = operations.run(
+            self, lambda: calendar_rules.read_notice_file(Path(name)), changes=False, show=self.result.setText
+        )
         if text is None:
             return
         self.text.setPlainText(text)
@@ -86,22 +93,38 @@ class NoticeDialog(QDialog):
     def check(self) -> calendar_rules.NoticePreview:
         self.preview = preview = calendar_rules.preview_notice(self.text.toPlainText())
         notice = preview.notice
-        days = sorted([(d, "放假", n) for d, n in notice.holidays.items()] + [(d, "调休上班", n) for d, n in notice.workdays.items()])
-        fill(self.table, [[d.isoformat(), "一二三四五六日"[d.weekday()], kind, name] for d, kind, name in days])
+        days = sorted(
+            [(d, "放假", n) for d, n in notice.holidays.items()]
+            + [(d, "调休上班", n) for d, n in notice.workdays.items()]
+        )
+        fill(
+            self.table, [[d.isoformat(), "一二三四五六日"[d.weekday()], kind, name] for d, kind, name in days]
+        )
         if not notice.ok:
-            self.result.setText("<span style='color:#b3261e'>通知没有通过检查，不能导入：</span><br>"
-                                + "<br>".join(notice.problems or ["没有读到放假日期。"]))
+            self.result.setText(
+                "<span style='color:#b3261e'>通知没有通过检查，不能导入：</span><br>"
+                + "<br>".join(notice.problems or ["没有读到放假日期。"])
+            )
         else:
             moved = "；".join(r.text() for r in preview.redated[:8])
             more = f" 等 {len(preview.redated)} 件" if len(preview.redated) > 8 else ""
-            self.result.setText(f"{notice.year}年：放假 {len(notice.holidays)} 天，调休上班 {len(notice.workdays)} 天。"
-                                + (f"导入后将重新计算期限的案件：{moved}{more}。" if preview.redated else "导入后没有案件的期限改变。"))
+            self.result.setText(
+                f"{notice.year}年：放假 {len(notice.holidays)} 天，调休上班 {len(notice.workdays)} 天。"
+                + (
+                    f"导入后将重新计算期限的案件：{moved}{more}。"
+                    if preview.redated
+                    else "导入后没有案件的期限改变。"
+                )
+            )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(notice.ok)
         return preview
 
     def accept(self) -> None:
-        preview = operations.run(self, lambda: calendar_rules.import_notice(self.text.toPlainText(), actor=self.actor),
-                                 show=self.result.setText)
+        preview = operations.run(
+            self,
+            lambda: calendar_rules.import_notice(self.text.toPlainText(), actor=self.actor),
+            show=self.result.setText,
+        )
         if preview is None:
             return
         self.preview = preview
@@ -113,9 +136,12 @@ class HolidayPage(QWidget):
         super().__init__(parent)
         self.actor = actor
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(
-            "程序内置2004—2026年国务院公布的节假日安排。每年11月前后公布下一年安排后，请在这里录入放假日和调休上班日；"
-            "本表中的日期优先于内置日历。尚未导入放假通知的年份按法定节假日估算（周一至周五，除去元旦、春节等法定假日），期限标注“估算”。"))
+        layout.addWidget(
+            QLabel(
+                "程序内置2004—2026年国务院公布的节假日安排。每年11月前后公布下一年安排后，请在这里录入放假日和调休上班日；"
+                "本表中的日期优先于内置日历。尚未导入放假通知的年份按法定节假日估算（周一至周五，除去元旦、春节等法定假日），期限标注“估算”。"
+            )
+        )
         layout.itemAt(0).widget().setWordWrap(True)
         row = QHBoxLayout()
         self.day = QDateEdit(QDate.currentDate(), calendarPopup=True, displayFormat="yyyy-MM-dd")
@@ -143,9 +169,14 @@ class HolidayPage(QWidget):
 
     def import_notice(self) -> NoticeDialog:
         dialog = NoticeDialog(self.actor, self)
-        dialog.accepted.connect(lambda: (self.status.setText(
-            f"已导入{dialog.preview.notice.year}年放假安排，{len(dialog.preview.redated)} 件案件的期限已重新计算。"),
-            self.reload()))
+        dialog.accepted.connect(
+            lambda: (
+                self.status.setText(
+                    f"已导入{dialog.preview.notice.year}年放假安排，{len(dialog.preview.redated)} 件案件的期限已重新计算。"
+                ),
+                self.reload(),
+            )
+        )
         dialog.open()
         return dialog
 
@@ -155,14 +186,27 @@ class HolidayPage(QWidget):
         rows = calendar_rules.holidays()
         self.table.setRowCount(len(rows))
         for r, h in enumerate(rows):
-            for c, text in enumerate([h.day.isoformat(), "一二三四五六日"[h.day.weekday()],
-                                      "调休上班" if h.workday else "放假", h.name or ""]):
+            for c, text in enumerate(
+                [
+                    h.day.isoformat(),
+                    "一二三四五六日"[h.day.weekday()],
+                    "调休上班" if h.workday else "放假",
+                    h.name or "",
+                ]
+            ):
                 self.table.setItem(r, c, QTableWidgetItem(text))
 
     def add(self) -> None:
-        moved = operations.run(self, lambda: calendar_rules.set_day(
-            self.day.date().toPython(), self.kind.currentText() == "调休上班", self.name.text(), actor=self.actor),
-            title="节假日")
+        moved = operations.run(
+            self,
+            lambda: calendar_rules.set_day(
+                self.day.date().toPython(),
+                self.kind.currentText() == "调休上班",
+                self.name.text(),
+                actor=self.actor,
+            ),
+            title="节假日",
+        )
         if moved is None:
             return
         self.status.setText(f"已保存。{moved} 件未办结案件的期限已按新日历重新计算。")

@@ -30,8 +30,10 @@ class RulesPage(QWidget):
         super().__init__(parent)
         self.actor = actor
         layout = QVBoxLayout(self)
-        note = QLabel("办理时限按生效日期适用：案件适用受理（或登记）当天有效的规定。修改后，未办结案件的期限立即重新计算。"
-                      "选中一行可修改；改变生效日期即新增一条自该日起施行的规定。")
+        note = QLabel(
+            "办理时限按生效日期适用：案件适用受理（或登记）当天有效的规定。修改后，未办结案件的期限立即重新计算。"
+            "选中一行可修改；改变生效日期即新增一条自该日起施行的规定。"
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
         self.table = read_only_table(["时限", "生效日期", "期限", "单位", "依据"])
@@ -57,8 +59,15 @@ class RulesPage(QWidget):
         self.rows = calendar_rules.rules()
         self.table.setRowCount(len(self.rows))
         for r, rule in enumerate(self.rows):
-            for c, text in enumerate([rule.title, rule.effective_from.isoformat(), str(rule.amount),
-                                      domain.TIME_UNITS.get(rule.unit, rule.unit), rule.basis]):
+            for c, text in enumerate(
+                [
+                    rule.title,
+                    rule.effective_from.isoformat(),
+                    str(rule.amount),
+                    domain.TIME_UNITS.get(rule.unit, rule.unit),
+                    rule.basis,
+                ]
+            ):
                 self.table.setItem(r, c, QTableWidgetItem(text))
 
     def _pick(self) -> None:
@@ -75,9 +84,19 @@ class RulesPage(QWidget):
             QMessageBox.information(self, "办理时限", "请先在表中选择要修改的时限。")
             return
         rule = self.rows[row]
-        moved = operations.run(self, lambda: calendar_rules.save_rule(
-            rule.code, self.effective.date().toPython(), self.amount.value(), self.unit.currentData(), rule.title,
-            rule.basis, actor=self.actor), title="无法保存")
+        moved = operations.run(
+            self,
+            lambda: calendar_rules.save_rule(
+                rule.code,
+                self.effective.date().toPython(),
+                self.amount.value(),
+                self.unit.currentData(),
+                rule.title,
+                rule.basis,
+                actor=self.actor,
+            ),
+            title="无法保存",
+        )
         if moved is None:
             return
         self.status.setText(f"已保存。{moved} 件未办结案件的期限已重新计算。")

@@ -29,7 +29,9 @@ from weiquan_desktop.ui.widgets import read_only_table
 
 
 def _save_pdf(parent: QWidget, title: str, make: object) -> Path | None:
-    target, _ = QFileDialog.getSaveFileName(parent, f"保存{title}", str(Path.home() / f"{title}.pdf"), "PDF 文件 (*.pdf)")
+    target, _ = QFileDialog.getSaveFileName(
+        parent, f"保存{title}", str(Path.home() / f"{title}.pdf"), "PDF 文件 (*.pdf)"
+    )
     if not target:
         return None
     if not operations.succeeded(parent, lambda: make(Path(target)), title="无法生成", changes=False):
@@ -66,7 +68,14 @@ class RosterPage(QWidget):
         self.board_a4 = QPushButton("打印公示栏（A4）…")
         self.board_a3 = QPushButton("打印公示栏（A3）…")
         self.filing_button = QPushButton("打印协调员变更备案表…")
-        for widget in (self.account_button, self.training_button, self.deactivate_button, self.board_a4, self.board_a3, self.filing_button):
+        for widget in (
+            self.account_button,
+            self.training_button,
+            self.deactivate_button,
+            self.board_a4,
+            self.board_a3,
+            self.filing_button,
+        ):
             actions.addWidget(widget)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -78,8 +87,12 @@ class RosterPage(QWidget):
         self.account_button.clicked.connect(self.make_account)
         self.deactivate_button.clicked.connect(self.deactivate)
         self.training_button.clicked.connect(self.add_training)
-        self.board_a4.clicked.connect(lambda: _save_pdf(self, "公示栏", lambda p: printing.notice_board(p, size="A4")))
-        self.board_a3.clicked.connect(lambda: _save_pdf(self, "公示栏", lambda p: printing.notice_board(p, size="A3")))
+        self.board_a4.clicked.connect(
+            lambda: _save_pdf(self, "公示栏", lambda p: printing.notice_board(p, size="A4"))
+        )
+        self.board_a3.clicked.connect(
+            lambda: _save_pdf(self, "公示栏", lambda p: printing.notice_board(p, size="A3"))
+        )
         self.filing_button.clicked.connect(self.print_filing)
         self.selected: int | None = None
         self.reload()
@@ -88,8 +101,9 @@ class RosterPage(QWidget):
         self.people = staff.roster()
         self.table.setRowCount(len(self.people))
         for r, s in enumerate(self.people):
-            for c, text in enumerate([s.name, s.role, s.phone or "", s.education or "", s.username or "",
-                                      str(s.trainings.count())]):
+            for c, text in enumerate(
+                [s.name, s.role, s.phone or "", s.education or "", s.username or "", str(s.trainings.count())]
+            ):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.filing_button.setEnabled(views.latest_filing_id() is not None)
 
@@ -111,13 +125,17 @@ class RosterPage(QWidget):
         self.name.setFocus()
 
     def save(self) -> None:
-        data = staff.StaffInput(self.name.text(), self.role.currentText(), self.phone.text(), self.education.currentText())
+        data = staff.StaffInput(
+            self.name.text(), self.role.currentText(), self.phone.text(), self.education.currentText()
+        )
         try:
             _person, filing = staff.save_staff(data, staff_id=self.selected, actor=self.actor)
         except (UserError, ValidationError) as exc:
             self.status.setText(str(exc))
             return
-        self.status.setText("已保存。" + ("协调员已变更，请打印“协调员变更备案表”报辖区12315机构备案。" if filing else ""))
+        self.status.setText(
+            "已保存。" + ("协调员已变更，请打印“协调员变更备案表”报辖区12315机构备案。" if filing else "")
+        )
         self.reload()
 
     def make_account(self) -> None:
@@ -128,8 +146,9 @@ class RosterPage(QWidget):
         username, ok = QInputDialog.getText(self, "设置登录账号", f"{person.name} 的登录名：")
         if not ok:
             return
-        password, ok = QInputDialog.getText(self, "设置登录账号", "初始密码（至少 8 位，请本人登录后修改）：",
-                                            QLineEdit.EchoMode.Password)
+        password, ok = QInputDialog.getText(
+            self, "设置登录账号", "初始密码（至少 8 位，请本人登录后修改）：", QLineEdit.EchoMode.Password
+        )
         if not ok:
             return
         try:
@@ -161,8 +180,9 @@ class RosterPage(QWidget):
     def deactivate(self) -> None:
         if self.selected is None:
             return
-        if not operations.succeeded(self, lambda: staff.deactivate(self.selected, actor=self.actor),
-                                    show=self.status.setText):
+        if not operations.succeeded(
+            self, lambda: staff.deactivate(self.selected, actor=self.actor), show=self.status.setText
+        ):
             return
         self.reload()
 

@@ -30,8 +30,9 @@ class StationForm(QWidget):
         self.site_type_box = child(self, QComboBox, "site_type")
         self.site_type_box.addItems(["", *domain.SITE_TYPES])
         self.error_label = child(self, QLabel, "error")
-        self.edits = {f.name: child(self, QLineEdit, f.name) for f in fields(StationProfile)
-                      if f.name != "site_type"}
+        self.edits = {
+            f.name: child(self, QLineEdit, f.name) for f in fields(StationProfile) if f.name != "site_type"
+        }
         for edit in self.edits.values():
             edit.textEdited.connect(self._clear_error)
 
@@ -88,10 +89,14 @@ class FirstRunDialog(QDialog):
 
     def accept(self) -> None:
         """Station profile and the head's account are saved together, or neither."""
-        edits = {name: child(self, QLineEdit, name) for name in ("full_name", "username", "password", "password2")}
+        edits = {
+            name: child(self, QLineEdit, name) for name in ("full_name", "username", "password", "password2")
+        }
         try:
-            self.user = station.first_setup(self.form.profile(), *(edits[n].text() for n in (
-                "full_name", "username", "password", "password2")))
+            self.user = station.first_setup(
+                self.form.profile(),
+                *(edits[n].text() for n in ("full_name", "username", "password", "password2")),
+            )
         except ValidationError as exc:
             self.form.show_error(exc)
             return

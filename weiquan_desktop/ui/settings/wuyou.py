@@ -46,7 +46,8 @@ class WuyouPage(QWidget):
             self.boxes[item][1].setText(value["note"])
 
     def save(self) -> None:
-        station.save_wuyou({k: {"ok": b.isChecked(), "note": n.text()} for k, (b, n) in self.boxes.items()},
-                           actor=self.actor)
+        station.save_wuyou(
+            {k: {"ok": b.isChecked(), "note": n.text()} for k, (b, n) in self.boxes.items()}, actor=self.actor
+        )
         done = sum(b.isChecked() for b, _n in self.boxes.values())
         self.status.setText(f"已保存：五项中已达到 {done} 项。")
