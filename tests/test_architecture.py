@@ -5,9 +5,13 @@ functions, read from the source with ast. A rule broken here is how the restore 
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from pathlib import Path
 
 from helpers import ROOT
+
+from weiquan_desktop import domain
 
 PACKAGE = ROOT / "weiquan_desktop"
 
@@ -70,3 +74,84 @@ def test_the_checks_would_see_a_violation(tmp_path):
     names = [name for _line, name in _imports(probe)]
     assert "weiquan_desktop.models.schema" in names and "peewee" in names and "PySide6.QtCore" in names
     assert len(_broken([probe], ("weiquan_desktop.models", "PySide6"))) == 4  # each: the module and the name
+
+
+# --- the vocabulary: kinds, states and decisions are domain.py's enums, never spelled out in a rule -------
+
+VOCABULARY = {str(v) for enum in (domain.Kind, domain.State, domain.Decision) for v in enum}
+COMPARISONS = {"==", "!=", "in"}
+
+
+def _spelled_out_rules(path: Path) -> list[str]:
+    """A kind, state or decision written as a string literal where a rule compares or looks it up: next to
+    ==, != or in, as a dict key, or as a keyword argument's value. Display strings (a dialog's title, a
+    column's width sample) stand alone and are not found."""
+    tokens = [
+        t
+        for t in tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+        if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
+    ]
+    found = []
+    for i, tok in enumerate(tokens):
+        if (
+            tok.type != tokenize.STRING
+            or tok.string[:1] not in "\"'"
+            or ast.literal_eval(tok.string) not in VOCABULARY
+        ):
+            continue
+        before = tokens[i - 1].string if i else ""
+        after = tokens[i + 1].string if i + 1 < len(tokens) else ""
+        start = i  # a tuple of literals: what stands before its parenthesis (`in (...)`, `.in_((...))`)
+        while start > 0 and (tokens[start - 1].type == tokenize.STRING or tokens[start - 1].string in ",("):
+            start -= 1
+        opened = tokens[start - 1].string if start else ""
+        if before in COMPARISONS or after in ("==", "!=", ":") or before == "=" or opened in ("in", "in_"):
+            found.append(f"{path.relative_to(ROOT)}:{tok.start[0]} {tok.string}")
+    return found
+
+
+def test_rules_name_the_vocabulary_by_its_enums():
+    files = [p for p in _modules(PACKAGE) if p.name not in ("domain.py", "migrations.py")]
+    assert [hit for path in files for hit in _spelled_out_rules(path)] == []
+
+
+def test_the_vocabulary_check_would_see_a_rule_spelled_out(tmp_path):
+    bad = tmp_path / "weiquan_desktop" / "bad.py"
+    bad.parent.mkdir()
+    bad.write_text(
+        'if record.state == "调解中" or kind in ("投诉", "举报"):\n    x = {"已和解": 1}\n'
+        'record.state = "调解终止"\nQMessageBox.question(self, "调解终止", "……")\n',
+        encoding="utf-8",
+    )
+    global ROOT
+    root, ROOT = ROOT, tmp_path
+    try:
+        assert [hit.split()[1] for hit in _spelled_out_rules(bad)] == [
+            '"调解中"',
+            '"投诉"',
+            '"举报"',
+            '"已和解"',
+            '"调解终止"',
+        ]
+    finally:
+        ROOT = root
+
+
+def test_the_enums_are_stored_as_their_chinese_values(db):
+    """A member bound as a parameter is written as its value on SQLite and PostgreSQL alike (psycopg dumps a
+    str subclass as text, not an Enum by name), and what is read back compares equal to the member."""
+    from weiquan_desktop.models.schema import Record
+    from weiquan_desktop.services import demo, intake, station
+
+    station.save_profile(demo.DEMO_PROFILE)
+    saved = intake.register(
+        intake.IntakeForm(
+            kind=domain.Kind.CONSULTATION, source=domain.Source.PHONE, facts="营业时间？", answer="九点到九点"
+        )
+    )
+    kind, state, source = db.execute_sql(
+        f"SELECT kind, state, source FROM record WHERE id = {int(saved.id)}"
+    ).fetchone()
+    assert (kind, state, source) == ("咨询", "已解答", "电话")
+    assert type(kind) is str and kind == domain.Kind.CONSULTATION
+    assert Record.select().where(Record.state == domain.State.ANSWERED).count() == 1

@@ -6,32 +6,100 @@ themselves. Lists a station may edit (grounds, time limits) are seeded from here
 
 from __future__ import annotations
 
-KINDS = ("咨询", "投诉", "举报", "建议")
-CONSULTATION, COMPLAINT, REPORT, SUGGESTION = KINDS
+from enum import StrEnum
 
-SOURCES = ("来访", "电话", "网络", "信函", "12315转办", "上级交办", "其他")
-TRANSFER_SOURCES = ("12315转办", "上级交办")
+
+class Kind(StrEnum):
+    """What a record is. A member is its Chinese value (a str): stored, compared and printed as-is."""
+
+    CONSULTATION = "咨询"
+    COMPLAINT = "投诉"
+    REPORT = "举报"
+    SUGGESTION = "建议"
+
+
+class State(StrEnum):
+    PENDING = "待受理"  # a complaint not yet accepted or rejected
+    MEDIATING = "调解中"
+    SETTLED = "已和解"
+    TERMINATED = "调解终止"
+    WITHDRAWN = "已撤回"
+    REFERRED = "已移交"
+    REJECTED = "不予受理"
+    AWAITING_REPLY = "待回复"  # a consultation answered later
+    ANSWERED = "已解答"
+    REGISTERED = "已登记"  # a report or a suggestion
+    CONCLUDED = "已办结"
+
+
+class Source(StrEnum):
+    WALK_IN = "来访"
+    PHONE = "电话"
+    ONLINE = "网络"
+    LETTER = "信函"
+    CENTER_12315 = "12315转办"
+    BUREAU = "上级交办"
+    OTHER = "其他"
+
+
+class Decision(StrEnum):
+    """A complaint's acceptance decision (Record.decision)."""
+
+    ACCEPTED = "受理"
+    REJECTED = "不予受理"
+
+
+KINDS = tuple(Kind)
+# what the screens and documents call a record's person, and what it says, by kind
+PARTY_LABELS: dict[str, str] = {
+    Kind.COMPLAINT: "消费者",
+    Kind.REPORT: "举报人",
+    Kind.CONSULTATION: "咨询人",
+    Kind.SUGGESTION: "建议人",
+}
+PERSON_LABELS: dict[str, str] = {  # on the intake forms, beside the party's signature
+    Kind.COMPLAINT: "投诉人",
+    Kind.REPORT: "举报人",
+    Kind.CONSULTATION: "咨询人",
+    Kind.SUGGESTION: "建议人",
+}
+CONTENT_LABELS: dict[str, str] = {
+    Kind.COMPLAINT: "事实与理由",
+    Kind.REPORT: "举报内容",
+    Kind.CONSULTATION: "咨询内容",
+    Kind.SUGGESTION: "建议内容",
+}
+SOURCES = tuple(Source)
+TRANSFER_SOURCES = (Source.CENTER_12315, Source.BUREAU)
 
 # States by kind; the first is the state a new record starts in.
 STATES: dict[str, tuple[str, ...]] = {
-    "投诉": ("待受理", "调解中", "已和解", "调解终止", "已撤回", "已移交", "不予受理"),
-    "咨询": ("待回复", "已解答"),
-    "举报": ("已登记", "已移交"),
-    "建议": ("已登记", "已办结"),
+    Kind.COMPLAINT: (
+        State.PENDING,
+        State.MEDIATING,
+        State.SETTLED,
+        State.TERMINATED,
+        State.WITHDRAWN,
+        State.REFERRED,
+        State.REJECTED,
+    ),
+    Kind.CONSULTATION: (State.AWAITING_REPLY, State.ANSWERED),
+    Kind.REPORT: (State.REGISTERED, State.REFERRED),
+    Kind.SUGGESTION: (State.REGISTERED, State.CONCLUDED),
 }
 CLOSING_STATES: dict[str, tuple[str, ...]] = {
-    "投诉": ("已和解", "调解终止", "已撤回", "已移交", "不予受理"),
-    "咨询": ("已解答",),
-    "举报": ("已移交",),
-    "建议": ("已办结",),
+    Kind.COMPLAINT: (State.SETTLED, State.TERMINATED, State.WITHDRAWN, State.REFERRED, State.REJECTED),
+    Kind.CONSULTATION: (State.ANSWERED,),
+    Kind.REPORT: (State.REFERRED,),
+    Kind.SUGGESTION: (State.CONCLUDED,),
 }
 ALL_STATES = tuple(dict.fromkeys(s for states in STATES.values() for s in states))
 OPEN_STATES = tuple(
     dict.fromkeys(s for kind, states in STATES.items() for s in states if s not in CLOSING_STATES[kind])
 )
-COMPLAINT_CLOSING = CLOSING_STATES["投诉"]
+COMPLAINT_CLOSING = CLOSING_STATES[Kind.COMPLAINT]
 
-DECISIONS = ("受理", "不予受理")
+DECISIONS = tuple(Decision)
 
 NATURES = ("售后服务", "合同", "质量", "虚假宣传", "价格", "安全", "假冒", "人格尊严", "计量", "其他")
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from weiquan_desktop import domain
+from weiquan_desktop.domain import Kind
 from weiquan_desktop.models.schema import Attachment, Record, RecordEvent, Staff
 from weiquan_desktop.privacy import mask_address, mask_id, mask_name, mask_phone
 from weiquan_desktop.services import duties
@@ -54,7 +56,7 @@ def person_fields(record: Record, masked: bool) -> list[tuple[str, str]]:
 
 def sections(record: Record, masked: bool = True) -> list[Section]:
     handler = Staff.get_or_none(Staff.id == record.handler_id) if record.handler_id else None
-    who = {"投诉": "消费者", "举报": "举报人", "咨询": "咨询人", "建议": "建议人"}.get(record.kind, "消费者")
+    who = domain.PARTY_LABELS.get(record.kind, "消费者")
     out: list[Section] = [
         (
             "登记",
@@ -71,14 +73,14 @@ def sections(record: Record, masked: bool = True) -> list[Section]:
         ),
         (who, person_fields(record, masked)),
     ]
-    if record.kind in ("投诉", "举报"):
+    if record.kind in (Kind.COMPLAINT, Kind.REPORT):
         out.append(
             (
-                "被投诉方" if record.kind == "投诉" else "被举报方",
+                "被投诉方" if record.kind == Kind.COMPLAINT else "被举报方",
                 [("名称", _text(record.respondent_name)), ("地点/铺位", _text(record.place))],
             )
         )
-    if record.kind == "投诉":
+    if record.kind == Kind.COMPLAINT:
         out.append(
             (
                 "商品或服务",
@@ -91,13 +93,13 @@ def sections(record: Record, masked: bool = True) -> list[Section]:
                 ],
             )
         )
-    label = {"咨询": "咨询内容", "建议": "建议内容", "举报": "举报内容"}.get(record.kind, "事实与理由")
+    label = domain.CONTENT_LABELS.get(record.kind, "事实与理由")
     content = [(label, _text(record.facts))]
-    if record.kind == "举报":
+    if record.kind == Kind.REPORT:
         content.append(("具体线索", _text(record.clues)))
-    if record.kind == "投诉":
+    if record.kind == Kind.COMPLAINT:
         content.append(("诉求", _text(record.demands)))
-    if record.kind == "咨询":
+    if record.kind == Kind.CONSULTATION:
         content += [("答复", _text(record.answer)), ("约定答复时间", _text(record.reply_due))]
     out.append(("内容", content))
     handling = [

@@ -22,6 +22,7 @@ import chinese_calendar
 from peewee import Expression
 
 from weiquan_desktop import domain, holidays
+from weiquan_desktop.domain import Decision, Kind, Source, State
 from weiquan_desktop.models.schema import ClockPause, Holiday, Record, TimeLimitRule
 
 if TYPE_CHECKING:  # duties imports this module
@@ -213,14 +214,14 @@ class RuleBook:
         and the feedback limit of a 12315 transfer."""
         out: dict[str, Deadline] = {}
         received = received_at.date()
-        if kind == "投诉":
+        if kind == Kind.COMPLAINT:
             out[DUE_DECISION] = self.due("decision", received)
-            if decision == "受理" and decided_at is not None:
+            if decision == Decision.ACCEPTED and decided_at is not None:
                 accepted = decided_at.date()
                 out[DUE_MEDIATION] = apply_rule(
                     self.calendar, self.rule("mediation", accepted), accepted, pauses
                 )
-        if source == "12315转办":
+        if source == Source.CENTER_12315:
             out[DUE_FEEDBACK] = self.due("transfer_feedback", received)
         return out
 
@@ -261,11 +262,11 @@ def open_candidates() -> Expression:
         Record.state.in_(domain.OPEN_STATES)
         | Record.next_due.is_null(False)
         | Record.source.in_(domain.TRANSFER_SOURCES)
-        | (Record.state == "已移交")
+        | (Record.state == State.REFERRED)
         | Record.is_group
         | Record.is_major
     )
-    notice_states = Record.state.in_(("不予受理", "调解终止"))
+    notice_states = Record.state.in_((State.REJECTED, State.TERMINATED))
     return candidates | ((notice_states & (Record.closed_at >= since)) if since else notice_states)
 
 

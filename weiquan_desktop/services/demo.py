@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from weiquan_desktop import domain
+from weiquan_desktop.domain import Decision, Kind, Source, State
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.migrations import NOTICES_SINCE_KEY
@@ -329,7 +330,7 @@ def _record_row(
     staff: list[Staff],
     tenant_info: dict,
 ) -> tuple[dict, dict]:
-    kind = _weighted(rng, {"咨询": 35, "投诉": 50, "举报": 7, "建议": 8})
+    kind = _weighted(rng, {Kind.CONSULTATION: 35, Kind.COMPLAINT: 50, Kind.REPORT: 7, Kind.SUGGESTION: 8})
     business = rng.choice(businesses)
     category, items = tenant_info.get(business.name, ("其他类", ("其他商品",)))
     item = rng.choice(items)
@@ -347,9 +348,18 @@ def _record_row(
     }
     extra: dict = {}
     age = now - when
-    if kind == "投诉":
+    if kind == Kind.COMPLAINT:
         source = _weighted(
-            rng, {"来访": 45, "电话": 25, "网络": 10, "信函": 2, "12315转办": 13, "上级交办": 3, "其他": 2}
+            rng,
+            {
+                Source.WALK_IN: 45,
+                Source.PHONE: 25,
+                Source.ONLINE: 10,
+                Source.LETTER: 2,
+                Source.CENTER_12315: 13,
+                Source.BUREAU: 3,
+                Source.OTHER: 2,
+            },
         )
         problems = PROBLEMS.get(category, SERVICE_PROBLEMS)
         problem = rng.choice(problems)
@@ -386,11 +396,11 @@ def _record_row(
                 f"{'ODR' if rng.random() < 0.3 else 'GS'}{when:%Y%m%d}{rng.randrange(10**6):06d}"
             )
         _complaint_progress(rng, row, when, now, age, amount, category, handler, extra)
-    elif kind == "咨询":
+    elif kind == Kind.CONSULTATION:
         topic = rng.choice(CONSULT_TOPICS)
         row.update(
             {
-                "source": _weighted(rng, {"来访": 50, "电话": 40, "网络": 10}),
+                "source": _weighted(rng, {Source.WALK_IN: 50, Source.PHONE: 40, Source.ONLINE: 10}),
                 "facts": f"消费者咨询：{topic}。",
                 "category": category,
                 "category_group": domain.category_group(category),
@@ -399,18 +409,20 @@ def _record_row(
         if age > timedelta(days=2) or rng.random() < 0.8:
             row.update(
                 {
-                    "state": "已解答",
+                    "state": State.ANSWERED,
                     "answer": f"已向消费者解释{topic}的相关规定，并告知维权途径。",
                     "closed_at": when + timedelta(minutes=rng.randrange(5, 40)),
                 }
             )
         else:
-            row.update({"state": "待回复", "reply_due": when + timedelta(days=1)})
-    elif kind == "举报":
+            row.update({"state": State.AWAITING_REPLY, "reply_due": when + timedelta(days=1)})
+    elif kind == Kind.REPORT:
         clue = rng.choice(REPORT_CLUES)
         row.update(
             {
-                "source": _weighted(rng, {"来访": 40, "电话": 40, "网络": 15, "信函": 5}),
+                "source": _weighted(
+                    rng, {Source.WALK_IN: 40, Source.PHONE: 40, Source.ONLINE: 15, Source.LETTER: 5}
+                ),
                 "respondent": business.id,
                 "respondent_name": business.name,
                 "clues": clue,
@@ -421,17 +433,24 @@ def _record_row(
         if row["anonymous"]:
             row.update({"complainant_name": None, "phone": None})
         if age > timedelta(days=3) and rng.random() < 0.85:
-            row.update({"state": "已移交", "closed_at": when + timedelta(days=rng.randrange(0, 3), hours=2)})
+            row.update(
+                {"state": State.REFERRED, "closed_at": when + timedelta(days=rng.randrange(0, 3), hours=2)}
+            )
             extra["referral"] = {"reason": "涉嫌违法线索", "at": row["closed_at"]}
         else:
-            row["state"] = "已登记"
+            row["state"] = State.REGISTERED
     else:
         text = rng.choice(SUGGESTIONS)
-        row.update({"source": _weighted(rng, {"来访": 60, "网络": 30, "信函": 10}), "facts": text})
+        row.update(
+            {
+                "source": _weighted(rng, {Source.WALK_IN: 60, Source.ONLINE: 30, Source.LETTER: 10}),
+                "facts": text,
+            }
+        )
         if age > timedelta(days=5):
-            row.update({"state": "已办结", "closed_at": when + timedelta(days=rng.randrange(1, 5))})
+            row.update({"state": State.CONCLUDED, "closed_at": when + timedelta(days=rng.randrange(1, 5))})
         else:
-            row["state"] = "已登记"
+            row["state"] = State.REGISTERED
     if row.get("closed_at") and row["closed_at"] > now:
         row["closed_at"] = now
     return row, extra
@@ -449,34 +468,37 @@ def _complaint_progress(
     extra: dict,
 ) -> None:
     if age < timedelta(days=2) and rng.random() < 0.5:
-        row["state"] = "待受理"
+        row["state"] = State.PENDING
         return
     decided = min(when + timedelta(days=rng.choice((0, 0, 1, 1, 2, 3, 5, 9)), hours=rng.randrange(1, 5)), now)
     if rng.random() < 0.08:
         row.update(
             {
-                "decision": "不予受理",
+                "decision": Decision.REJECTED,
                 "decided_at": decided,
-                "state": "不予受理",
+                "state": State.REJECTED,
                 "closed_at": decided,
                 "rejection_ground": rng.choice(domain.REJECTION_GROUNDS[2:5]),
             }
         )
         return
-    row.update({"decision": "受理", "decided_at": decided})
+    row.update({"decision": Decision.ACCEPTED, "decided_at": decided})
     if age < timedelta(days=20) and rng.random() < 0.6:
-        row["state"] = "调解中"
+        row["state"] = State.MEDIATING
         extra["sessions"] = _session_times(decided, now, 1)
         return
-    outcome = _weighted(rng, {"已和解": 70, "调解终止": 10, "已撤回": 6, "已移交": 8, "调解中": 6})
+    outcome = _weighted(
+        rng,
+        {State.SETTLED: 70, State.TERMINATED: 10, State.WITHDRAWN: 6, State.REFERRED: 8, State.MEDIATING: 6},
+    )
     row["state"] = outcome
     extra["sessions"] = _session_times(decided, now, rng.choice((1, 1, 2)))
-    if outcome == "调解中":
+    if outcome == State.MEDIATING:
         return
     closed = min(decided + timedelta(days=rng.randrange(1, 30), hours=rng.randrange(0, 6)), now)
     row["closed_at"] = closed
     row["satisfaction"] = _weighted(rng, {"满意": 60, "基本满意": 20, "不满意": 5, "未回访": 15})
-    if outcome == "已和解":
+    if outcome == State.SETTLED:
         term = rng.choice(("退货", "换货", "维修", "退款", "赔偿"))
         recovered = (amount * Decimal(rng.choice(("1", "1", "0.5", "0.8")))).quantize(Decimal("0.01"))
         if term in ("维修", "换货"):
@@ -493,9 +515,9 @@ def _complaint_progress(
                 }
             )
             row["recovered_amount"] = row["recovered_amount"] + row["punitive_amount"]
-    elif outcome == "调解终止":
+    elif outcome == State.TERMINATED:
         row["termination_ground"] = rng.choice(domain.TERMINATION_GROUNDS[1:3])
-    elif outcome == "已移交":
+    elif outcome == State.REFERRED:
         extra["referral"] = {"reason": rng.choice(("和解不成", "重大复杂")), "at": closed}
     if row.get("source") in domain.TRANSFER_SOURCES:
         extra["feedback"] = closed
@@ -617,7 +639,7 @@ def _notices(rng: random.Random, ids: list[int], staff: list[Staff]) -> None:
     rows = []
     closed = (
         Record.select(Record.id, Record.state, Record.closed_at, Record.decided_at)
-        .where(_among(ids), Record.state.in_(("不予受理", "调解终止")))
+        .where(_among(ids), Record.state.in_((State.REJECTED, State.TERMINATED)))
         .tuples()
     )
     for record_id, state, closed_at, decided_at in closed:
@@ -635,10 +657,10 @@ def _notices(rng: random.Random, ids: list[int], staff: list[Staff]) -> None:
         rows.append(
             {
                 "record": record_id,
-                "kind": "不予受理告知" if state == "不予受理" else "终止调解告知",
+                "kind": "不予受理告知" if state == State.REJECTED else "终止调解告知",
                 "at": (when + delay).replace(microsecond=0),
                 "method": rng.choice(("电话", "短信", "当面")),
-                "party": "投诉人" if state == "不予受理" else "双方",
+                "party": "投诉人" if state == State.REJECTED else "双方",
                 "staff": person.id,
                 "actor": person.name,
                 "created_at": (when + delay).replace(microsecond=0),
@@ -646,7 +668,9 @@ def _notices(rng: random.Random, ids: list[int], staff: list[Staff]) -> None:
         )
     # the 24-hour reply: most within hours, a few the day after
     for record_id, received in (
-        Record.select(Record.id, Record.received_at).where(_among(ids), Record.kind == "投诉").tuples()
+        Record.select(Record.id, Record.received_at)
+        .where(_among(ids), Record.kind == Kind.COMPLAINT)
+        .tuples()
     ):
         hours = rng.uniform(0.2, 20) if rng.random() < 0.9 else rng.uniform(26, 50)
         at = (received + timedelta(hours=hours)).replace(second=0, microsecond=0)

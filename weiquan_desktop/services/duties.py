@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TypeGuard
 from peewee import ColumnBase, Expression, fn
 
 from weiquan_desktop import domain
+from weiquan_desktop.domain import Decision, Kind, State
 from weiquan_desktop.models.db import id_in
 from weiquan_desktop.models.migrations import NOTICES_SINCE_KEY
 from weiquan_desktop.models.schema import (
@@ -190,7 +191,7 @@ def case_duties(
     def tracked(on: datetime | None) -> TypeGuard[datetime]:
         return on is not None and (since is None or on.date() >= since)
 
-    if kind == "投诉":
+    if kind == Kind.COMPLAINT:
         rule = book.rule("reply", received.date())
         due_at = received + timedelta(hours=rule.amount) if rule.unit == "hours" else None
         reply = apply_rule(cal, rule, received)
@@ -206,7 +207,7 @@ def case_duties(
         )
         decision = book.due("decision", received.date())
         out.append(Duty("decision", decision.due, decision.estimated, done_at=record.decided_at))
-        if record.decision == "不予受理" and tracked(record.decided_at):
+        if record.decision == Decision.REJECTED and tracked(record.decided_at):
             notice = book.due("rejection_notice", record.decided_at.date())
             out.append(
                 Duty(
@@ -216,7 +217,7 @@ def case_duties(
                     done_at=facts.notices.get(NOTICE_OF["rejection_notice"]),
                 )
             )
-        if record.decision == "受理" and record.decided_at is not None:
+        if record.decision == Decision.ACCEPTED and record.decided_at is not None:
             accepted = record.decided_at.date()
             open_pause = next((reason for _s, end, reason in facts.pauses if end is None), None)
             spans = [(start, end or today) for start, end, _r in facts.pauses]
@@ -234,7 +235,7 @@ def case_duties(
                     paused=open_pause if closed is None else None,
                 )
             )
-        if record.state == "调解终止" and tracked(record.closed_at):
+        if record.state == State.TERMINATED and tracked(record.closed_at):
             notice = book.due("termination_notice", record.closed_at.date())
             out.append(
                 Duty(
@@ -265,7 +266,7 @@ def case_duties(
                     about=f"{number} {body}",
                 )
             )
-    if kind == "咨询" and record.reply_due is not None:
+    if kind == Kind.CONSULTATION and record.reply_due is not None:
         out.append(
             Duty(
                 "consult_reply",

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from peewee import JOIN, Expression
 
 from weiquan_desktop import __version__
+from weiquan_desktop.domain import State
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.models.db import id_in
@@ -189,7 +190,7 @@ def ledger_rows(
     referred = (
         Referral.select(Referral.record, Referral.body_name, Referral.referred_at)
         .join(Record, on=(Referral.record == Record.id))
-        .where(*_conditions(start, end, selection), Record.state == "已移交")
+        .where(*_conditions(start, end, selection), Record.state == State.REFERRED)
         .order_by(Referral.referred_at)
     )
     for record_id, body, at in referred.tuples().iterator():
@@ -259,7 +260,7 @@ def ledger_rows(
                 mask_known(remark, people, phones) or None,
             )
         due = book.ledger_deadlines(kind, source, received, decision, decided, pauses.get(rid, ()))
-        referral = referrals.get(rid) if state == "已移交" else None
+        referral = referrals.get(rid) if state == State.REFERRED else None
         decision_due = due.get(deadlines.DUE_DECISION)
         mediation_due = due.get(deadlines.DUE_MEDIATION)
         feedback_due = due.get(deadlines.DUE_FEEDBACK)

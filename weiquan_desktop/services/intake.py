@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TypeVar
 
 from weiquan_desktop import domain, validation
+from weiquan_desktop.domain import Decision, Kind, Source, State
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Business, Draft, Record, Staff
@@ -27,8 +28,8 @@ T = TypeVar("T")
 class IntakeForm:
     """What the intake dialog collects. Text as typed; ``validate`` cleans and checks it."""
 
-    kind: str = "投诉"
-    source: str = "来访"
+    kind: str = Kind.COMPLAINT
+    source: str = Source.WALK_IN
     received_at: datetime | None = None  # None: now
     complainant_name: str = ""
     phone: str = ""
@@ -132,8 +133,8 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
             "remark",
         )
     }
-    anonymous = bool(form.anonymous) and kind == "举报"
-    if kind == "投诉":
+    anonymous = bool(form.anonymous) and kind == Kind.REPORT
+    if kind == Kind.COMPLAINT:
         _check(errors, validation.required, text["complainant_name"], "消费者姓名")
         _check(errors, validation.required, text["phone"], "联系电话")
         _check(errors, validation.required, text["respondent_name"], "被投诉方")
@@ -142,17 +143,17 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
         _check(errors, validation.required, text["facts"], "事实与理由")
         if not form.demands:
             errors.append(ValidationError("请至少选择一项“诉求”。", "诉求"))
-    elif kind == "举报":
+    elif kind == Kind.REPORT:
         _check(errors, validation.required, text["respondent_name"], "被举报方")
         if not (text["clues"] or text["facts"]):
             errors.append(ValidationError("“具体线索”不能为空。", "具体线索"))
         if not anonymous:
             _check(errors, validation.required, text["complainant_name"], "举报人姓名")
-    elif kind == "咨询":
+    elif kind == Kind.CONSULTATION:
         _check(errors, validation.required, text["facts"], "咨询内容")
         if not text["answer"] and form.reply_due is None:
             errors.append(ValidationError("请填写“当场答复”内容，或约定“答复时间”。", "答复"))
-    elif kind == "建议":
+    elif kind == Kind.SUGGESTION:
         _check(errors, validation.required, text["facts"], "建议内容")
     if form.source in domain.TRANSFER_SOURCES:
         _check(errors, validation.required, text["external_no"], "转办编号")
@@ -215,8 +216,8 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
             "agent_id_number": text["agent_id_number"] or None,
             "agent_authorisation": text["agent_authorisation"] or None,
             "agent_phone": clean.get("agent_phone") or None,
-            "consent_publish": bool(form.consent_publish) and kind == "投诉",
-            "consent_mediation": bool(form.consent_mediation) if kind == "投诉" else False,
+            "consent_publish": bool(form.consent_publish) and kind == Kind.COMPLAINT,
+            "consent_mediation": bool(form.consent_mediation) if kind == Kind.COMPLAINT else False,
             "respondent": form.respondent_id,
             "respondent_name": text["respondent_name"] or None,
             "respondent_contact": text["respondent_contact"] or None,
@@ -289,8 +290,8 @@ def register(
     clean = validate(form, now)
     kind = clean["kind"]
     initial = domain.STATES[kind][0]
-    if kind == "咨询" and clean["answer"]:
-        clean["state"], clean["closed_at"] = "已解答", clean["received_at"]
+    if kind == Kind.CONSULTATION and clean["answer"]:
+        clean["state"], clean["closed_at"] = State.ANSWERED, clean["received_at"]
     else:
         clean["state"] = initial
     with write_transaction():
@@ -315,8 +316,8 @@ def register(
         record.save(force_insert=True)
         duties.store({record.id: found})
         add_event(record, "登记", actor, to_state=record.state, detail={"来源": record.source})
-        if record.state == "已解答":
-            add_event(record, "当场答复", actor, from_state=initial, to_state="已解答")
+        if record.state == State.ANSWERED:
+            add_event(record, "当场答复", actor, from_state=initial, to_state=State.ANSWERED)
         audit.append(
             "record.create",
             actor=name_of(actor),
@@ -515,22 +516,22 @@ def decide(
     at = (at or datetime.now()).replace(microsecond=0)
     with write_transaction():
         record = load_for_change(record_id, version)
-        if record.kind != "投诉":
+        if record.kind != Kind.COMPLAINT:
             raise UserError(f"只有投诉需要作出受理决定（{record.case_no} 是{record.kind}）。")
-        if record.state != "待受理":
+        if record.state != State.PENDING:
             raise UserError(f"案件 {record.case_no} 当前状态为“{record.state}”，已作出过受理决定。")
         if decision not in domain.DECISIONS:
             raise ValidationError("受理决定应为“受理”或“不予受理”。", "受理决定")
         if at < record.received_at:
             raise ValidationError("受理决定时间不能早于登记时间。", "受理决定时间")
         record.decision, record.decided_at = decision, at
-        if decision == "不予受理":
+        if decision == Decision.REJECTED:
             if ground is None or not ground.strip():
                 raise ValidationError("不予受理须选择或填写理由。", "不予受理理由")
             record.rejection_ground = ground.strip()
         lifecycle.move(
             record,
-            "不予受理" if decision == "不予受理" else "调解中",
+            State.REJECTED if decision == Decision.REJECTED else State.MEDIATING,
             decision,
             actor,
             at,
@@ -543,10 +544,10 @@ def answer(record_id: int, text: str, *, actor: Actor | None = None, version: in
     """Reply to a consultation that was given an agreed reply time."""
     with write_transaction():
         record = load_for_change(record_id, version)
-        if record.kind != "咨询" or record.state != "待回复":
+        if record.kind != Kind.CONSULTATION or record.state != State.AWAITING_REPLY:
             raise UserError(f"案件 {record.case_no} 不是待回复的咨询。")
         record.answer = validation.required(text, "答复内容")
-        lifecycle.move(record, "已解答", "答复", actor, datetime.now().replace(microsecond=0))
+        lifecycle.move(record, State.ANSWERED, "答复", actor, datetime.now().replace(microsecond=0))
     return record
 
 

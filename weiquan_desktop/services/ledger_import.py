@@ -22,6 +22,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from peewee import fn
 
 from weiquan_desktop import domain, validation
+from weiquan_desktop.domain import Decision, Kind, State
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.models import write_transaction
@@ -583,10 +584,10 @@ def _check_rows(
             issues.append(Issue(row, "登记时间", "不能晚于现在"))
         if kind in domain.STATES and state and state not in domain.STATES[kind]:
             issues.append(Issue(row, "办理状态", f"{kind}的状态应为：{'、'.join(domain.STATES[kind])}"))
-        if kind == "投诉":
+        if kind == Kind.COMPLAINT:
             for header in ("消费者姓名", "联系电话", "被投诉方", "商品服务大类", "问题性质"):
                 need(header, "投诉必填")
-        if kind == "举报":
+        if kind == Kind.REPORT:
             need("被投诉方", "举报必填（被举报方）")
         if any(
             isinstance(v.get(h), str) and "*" in v[h]
@@ -618,11 +619,11 @@ def _check_rows(
                 issues.append(Issue(row, "诉求", f"不认识的诉求：{'、'.join(bad)}"))
         if v.get("受理决定"):
             need("受理决定时间", "填写了受理决定时必填")
-        if v.get("受理决定") == "不予受理":
+        if v.get("受理决定") == Decision.REJECTED:
             need("不予受理理由", "不予受理时必填")
         if kind in domain.CLOSING_STATES and state in domain.CLOSING_STATES[kind]:
             need("办结时间", f"状态为“{state}”（办结）时必填")
-        if state == "已移交" and not any(e.values.get("类别") == "移交" for e in item.events):
+        if state == State.REFERRED and not any(e.values.get("类别") == "移交" for e in item.events):
             need("移交单位", "状态为已移交时必填")
             need("移交时间", "状态为已移交时必填")
         if isinstance(received, datetime):
@@ -765,16 +766,18 @@ def _apply(parsed: list[ParsedRow], source_name: str, actor: Actor | None) -> in
             record.save(force_insert=True)
             first_id = first_id or record.id
             _children(record, item.events, staff_id)
-            if record.state == "已移交" and not any(e.values.get("类别") == "移交" for e in item.events):
+            if record.state == State.REFERRED and not any(
+                e.values.get("类别") == "移交" for e in item.events
+            ):
                 Referral.create(
                     record=record,
                     number=f"YJ-{case_no}",
                     body_name=v["移交单位"],
-                    reason="和解不成" if record.kind == "投诉" else "涉嫌违法线索",
+                    reason="和解不成" if record.kind == Kind.COMPLAINT else "涉嫌违法线索",
                     referred_at=v["移交时间"],
                 )
             if (
-                record.state == "已和解"
+                record.state == State.SETTLED
                 and record.settlement
                 and not any(e.values.get("类别") == "和解条款" for e in item.events)
             ):

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from weiquan_desktop import domain
+from weiquan_desktop.domain import Kind, State
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models.schema import Record
 from weiquan_desktop.services.actor import Actor
@@ -20,14 +21,17 @@ if TYPE_CHECKING:  # views imports this module
     from weiquan_desktop.services.views import CaseView
 
 # (kind, from state) -> {target state: the action that reaches it}
+# fmt: off
 TRANSITIONS: dict[tuple[str, str], dict[str, str]] = {
-    ("投诉", "待受理"): {"调解中": "受理", "不予受理": "不予受理", "已移交": "移交"},
-    ("投诉", "调解中"): {"已和解": "和解", "调解终止": "终止调解", "已撤回": "撤回", "已移交": "移交"},
-    ("投诉", "调解终止"): {"已移交": "移交"},
-    ("举报", "已登记"): {"已移交": "移交"},
-    ("建议", "已登记"): {"已办结": "办结"},
-    ("咨询", "待回复"): {"已解答": "答复"},
+    (Kind.COMPLAINT, State.PENDING): {State.MEDIATING: "受理", State.REJECTED: "不予受理", State.REFERRED: "移交"},
+    (Kind.COMPLAINT, State.MEDIATING): {State.SETTLED: "和解", State.TERMINATED: "终止调解", State.WITHDRAWN: "撤回",
+                                        State.REFERRED: "移交"},
+    (Kind.COMPLAINT, State.TERMINATED): {State.REFERRED: "移交"},
+    (Kind.REPORT, State.REGISTERED): {State.REFERRED: "移交"},
+    (Kind.SUGGESTION, State.REGISTERED): {State.CONCLUDED: "办结"},
+    (Kind.CONSULTATION, State.AWAITING_REPLY): {State.ANSWERED: "答复"},
 }
+# fmt: on
 
 
 def targets(kind: str, state: str) -> dict[str, str]:
@@ -108,33 +112,33 @@ def available_actions(view: CaseView, actor: Actor | None) -> list[Action]:
     kind, state = view.kind, view.state
     moves = targets(kind, state)
     keys: list[str] = []
-    if kind == "投诉" and state == "待受理":
+    if kind == Kind.COMPLAINT and state == State.PENDING:
         keys += ["accept", "reject"]
-    if kind == "咨询" and state == "待回复":
+    if kind == Kind.CONSULTATION and state == State.AWAITING_REPLY:
         keys.append("answer")
-    if state == "调解中" or view.has_sessions:
+    if state == State.MEDIATING or view.has_sessions:
         keys.append("mediate")
-    if "已移交" in moves:
+    if State.REFERRED in moves:
         keys.append("refer")
-    if "已办结" in moves:
+    if State.CONCLUDED in moves:
         keys.append("close_suggestion")
     if view.pending_referral is not None:
         keys.append("referral_feedback")
     if view.source in domain.TRANSFER_SOURCES:
         keys.append("transfer_feedback")
-    if kind == "投诉" and view.closed:
+    if kind == Kind.COMPLAINT and view.closed:
         keys.append("visit")
-    if kind == "投诉" and state == "调解终止" and not view.handover_note:
+    if kind == Kind.COMPLAINT and state == State.TERMINATED and not view.handover_note:
         keys.append("handover_note")
-    if kind in ("投诉", "举报", "建议"):
+    if kind in (Kind.COMPLAINT, Kind.REPORT, Kind.SUGGESTION):
         keys.append("notice")
-    if kind == "投诉" and not view.closed:
+    if kind == Kind.COMPLAINT and not view.closed:
         keys.append("major")
     if not view.deleted:
         keys.append("edit")
         if auth.can(actor, "delete"):
             keys.append("delete")
     labels = dict(ACTION_LABELS)
-    if state != "调解中":
+    if state != State.MEDIATING:
         labels["mediate"] = "调解记录…"  # the sessions and outcome to read; nothing more can be done there
     return [Action(key, labels[key]) for key in keys]

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from weiquan_desktop import domain, validation
+from weiquan_desktop.domain import Decision, Kind, State
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import (
@@ -78,7 +79,7 @@ def add_session(
     validation.not_future(held_at, "调解时间")
     with write_transaction():
         record = load_for_change(record_id, version)
-        if record.state != "调解中":
+        if record.state != State.MEDIATING:
             raise UserError(f"案件 {record.case_no} 当前状态为“{record.state}”，不能记录调解。")
         if record.decided_at and held_at < record.decided_at.replace(second=0):  # the form has minutes only
             raise ValidationError("调解时间不能早于受理时间。", "调解时间")
@@ -118,7 +119,7 @@ def pause_clock(
     reason = validation.required(reason, "暂停原因")
     with write_transaction():
         record = load_for_change(record_id, version)
-        if record.state != "调解中":
+        if record.state != State.MEDIATING:
             raise UserError(f"案件 {record.case_no} 不在调解中，不能暂停计时。")
         if ClockPause.select().where(ClockPause.record == record, ClockPause.ended_on.is_null()).exists():
             raise UserError(f"案件 {record.case_no} 的调解期限已在暂停中。")
@@ -243,7 +244,7 @@ def settle(
         record.third_party_contact = (third_party.contact.strip() or None) if third_party else None
         record.third_party_phone = (third_party.phone.strip() or None) if third_party else None
         record.third_party_address = (third_party.address.strip() or None) if third_party else None
-        _move(record, "已和解", "和解", actor, at, {"挽回经济损失": str(recovered_amount)})
+        _move(record, State.SETTLED, "和解", actor, at, {"挽回经济损失": str(recovered_amount)})
     return record
 
 
@@ -267,7 +268,7 @@ def terminate(
         record.termination_ground = ground
         record.termination_party = party
         detail = {"理由": ground, **({"一方": party} if party else {})}
-        _move(record, "调解终止", "终止调解", actor, (at or _now()), detail)
+        _move(record, State.TERMINATED, "终止调解", actor, (at or _now()), detail)
     return record
 
 
@@ -281,7 +282,7 @@ def withdraw(
 ) -> Record:
     with write_transaction():
         record = load_for_change(record_id, version)
-        _move(record, "已撤回", "撤回", actor, (at or _now()), {"说明": reason} if reason else None)
+        _move(record, State.WITHDRAWN, "撤回", actor, (at or _now()), {"说明": reason} if reason else None)
     return record
 
 
@@ -300,7 +301,7 @@ def close_suggestion(
         record = load_for_change(record_id, version)
         record.forwarded_to = forwarded_to
         record.answer = reply
-        _move(record, "已办结", "办结", actor, _now(), {"转达给": forwarded_to, "处理情况": reply})
+        _move(record, State.CONCLUDED, "办结", actor, _now(), {"转达给": forwarded_to, "处理情况": reply})
     return record
 
 
@@ -311,7 +312,7 @@ def record_handover_note(
     note = validation.required(note, "不移交的原因")
     with write_transaction():
         record = load_for_change(record_id, version)
-        if record.state != "调解终止":
+        if record.state != State.TERMINATED:
             raise UserError(f"案件 {record.case_no} 当前状态为“{record.state}”，不需要说明不移交的原因。")
         record.handover_note = note
         save_changed(record)
@@ -379,7 +380,7 @@ def refer(
             referred_at=at,
             feedback_due=due,
         )
-        _move(record, "已移交", "移交", actor, at, {"接收单位": name, "原因": reason})
+        _move(record, State.REFERRED, "移交", actor, at, {"接收单位": name, "原因": reason})
     return referral
 
 
@@ -498,7 +499,7 @@ def quick_settle(
     with write_transaction():
         record = intake.register(form, actor)
         at = record.received_at
-        intake.decide(record.id, "受理", actor=actor, at=at)
+        intake.decide(record.id, Decision.ACCEPTED, actor=actor, at=at)
         return settle(record.id, terms, recovered=recovered, actor=actor, at=at)
 
 
@@ -573,10 +574,10 @@ def awaiting_visit(limit: int = FOLLOW_UP_LIMIT) -> list[Record]:
     return list(
         Record.select()
         .where(
-            Record.kind == "投诉",
+            Record.kind == Kind.COMPLAINT,
             Record.deleted_at.is_null(),
             Record.closed_at.is_null(False),
-            Record.state.in_(("已和解", "调解终止", "已撤回")),
+            Record.state.in_((State.SETTLED, State.TERMINATED, State.WITHDRAWN)),
             Record.id.not_in(visited),
             (Record.satisfaction.is_null()) | (Record.satisfaction == "未回访"),
         )

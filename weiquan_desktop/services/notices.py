@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from weiquan_desktop import domain, validation
+from weiquan_desktop.domain import Kind
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import CaseNotice, Record
@@ -102,7 +103,7 @@ def report_major(
     validation.not_future(at, "报告时间")
     with write_transaction():
         record = load_for_change(record_id, version)
-        if record.kind != "投诉":
+        if record.kind != Kind.COMPLAINT:
             raise UserError(f"{record.case_no} 是{record.kind}，只有投诉可以报告为群体性或重大投诉。")
         record.is_group, record.is_major = bool(is_group), bool(is_major)
         record.group_size = group_size if is_group else record.group_size

@@ -29,6 +29,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, Table, TableStyle
 
 from weiquan_desktop import domain, pdf
+from weiquan_desktop.domain import Decision, Kind, Source, State
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.schema import (
     Attachment,
@@ -48,9 +49,14 @@ from weiquan_desktop.privacy import mask_id, mask_name, mask_phone
 from weiquan_desktop.services import attachments, audit, station
 from weiquan_desktop.services.actor import Actor, name_of
 
-REMOTE_SOURCES = ("电话", "网络", "信函", "12315转办", "上级交办")
-KIND_FORMS = {"投诉": "投诉登记表", "举报": "举报登记表", "咨询": "咨询登记表", "建议": "建议登记表"}
-PERSON = {"投诉": "投诉人", "举报": "举报人", "咨询": "咨询人", "建议": "建议人"}
+TRANSFER_SENDERS: dict[str, str] = {Source.CENTER_12315: "12315平台转办", Source.BUREAU: "上级部门交办"}
+REMOTE_SOURCES = (Source.PHONE, Source.ONLINE, Source.LETTER, Source.CENTER_12315, Source.BUREAU)
+KIND_FORMS: dict[str, str] = {
+    Kind.COMPLAINT: "投诉登记表",
+    Kind.REPORT: "举报登记表",
+    Kind.CONSULTATION: "咨询登记表",
+    Kind.SUGGESTION: "建议登记表",
+}
 
 # doc key -> (title, number suffix): one scheme, the initials of the document's name
 DOCS: dict[str, tuple[str, str]] = {
@@ -102,10 +108,10 @@ def document_title(doc: str, record: Record) -> str:
     if doc == "intake":
         return KIND_FORMS[record.kind]
     if doc == "referral":
-        return "违法线索移送函" if record.kind == "举报" else "消费纠纷移交单"
+        return "违法线索移送函" if record.kind == Kind.REPORT else "消费纠纷移交单"
     if doc == "major":
         return "群体性投诉报告" if record.is_group else "重大投诉报告"
-    if doc == "receipt" and record.kind != "投诉":
+    if doc == "receipt" and record.kind != Kind.COMPLAINT:
         return f"{record.kind}登记回执"
     return DOCS[doc][0]
 
@@ -285,7 +291,7 @@ def _person_rows(record: Record, masked: bool) -> list[tuple[str, str]]:
             (record.address or "")[:6] + "****" if masked and record.address else record.address or "",
         ),
     ]
-    if record.kind == "投诉":
+    if record.kind == Kind.COMPLAINT:
         rows += [
             ("是否同意公示投诉信息", pdf.choice(("是", "否"), "是" if record.consent_publish else "否")),
             ("是否同意委托调解", pdf.choice(("是", "否"), "是" if record.consent_mediation else "否")),
@@ -327,7 +333,7 @@ def intake_record(
     st = pdf.doc_styles()
     profile = _profile()
     title = document_title("intake", record)
-    who = PERSON[record.kind]
+    who = domain.PERSON_LABELS[record.kind]
     story: list[Flowable] = [
         para(title, st["title"]),
         para(f"登记单位：{profile.name if profile else ''}", st["body"]),
@@ -345,9 +351,9 @@ def intake_record(
         para(who, st["section"]),
         pdf.field_table(_person_rows(record, masked) + _agent_rows(record, masked), st),
     ]
-    if record.kind in ("投诉", "举报"):
+    if record.kind in (Kind.COMPLAINT, Kind.REPORT):
         party = respondent(record)
-        label = "被投诉人" if record.kind == "投诉" else "被举报人"
+        label = "被投诉人" if record.kind == Kind.COMPLAINT else "被举报人"
         story += [
             para(label, st["section"]),
             pdf.field_table(
@@ -360,7 +366,7 @@ def intake_record(
                 st,
             ),
         ]
-    if record.kind == "投诉":
+    if record.kind == Kind.COMPLAINT:
         story += [
             para("商品或服务", st["section"]),
             pdf.field_table(
@@ -388,7 +394,7 @@ def intake_record(
                 st,
             ),
         ]
-    elif record.kind == "举报":
+    elif record.kind == Kind.REPORT:
         story += [
             Spacer(1, 2 * mm),
             pdf.box(
@@ -400,9 +406,9 @@ def intake_record(
             pdf.box("证明材料", _evidence(record), st),
         ]
     else:
-        label = "咨询内容" if record.kind == "咨询" else "建议内容"
+        label = "咨询内容" if record.kind == Kind.CONSULTATION else "建议内容"
         story += [Spacer(1, 2 * mm), pdf.box(label, record.facts or "", st, min_height=10 * mm)]
-        if record.kind == "咨询":
+        if record.kind == Kind.CONSULTATION:
             answer = record.answer or (
                 f"约定于 {record.reply_due:%Y-%m-%d %H:%M} 前答复" if record.reply_due else ""
             )
@@ -469,7 +475,7 @@ def receipt(case_no: str, dest: Path, *, actor: Actor | None = None, keep: bool 
         )
     )
     steps: list[str] = []
-    if record.kind == "投诉":
+    if record.kind == Kind.COMPLAINT:
         reply = book.rule("reply", received.date())
         reply_by = received + timedelta(hours=reply.amount) if reply.unit == "hours" else None
         decision = book.due("decision", received.date())
@@ -487,15 +493,15 @@ def receipt(case_no: str, dest: Path, *, actor: Actor | None = None, keep: bool 
         ]
         if record.source in domain.TRANSFER_SOURCES:
             feedback = book.due("transfer_feedback", received.date())
-            sender = {"12315转办": "12315平台转办", "上级交办": "上级部门交办"}[record.source]
+            sender = TRANSFER_SENDERS[record.source]
             steps.append(
                 f"本投诉由{sender}，本站将于{(record.external_due or feedback.due):%Y年%m月%d日}前反馈处理结果。"
             )
-    elif record.kind == "举报":
+    elif record.kind == Kind.REPORT:
         steps.append("本站将把举报线索报送辖区市场监督管理部门依法核查处理，并协助调查。")
-    elif record.kind == "咨询" and record.reply_due and not record.answer:
+    elif record.kind == Kind.CONSULTATION and record.reply_due and not record.answer:
         steps.append(f"本站将于{record.reply_due:%Y年%m月%d日 %H时%M分}前答复您。")
-    elif record.kind == "建议":
+    elif record.kind == Kind.SUGGESTION:
         steps.append("本站将把您的建议转达有关经营者或部门，并告知您处理情况。")
     for i, step in enumerate(steps, 1):
         story.append(para(f"{i}. {step}", st["term"]))
@@ -754,7 +760,7 @@ def agreement(
     numbered terms, performance, effect clause, signatures and seals, check code; one copy for each party and
     one for the station, in one file."""
     record = find_record(case_no)
-    if record.state != "已和解":
+    if record.state != State.SETTLED:
         raise UserError(f"案件 {record.case_no} 状态为“{record.state}”，未和解，不能打印和解协议书。")
     if not masked:
         masked = not may_print_original(record, actor)
@@ -914,7 +920,7 @@ def referral_slip(case_no: str, dest: Path, *, actor: Actor | None = None, keep:
     masked = not may_print_original(record, actor)
     st = pdf.doc_styles()
     party = respondent(record)
-    lead = record.kind == "举报"
+    lead = record.kind == Kind.REPORT
     title = document_title("referral", record)
     who = (
         "匿名举报人"
@@ -1061,7 +1067,7 @@ def _notice_end(record: Record, kind: str, when: object, st: dict) -> Flowable:
 def rejection_notice(case_no: str, dest: Path, *, actor: Actor | None = None, keep: bool = True) -> Path:
     """不予受理告知书: one ground, plainly, and what the consumer can do next."""
     record = find_record(case_no)
-    if record.decision != "不予受理":
+    if record.decision != Decision.REJECTED:
         raise UserError(f"案件 {record.case_no} 未作出不予受理决定，不能打印不予受理告知书。")
     st = pdf.doc_styles()
     story = _top(st, "不予受理告知书", number_of("rejection", record))
@@ -1144,13 +1150,13 @@ def feedback_slip(case_no: str, dest: Path, *, actor: Actor | None = None, keep:
         raise UserError(f"案件 {record.case_no} 不是转办案件或尚未记录处理结果，不能打印处理结果反馈单。")
     st = pdf.doc_styles()
     party = respondent(record)
-    body = _body("12315" if record.source == "12315转办" else "市场监管所")
+    body = _body("12315" if record.source == Source.CENTER_12315 else "市场监管所")
     due = record.external_due or deadlines.RuleBook().due("transfer_feedback", record.received_at.date()).due
     sent = (feedback.sent_at or feedback.handled_at).date()
     late = deadlines.WorkCalendar.from_database().working_days_between(due, sent) if sent > due else 0
     met = "按期反馈" if not late else f"逾期 {late} 个工作日"
     result = record.state + (
-        f"：{record.settlement}" if record.state == "已和解" and record.settlement else ""
+        f"：{record.settlement}" if record.state == State.SETTLED and record.settlement else ""
     )
     handler = Staff.get_or_none(Staff.id == record.handler_id) if record.handler_id else None
     story = _top(st, "处理结果反馈单", number_of("feedback", record))
@@ -1287,15 +1293,15 @@ MAKERS = {
 def available_documents(record: Record) -> list[str]:
     """The documents that make sense for a case in its current state."""
     docs = ["intake"]
-    if record.kind in ("投诉", "举报"):
+    if record.kind in (Kind.COMPLAINT, Kind.REPORT):
         docs.append("receipt")
     if MediationSession.select().where(MediationSession.record == record).exists():
         docs.append("mediation")
-    if record.state == "已和解":
+    if record.state == State.SETTLED:
         docs.append("agreement")
     if Referral.select().where(Referral.record == record).exists():
         docs.append("referral")
-    if record.decision == "不予受理":
+    if record.decision == Decision.REJECTED:
         docs.append("rejection")
     if record.termination_ground:
         docs.append("termination")

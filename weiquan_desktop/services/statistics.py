@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from peewee import SQL, Case, Expression, fn
 
 from weiquan_desktop import domain
+from weiquan_desktop.domain import Decision, Kind, Source, State
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models.db import is_sqlite
 from weiquan_desktop.models.fields import fen_to_yuan
@@ -160,15 +161,15 @@ def _counts(period: Period, scope: Expression | None = None) -> _Counts:
         Record.consent_publish,
     )
     received = [
-        ("投诉", source, decision, None, category, nature, bool(group), bool(consent), count)
+        (Kind.COMPLAINT, source, decision, None, category, nature, bool(group), bool(consent), count)
         for source, decision, category, nature, group, consent, count in (
             Record.select(*keys, fn.COUNT(Record.id))
-            .where(received_in, Record.kind == "投诉")
+            .where(received_in, Record.kind == Kind.COMPLAINT)
             .group_by(*keys)
             .tuples()
         )
     ]
-    others = [k for k in domain.KINDS if k != "投诉"]
+    others = [k for k in domain.KINDS if k != Kind.COMPLAINT]
     received += [
         (kind, source, None, state, None, None, False, False, count)
         for kind, source, state, count in (
@@ -188,7 +189,7 @@ def _counts(period: Period, scope: Expression | None = None) -> _Counts:
             fn.SUM(punitive),
             fn.SUM(Record.punitive_amount.coerce(False)),
         )
-        .where(alive, Record.kind == "投诉", Record.closed_at >= start, Record.closed_at < end)
+        .where(alive, Record.kind == Kind.COMPLAINT, Record.closed_at >= start, Record.closed_at < end)
         .group_by(Record.state, Record.source)
         .tuples()
     )
@@ -209,7 +210,9 @@ def figures(
     today = today or date.today()
     start, end = _bounds(period)
     alive = Record.deleted_at.is_null() if scope is None else (Record.deleted_at.is_null() & scope)
-    complaint = alive & (Record.received_at >= start) & (Record.received_at < end) & (Record.kind == "投诉")
+    complaint = (
+        alive & (Record.received_at >= start) & (Record.received_at < end) & (Record.kind == Kind.COMPLAINT)
+    )
     counts = counts or _counts(period, scope)
 
     by_kind: Counter[str] = Counter()
@@ -221,7 +224,7 @@ def figures(
     for kind, source, decision, _state, category, nature, is_group, _consent, count in counts.received:
         by_kind[kind] += count
         by_source[source] += count
-        if kind != "投诉":
+        if kind != Kind.COMPLAINT:
             continue
         decisions[decision] += count
         if category:
@@ -236,7 +239,7 @@ def figures(
         if state not in domain.COMPLAINT_CLOSING:
             continue
         closed[state] += count
-        if state == "已和解":
+        if state == State.SETTLED:
             recovered_fen += recovered_sum or 0
             punitive_cases += punitive_count or 0
             punitive_fen += punitive_sum or 0
@@ -251,8 +254,8 @@ def figures(
         .limit(10)
         .tuples()
     )
-    accepted = decisions.get("受理", 0)
-    resolved = closed.get("已和解", 0)
+    accepted = decisions.get(Decision.ACCEPTED, 0)
+    resolved = closed.get(State.SETTLED, 0)
 
     # overdue decisions: compare each decision with the 7th working day after receipt, grouped by day
     book = book or deadlines.RuleBook()
@@ -278,7 +281,7 @@ def figures(
         "received": {kind: by_kind.get(kind, 0) for kind in domain.KINDS},
         "received_by_source": {source: by_source.get(source, 0) for source in domain.SOURCES},
         "complaints_accepted": accepted,
-        "complaints_rejected": decisions.get("不予受理", 0),
+        "complaints_rejected": decisions.get(Decision.REJECTED, 0),
         "complaints_pending": decisions.get(None, 0),
         "closed": {state: closed.get(state, 0) for state in domain.COMPLAINT_CLOSING},
         "resolved": resolved,
@@ -367,20 +370,20 @@ def extra_figures(
     in_person = publicity = 0
     for kind, source, decision, state, category, nature, _group, consent, count in counts.received:
         by_state[kind][state] += count
-        in_person += count if source == "来访" else 0
-        if kind != "投诉":
+        in_person += count if source == Source.WALK_IN else 0
+        if kind != Kind.COMPLAINT:
             continue
         publicity += count if consent else 0
         if source in of_source:
             origin[of_source[source]]["received"] += count
-            origin[of_source[source]]["accepted"] += count if decision == "受理" else 0
-        if decision == "受理":
+            origin[of_source[source]]["accepted"] += count if decision == Decision.ACCEPTED else 0
+        if decision == Decision.ACCEPTED:
             if category:
                 accepted_categories[category] += count
             if nature:
                 accepted_natures[nature] += count
     for state, source, count, *_money in counts.closed:
-        if state == "已和解" and source in of_source:
+        if state == State.SETTLED and source in of_source:
             origin[of_source[source]]["resolved"] += count
 
     def states(kind: str) -> dict[str, int]:
@@ -446,9 +449,9 @@ def extra_figures(
     accepted = sum(accepted_categories.values())
     return {
         "by_origin": origin,
-        "reports": states("举报"),
-        "suggestions": states("建议"),
-        "consultations": states("咨询"),
+        "reports": states(Kind.REPORT),
+        "suggestions": states(Kind.SUGGESTION),
+        "consultations": states(Kind.CONSULTATION),
         "visits_in_person": in_person,
         "referrals": referrals,
         "on_time": on_time,
@@ -494,8 +497,8 @@ def monthly_trend(period: Period) -> list[tuple[str, int, int]]:
         Record.select(month_closed, fn.COUNT(Record.id))
         .where(
             alive,
-            Record.kind == "投诉",
-            Record.state == "已和解",
+            Record.kind == Kind.COMPLAINT,
+            Record.state == State.SETTLED,
             Record.closed_at >= start,
             Record.closed_at < end,
         )
@@ -513,7 +516,7 @@ def monthly_trend(period: Period) -> list[tuple[str, int, int]]:
 
 def draft_hotspots(figures: dict) -> str:
     """A first draft of the 热点分析 paragraph from the figures; staff edit it before submitting."""
-    total = figures["received"]["投诉"]
+    total = figures["received"][Kind.COMPLAINT]
     if not total:
         return "本期未受理投诉。"
     parts = [
@@ -676,7 +679,7 @@ def staff_evaluation(period: Period, today: date | None = None) -> list[StaffSco
     overdue: Counter[int] = Counter()
     for handler, received, decided in (
         Record.select(Record.handler, Record.received_at, Record.decided_at)
-        .where(received_in, Record.kind == "投诉")
+        .where(received_in, Record.kind == Kind.COMPLAINT)
         .tuples()
         .iterator()
     ):
@@ -691,10 +694,10 @@ def staff_evaluation(period: Period, today: date | None = None) -> list[StaffSco
         Record.select(Record.handler, Record.state, fn.COUNT(Record.id))
         .where(
             alive,
-            Record.kind == "投诉",
+            Record.kind == Kind.COMPLAINT,
             Record.closed_at >= start,
             Record.closed_at < end,
-            Record.state.in_(("已和解", "调解终止", "已撤回")),
+            Record.state.in_((State.SETTLED, State.TERMINATED, State.WITHDRAWN)),
         )
         .group_by(Record.handler, Record.state)
         .tuples()
@@ -727,7 +730,7 @@ def staff_evaluation(period: Period, today: date | None = None) -> list[StaffSco
                 staff.role,
                 handled.get(staff.id, 0),
                 round(median(waits[staff.id]), 1) if waits.get(staff.id) else None,
-                round(done["已和解"] / mediated, 4) if mediated else None,
+                round(done[State.SETTLED] / mediated, 4) if mediated else None,
                 overdue.get(staff.id, 0),
                 round(seen[True] / sum(seen.values()), 4) if seen else None,
                 activities.get(staff.id, 0),

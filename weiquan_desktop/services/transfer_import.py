@@ -12,6 +12,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from weiquan_desktop import domain
+from weiquan_desktop.domain import Kind, Source
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Record
@@ -134,7 +135,7 @@ def suggest_mapping(headers: list[str]) -> dict[str, str | None]:
     return mapping
 
 
-def preview(sheet: Sheet, mapping: dict[str, str | None], source: str = "12315转办") -> Preview:
+def preview(sheet: Sheet, mapping: dict[str, str | None], source: str = Source.CENTER_12315) -> Preview:
     """Every row checked with the intake rules; errors name the row and the file's column."""
     if source not in domain.TRANSFER_SOURCES:
         raise UserError(f"来源应为：{'、'.join(domain.TRANSFER_SOURCES)}。")
@@ -177,7 +178,7 @@ def preview(sheet: Sheet, mapping: dict[str, str | None], source: str = "12315�
             if d.strip()
         ]
         form = intake.IntakeForm(
-            kind="投诉",
+            kind=Kind.COMPLAINT,
             source=source,
             received_at=received,
             complainant_name=cell_text(value("complainant_name")),

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop import domain
+from weiquan_desktop.domain import Decision
 from weiquan_desktop.services import (
     attachments,
     casefile,
@@ -190,7 +191,9 @@ class CaseDetailDialog(QDialog):
     # --- the steps -----------------------------------------------------------------------------------
 
     def accept_case(self) -> None:
-        self._run(lambda: intake.decide(self.record_id, "受理", actor=self.actor, version=self.version))
+        self._run(
+            lambda: intake.decide(self.record_id, Decision.ACCEPTED, actor=self.actor, version=self.version)
+        )
 
     def reject_case(self) -> None:
         ground, ok = QInputDialog.getItem(
@@ -199,7 +202,7 @@ class CaseDetailDialog(QDialog):
         if ok:
             self._run(
                 lambda: intake.decide(
-                    self.record_id, "不予受理", ground=ground, actor=self.actor, version=self.version
+                    self.record_id, Decision.REJECTED, ground=ground, actor=self.actor, version=self.version
                 )
             )
 

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop import domain
+from weiquan_desktop.domain import Decision, Kind
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.services import intake, views
 from weiquan_desktop.services.actor import Actor
@@ -114,10 +115,18 @@ FIELDS = (
 )
 # what each kind must have (domain/README.md: what an intake record holds), marked with * on the form
 REQUIRED = {
-    "投诉": ("complainant_name", "phone", "respondent_name", "category", "nature", "facts", "demands"),
-    "举报": ("respondent_name", "clues"),
-    "咨询": ("facts",),
-    "建议": ("facts",),
+    Kind.COMPLAINT: (
+        "complainant_name",
+        "phone",
+        "respondent_name",
+        "category",
+        "nature",
+        "facts",
+        "demands",
+    ),
+    Kind.REPORT: ("respondent_name", "clues"),
+    Kind.CONSULTATION: ("facts",),
+    Kind.SUGGESTION: ("facts",),
 }
 
 
@@ -219,7 +228,7 @@ class IntakeDialog(QDialog):
 
     def _fill_choices(self) -> None:
         self.w["kind"].addItems(domain.KINDS)
-        self.w["kind"].setCurrentText("投诉")
+        self.w["kind"].setCurrentText(Kind.COMPLAINT)
         self.w["source"].addItems(domain.SOURCES)
         self.w["id_type"].addItems(domain.ID_TYPES)
         for name, items in (("category", domain.CATEGORIES), ("nature", domain.NATURES)):
@@ -288,7 +297,7 @@ class IntakeDialog(QDialog):
 
     def _respondent_left(self) -> None:
         """A first guess at the category, from this respondent's earlier complaints."""
-        if self.w["category"].currentText() or self.w["kind"].currentText() != "投诉":
+        if self.w["category"].currentText() or self.w["kind"].currentText() != Kind.COMPLAINT:
             return
         guess = intake.suggest_category(self.w["respondent_name"].text().split("（", 1)[0])
         if guess:
@@ -498,10 +507,8 @@ class IntakeDialog(QDialog):
 
     def _kind_changed(self) -> None:
         kind = self.w["kind"].currentText()
-        complaint, report, consult = kind == "投诉", kind == "举报", kind == "咨询"
-        child(self, QGroupBox, "personGroup").setTitle(
-            {"举报": "举报人", "咨询": "咨询人", "建议": "建议人"}.get(kind, "消费者")
-        )
+        complaint, report, consult = kind == Kind.COMPLAINT, kind == Kind.REPORT, kind == Kind.CONSULTATION
+        child(self, QGroupBox, "personGroup").setTitle(domain.PARTY_LABELS.get(kind, "消费者"))
         child(self, QGroupBox, "respondentGroup").setTitle("被举报方" if report else "被投诉方与商品服务")
         self._labels["respondent_name"].setText("被举报方" if report else "被投诉方")
         goods = complaint  # the goods, the classification and the group flag are a complaint's
@@ -525,8 +532,8 @@ class IntakeDialog(QDialog):
             self.w[name].setEnabled(not anonymous)
         agent = self.w["has_agent"].isChecked()
         for name in ("agent_name", "agent_phone", "agent_id_number", "agent_authorisation"):
-            self._show(name, agent and kind in ("投诉", "举报"))
-        self._show("has_agent", kind in ("投诉", "举报"))
+            self._show(name, agent and kind in (Kind.COMPLAINT, Kind.REPORT))
+        self._show("has_agent", kind in (Kind.COMPLAINT, Kind.REPORT))
         self._show("clues", report)
         for name in ("answer", "reply_later", "reply_due"):
             self._show(name, consult)
@@ -534,12 +541,10 @@ class IntakeDialog(QDialog):
         self.findChild(QLabel, "demandsLabel").setVisible(complaint)
         for box in self._demand_boxes.values():
             box.setVisible(complaint)
-        child(self, QGroupBox, "respondentGroup").setVisible(kind != "建议")
+        child(self, QGroupBox, "respondentGroup").setVisible(kind != Kind.SUGGESTION)
         for name in ("external_no", "external_due"):
             self._show(name, self.w["source"].currentText() in domain.TRANSFER_SOURCES)
-        self._label_texts["facts"] = {"咨询": "咨询内容", "建议": "建议内容", "举报": "举报内容"}.get(
-            kind, "事实与理由"
-        )
+        self._label_texts["facts"] = domain.CONTENT_LABELS.get(kind, "事实与理由")
         required = REQUIRED.get(kind, ())
         for name, label in self._labels.items():
             if label is not None:
@@ -631,14 +636,14 @@ class IntakeDialog(QDialog):
         return saved
 
     def settle_on_the_spot(self) -> intake.Registered | None:
-        if self.w["kind"].currentText() != "投诉":
+        if self.w["kind"].currentText() != Kind.COMPLAINT:
             self.errors_label.setText("· 只有投诉可以当场调解。")
             return None
         saved = self.submit(keep_open=False)
         if saved is None:
             return None
         if not operations.succeeded(
-            self, lambda: intake.decide(saved.id, "受理", actor=self.actor), title="无法受理"
+            self, lambda: intake.decide(saved.id, Decision.ACCEPTED, actor=self.actor), title="无法受理"
         ):
             return saved
         self.mediate_now.emit(saved.id)

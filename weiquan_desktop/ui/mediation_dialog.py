@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from weiquan_desktop import domain
+from weiquan_desktop.domain import State
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.services import mediation, views
 from weiquan_desktop.services.actor import Actor
@@ -171,7 +172,7 @@ class MediationDialog(QDialog):
                 [s.held_at.strftime("%Y-%m-%d %H:%M"), s.mode, s.mediator, s.attendees, s.notes]
             ):
                 self.sessions.setItem(i, c, QTableWidgetItem(text))
-        open_ = v.state == "调解中"
+        open_ = v.state == State.MEDIATING
         for name in ("addSession", "settle", "terminate", "withdraw", "pause", "addTerm", "removeTerm"):
             self.b[name].setEnabled(open_)
         self.helper.setText(mediation.compensation_hint(v.amount, v.category))
