@@ -21,7 +21,7 @@ from weiquan_desktop.models.schema import Record, SchemaInfo, Setting
 from weiquan_desktop.paths import DataDir
 
 FIXTURES = Path(__file__).parent / "fixtures"
-OLD_VERSIONS = (1, 2)
+OLD_VERSIONS = (1, 2, 3)
 DERIVED = ("search_text", "next_due", "due_label", "due_estimated")
 
 
@@ -185,6 +185,9 @@ def test_an_old_station_database_climbs_to_the_newest_version(
                 expected.due_estimated,
             ), record.case_no
         assert any(r.next_due is not None for r in records)
+        from test_duty_table import _assert_agrees
+
+        _assert_agrees()  # the stored duties (v4) as computed afresh, and the report's counts of them
 
         head = auth.authenticate("wangjg", "Station-2026!")
         assert audit.verify().ok
