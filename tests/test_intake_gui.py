@@ -226,3 +226,31 @@ def test_correct_a_registration_from_the_case(qtbot, app, demo_db):
     assert "137****1111" in detail.details.toPlainText()
     assert detail.history.item(detail.history.rowCount() - 1, 2).text() == "修改登记"
     assert Draft.select().count() == 0
+
+
+def test_the_form_speaks_of_each_kind_in_its_own_words(qtbot, app, demo_db):
+    """A 举报 names a 举报人 and a 被举报方 (its label too, with its required star), a consultation its
+    咨询内容, a suggestion has no respondent at all; back to 投诉, the complaint's words return."""
+    from PySide6.QtWidgets import QGroupBox
+
+    from weiquan_desktop.ui.intake_dialog import IntakeDialog
+
+    dialog = IntakeDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    person, respondent = (dialog.findChild(QGroupBox, n) for n in ("personGroup", "respondentGroup"))
+    labels = dialog._labels
+
+    def shown(kind: str) -> tuple:
+        dialog.w["kind"].setCurrentText(kind)
+        return (
+            person.title(),
+            respondent.title() if respondent.isVisible() else None,
+            labels["respondent_name"].text(),
+            labels["facts"].text(),
+        )
+
+    assert shown("举报") == ("举报人", "被举报方", "被举报方 *", "举报内容")
+    assert shown("咨询") == ("咨询人", "被投诉方与商品服务", "被投诉方", "咨询内容 *")
+    assert shown("建议")[:2] == ("建议人", None)
+    assert shown("投诉") == ("消费者", "被投诉方与商品服务", "被投诉方 *", "事实与理由 *")

@@ -510,7 +510,7 @@ class IntakeDialog(QDialog):
         complaint, report, consult = kind == Kind.COMPLAINT, kind == Kind.REPORT, kind == Kind.CONSULTATION
         child(self, QGroupBox, "personGroup").setTitle(domain.PARTY_LABELS.get(kind, "消费者"))
         child(self, QGroupBox, "respondentGroup").setTitle("被举报方" if report else "被投诉方与商品服务")
-        self._labels["respondent_name"].setText("被举报方" if report else "被投诉方")
+        self._label_texts["respondent_name"] = "被举报方" if report else "被投诉方"  # starred below
         goods = complaint  # the goods, the classification and the group flag are a complaint's
         for name in (
             "category",
