@@ -29,13 +29,11 @@ PREFERRED_FAMILIES = [
 ]
 
 
-def application(argv: list[str] | None = None) -> QApplication:
+def application(argv: list[str] | None = None, *, fix_later: bool = False) -> QApplication:
+    """The QApplication, set up. ``fix_later``: the PySide6 work-around's item methods are the caller's to
+    patch once its first window is painted (see pyside_fixes); otherwise all of it is applied here."""
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
-    from weiquan_desktop.ui import pyside_fixes
-
-    fixed = pyside_fixes.apply()
-    if fixed:
-        log.info("worked around PySide6's None reference leak in %s", ", ".join(fixed))
+    apply_pyside_fixes(items=not fix_later)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
@@ -53,6 +51,14 @@ def application(argv: list[str] | None = None) -> QApplication:
         app.setProperty("weiquan_fit", True)
         app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)
     return app
+
+
+def apply_pyside_fixes(*, items: bool = True) -> None:
+    from weiquan_desktop.ui import pyside_fixes
+
+    fixed = pyside_fixes.apply(items=items)
+    if fixed and items:
+        log.info("worked around PySide6's None reference leak in %s", ", ".join(fixed))
 
 
 def setup_fonts(app: QApplication) -> None:
@@ -111,7 +117,7 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
     from weiquan_desktop.ui.main_window import MainWindow
     from weiquan_desktop.ui.single_instance import SingleInstance
 
-    app = application()
+    app = application(fix_later=True)
     instance = SingleInstance(data_root)
     if not instance.acquire():
         if instance.hand_over():
@@ -184,6 +190,7 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
             app.installEventFilter(idle)
         instance.activated.connect(window.bring_to_front)
         window.show_fitting()
+        QTimer.singleShot(0, apply_pyside_fixes)  # queued after the window's first paint
         unclean = abnormal_end_message(check.unclean, trace, crash_path)
         anchored = (
             (
