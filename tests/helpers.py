@@ -57,3 +57,41 @@ def type_text(qtbot, widget, text: str) -> None:
             event = QInputMethodEvent()
             event.setCommitString(run)
             QApplication.sendEvent(widget, event)
+
+
+def pdf_text(path: Path, *, layout: bool = False, page: int | None = None) -> str:
+    """A PDF's text layer as a reader gets it (``page`` from 1; pages end with a form feed, as pdftotext
+    ends them): poppler's pdftotext where it is installed (Linux, CI), else Qt's own PDF module (PDFium,
+    shipped with the program's PySide6), so the checks of printed documents run on Windows too.
+    WEIQUAN_TEST_PDF_READER=qt uses Qt's here as well, to try the Windows path on Linux."""
+    import shutil
+
+    if shutil.which("pdftotext") and os.environ.get("WEIQUAN_TEST_PDF_READER") != "qt":
+        pages = ["-f", str(page), "-l", str(page)] if page else []
+        command = ["pdftotext", *(["-layout"] if layout else []), *pages, str(path), "-"]
+        return subprocess.run(command, capture_output=True, check=True).stdout.decode("utf-8")
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtWidgets import QApplication
+
+    _app = QApplication.instance() or QApplication([])  # a QCoreApplication here would break pytest-qt's
+    document = QPdfDocument()
+    error = document.load(str(path))
+    if error != QPdfDocument.Error.None_:
+        raise AssertionError(f"{path} is not a readable PDF: {error}")
+    wanted = [page - 1] if page else range(document.pageCount())
+    text = "".join(document.getAllText(i).text().replace("\r\n", "\n") + "\n\f" for i in wanted)
+    document.close()
+    return text
+
+
+def pdf_page_size(path: Path, page: int = 1) -> tuple[int, int]:
+    """A page's width and height in points, rounded, as Qt's PDF module (PDFium) reads them."""
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtWidgets import QApplication
+
+    _app = QApplication.instance() or QApplication([])
+    document = QPdfDocument()
+    assert document.load(str(path)) == QPdfDocument.Error.None_, path
+    size = document.pagePointSize(page - 1)
+    document.close()
+    return round(size.width()), round(size.height())

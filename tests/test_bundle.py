@@ -9,7 +9,7 @@ import sys
 
 import openpyxl
 import pytest
-from helpers import ROOT, cli_encoding
+from helpers import ROOT, cli_encoding, pdf_text
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
@@ -82,9 +82,8 @@ def test_bundle_smoke(bundle, tmp_path):
         cli, "print", "agreement", settled, "--out", str(agreement), "--data-dir", str(data), cwd=tmp_path
     )
     assert printed.returncode == 0, printed.stderr
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(agreement), "-"], capture_output=True, text=True).stdout
-        assert "和解协议书" in text and settled in text.replace("\n", "")
+    text = pdf_text(agreement)
+    assert "和解协议书" in text and settled in text.replace("\n", "")
     ledger = tmp_path / "台账.xlsx"
     assert _run(cli, "export-ledger", str(ledger), "--data-dir", str(data), cwd=tmp_path).returncode == 0
     assert openpyxl.load_workbook(ledger)["台账"].max_row == 301  # the header and 300 records

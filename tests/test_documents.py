@@ -8,7 +8,7 @@ import subprocess
 from datetime import date, datetime
 
 import pytest
-from helpers import run_cli
+from helpers import pdf_text, run_cli
 
 from weiquan_desktop import pdf
 from weiquan_desktop.errors import UserError, ValidationError
@@ -16,9 +16,6 @@ from weiquan_desktop.models.schema import Attachment, AuditLog, Record
 from weiquan_desktop.services import demo, intake, mediation, notices, printing, station
 from weiquan_desktop.services.mediation import Material, TermInput, ThirdParty
 
-pytestmark = pytest.mark.skipif(
-    not shutil.which("pdftotext"), reason="poppler-utils is installed by tools/run-tests"
-)
 LONG = (
     "消费者称就餐时在牛肉饭中吃出一根约三厘米长的金属丝，牙齿轻微受伤，已到医院检查，花费医疗费三百二十元。"
     * 12
@@ -28,14 +25,7 @@ AGENT_ID = "440524188001010014"
 
 
 def _text(path, layout=False, page=None):
-    args = [
-        "pdftotext",
-        *(["-layout"] if layout else []),
-        *(["-f", str(page), "-l", str(page)] if page else []),
-        str(path),
-        "-",
-    ]
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    return pdf_text(path, layout=layout, page=page)
 
 
 def _pages(path) -> list[str]:
@@ -545,7 +535,10 @@ def test_documents_are_reproducible_and_kept_once(cases, tmp_path):
     )  # nothing went to paper
 
 
-@pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools is installed by tools/run-tests")
+@pytest.mark.skipif(
+    not (shutil.which("zbarimg") and shutil.which("pdftoppm")),
+    reason="tools/run-tests installs zbar and poppler",
+)
 def test_agreement_qr_code_holds_the_case_number_and_terms_digest(cases, tmp_path):
     record = cases["agreement"]
     out = printing.agreement(record.case_no, tmp_path / "a.pdf", keep=False)

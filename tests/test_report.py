@@ -4,7 +4,7 @@ import json
 from datetime import date, datetime
 
 import pytest
-from helpers import run_cli
+from helpers import pdf_text, run_cli
 
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import demo, intake, mediation, station, statistics
@@ -331,13 +331,9 @@ def test_the_workbook_holds_numbers_a_bureau_can_add_up(known, tmp_path):
 
 
 def test_the_pdf_is_laid_out_as_a_report(known, tmp_path):
-    import shutil
-    import subprocess
 
     from weiquan_desktop.services import report_export
 
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
     period = statistics.parse_period("2026Q3")
     figures = statistics.report(period, today=TODAY)
     pdf_out = report_export.to_pdf(
@@ -347,11 +343,7 @@ def test_the_pdf_is_laid_out_as_a_report(known, tmp_path):
         hotspots="食品类投诉集中。",
         signed=report_export.Signed("王建国"),
     )
-    pages = (
-        subprocess.run(["pdftotext", "-layout", str(pdf_out), "-"], capture_output=True, check=True)
-        .stdout.decode("utf-8")
-        .split("\f")
-    )
+    pages = pdf_text(pdf_out, layout=True).split("\f")
     assert "登记总数" in pages[0] and "办理时限执行情况" in pages[0]  # the figures fill the first page
     text = "".join(pages)
     assert "食品类投诉集中。" in text and "1,600.00" in text and "66.67%" in text and "审计日志至第" in text

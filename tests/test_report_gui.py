@@ -119,14 +119,10 @@ def test_exports_are_signed_by_the_user_and_the_summary_is_edited_before_export(
     with qtbot.waitSignal(task.finished, timeout=60_000):
         pass
     assert summary_pdf.read_bytes().startswith(b"%PDF")
-    import shutil
-    import subprocess
+    from helpers import pdf_text
 
-    if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(summary_pdf), "-"], capture_output=True).stdout.decode(
-            "utf-8"
-        )
-        assert "每周核对转办案件。" in text and "审核人：李淑珍" in text
+    text = pdf_text(summary_pdf)
+    assert "每周核对转办案件。" in text and "审核人：李淑珍" in text
 
 
 def test_the_combined_view_reads_stations_ledgers_in_the_background(

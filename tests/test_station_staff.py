@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import pytest
+from helpers import pdf_page_size, pdf_text
 
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.models.schema import AuditLog, CoordinatorFiling, Record, Staff
@@ -82,30 +83,21 @@ def test_anonymisation_keeps_report_figures_identical(demo_db):
 
 
 def test_notice_board_and_filing_form(demo_db, tmp_path):
-    import shutil
-    import subprocess
 
     from weiquan_desktop.services import printing
 
-    if not shutil.which("pdftotext"):
-        pytest.skip("poppler-utils is installed by tools/run-tests")
     new, filing = staff.save_staff(
         staff.StaffInput("赵丽颖", "协调员/联络员", "13912345678", "大专"), reason="调岗"
     )
     for size in ("A4", "A3"):
         board = printing.notice_board(tmp_path / f"公示栏-{size}.pdf", size=size)
-        text = subprocess.run(
-            ["pdftotext", str(board), "-"], capture_output=True, text=True, check=True
-        ).stdout
+        text = pdf_text(board)
         assert (
             "公" in text and "示" in text and "赵丽颖" in text and "13912345678" in text and "12315" in text
         )
-        info = subprocess.run(["pdfinfo", str(board)], capture_output=True, text=True, check=True).stdout
-        assert ("(A3)" if size == "A3" else "(A4)") in info
+        assert pdf_page_size(board) == ((842, 1191) if size == "A3" else (595, 842))  # points, portrait
     form = printing.coordinator_filing(filing.id, tmp_path / "备案表.pdf")
-    text = subprocess.run(
-        ["pdftotext", str(form), "-"], capture_output=True, text=True, check=True
-    ).stdout.replace("\n", "")
+    text = pdf_text(form).replace("\n", "")
     assert "协调员变更备案表" in text and "赵丽颖" in text and "大专" in text
 
 
