@@ -146,3 +146,40 @@ def test_demo_data_is_realistic_and_consistent(demo_db):
         )
         assert numbers == list(range(1, len(numbers) + 1))
     assert database_proxy.obj is demo_db
+
+
+def test_plain_rows_give_what_peewee_gives_for_every_kind_of_field(demo_db):
+    """The export's fast reader (models.db.plain_rows) against peewee's own conversion, value by value and
+    type by type, over every column of every record and staff member, a datetime with microseconds, a
+    date-only text in a datetime column and money; on SQLite and PostgreSQL alike."""
+    from weiquan_desktop.models.db import plain_rows
+    from weiquan_desktop.models.schema import Staff
+
+    first = Record.select(Record.id).order_by(Record.id).limit(1).scalar()
+    Record.update(updated_at=datetime(2026, 11, 30, 9, 15, 2, 123456)).where(Record.id == first).execute()
+    if database_proxy.obj.__class__.__name__.startswith("Sqlite"):  # text peewee parses by its other format
+        database_proxy.obj.execute_sql("UPDATE record SET created_at = '2026-11-30' WHERE id = ?", (first,))
+    for query in (
+        Record.select(*Record._meta.sorted_fields).order_by(Record.id),
+        Record.select(Record.id, Staff.name, Record.amount, Record.received_at).join(
+            Staff, on=(Record.handler == Staff.id)
+        ),
+    ):
+        expected = list(query.tuples())
+        got = list(plain_rows(query))
+        assert len(got) == len(expected) > 100
+        for mine, theirs in zip(got, expected, strict=True):
+            assert mine == theirs
+            assert [type(v) for v in mine] == [type(v) for v in theirs]
+    with pytest.raises(TypeError):
+        list(plain_rows(Record.select(fn.COUNT(Record.id))))
+
+
+def test_plain_rows_as_namedtuples_match_peewees(demo_db):
+    from weiquan_desktop.models.db import plain_rows
+    from weiquan_desktop.models.schema import CaseNotice, MediationSession, SettlementTerm
+
+    for model in (SettlementTerm, MediationSession, CaseNotice):
+        query = model.select().order_by(model.id)
+        expected, got = list(query.namedtuples()), list(plain_rows(query, named=True))
+        assert got and [r._asdict() for r in got] == [r._asdict() for r in expected]

@@ -6,11 +6,32 @@ import contextlib
 import os
 import sqlite3
 import threading
+from collections import namedtuple
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-from peewee import SQL, ColumnBase, Database, Expression, PostgresqlDatabase, SqliteDatabase
+from peewee import (
+    SQL,
+    AutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    ColumnBase,
+    Database,
+    DateField,
+    DateTimeField,
+    Expression,
+    Field,
+    ForeignKeyField,
+    IntegerField,
+    PostgresqlDatabase,
+    Select,
+    SqliteDatabase,
+    TextField,
+)
 from peewee import DatabaseError as PeeweeDatabaseError
 
 from weiquan_desktop.errors import UserError
@@ -288,3 +309,68 @@ def id_in(column: ColumnBase, ids: Iterable[int]) -> Expression:
     if not values:
         return column.in_([])
     return column.in_(SQL("(" + ",".join(map(str, values)) + ")"))
+
+
+def _sqlite_datetime(field: Field) -> Callable[[object], object]:
+    def convert(value: object) -> object:
+        if value.__class__ is not str:
+            return field.python_value(value)
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return field.python_value(value)
+
+    return convert
+
+
+def _sqlite_date(field: Field) -> Callable[[object], object]:
+    def convert(value: object) -> object:
+        if value.__class__ is not str:
+            return field.python_value(value)
+        try:
+            return date.fromisoformat(value)
+        except ValueError:  # a stored datetime, or another format peewee knows: its own conversion
+            return field.python_value(value)
+
+    return convert
+
+
+def plain_rows(query: Select, *, named: bool = False) -> Iterator[Any]:
+    """The rows of a select as tuples of the fields' Python values, as ``query.tuples()`` gives them, without
+    peewee's per-value conversion (a third of a 10,000-row export's own time): a value the driver already
+    returns as the field's Python value passes through; SQLite's date and datetime text is read with
+    fromisoformat (peewee's own conversion where that fails); any other field converts as peewee does.
+    Fields only: an expression (COUNT, MIN of a date) is refused, since peewee converts it by its argument.
+    ``named``: namedtuples with the fields' names, as ``query.namedtuples()``."""
+    sqlite = is_sqlite()
+    converters: list[Callable[[object], object] | None] = []
+    for node in query.selected_columns:
+        if not isinstance(node, Field):  # peewee converts an expression by its argument's field: not this
+            raise TypeError(f"plain_rows selects fields only, not {node!r}")
+        field = node
+        plain = (AutoField, IntegerField, CharField, TextField, ForeignKeyField)
+        if isinstance(field, plain) and not isinstance(field, BigIntegerField):
+            converters.append(None)
+        elif isinstance(field, BooleanField):
+            converters.append(None if not sqlite else bool)
+        elif isinstance(field, DateTimeField):
+            converters.append(_sqlite_datetime(field) if sqlite else None)
+        elif isinstance(field, DateField):
+            converters.append(_sqlite_date(field) if sqlite else None)
+        else:
+            converters.append(field.python_value)
+    pairs = [(i, c) for i, c in enumerate(converters) if c is not None]
+    row_type: Any = namedtuple("Row", [node.name for node in query.selected_columns]) if named else None
+    make: Callable[[list], Any] = row_type._make if named else tuple
+    sql, params = query.sql()
+    cursor = database_proxy.obj.execute_sql(sql, params)
+    try:
+        while batch := cursor.fetchmany(500):
+            for raw in batch:
+                row = list(raw)
+                for i, convert in pairs:
+                    if row[i] is not None:
+                        row[i] = convert(row[i])
+                yield make(row)
+    finally:
+        cursor.close()

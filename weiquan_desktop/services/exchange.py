@@ -21,7 +21,7 @@ from weiquan_desktop import __version__
 from weiquan_desktop.domain import State
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.fileio import atomic_write
-from weiquan_desktop.models.db import id_in
+from weiquan_desktop.models.db import id_in, plain_rows
 from weiquan_desktop.models.schema import ClockPause, Record, Referral, Staff
 from weiquan_desktop.privacy import mask_address, mask_id, mask_known, mask_name, mask_phone
 from weiquan_desktop.services import audit, auth, deadlines, station
@@ -202,7 +202,7 @@ def ledger_rows(
         ClockPause.select(ClockPause.record, ClockPause.started_on, ClockPause.ended_on).tuples().iterator()
     ):
         pauses.setdefault(record_id, []).append((started, ended or today))
-    for row in query.tuples().iterator():
+    for row in plain_rows(query):
         (
             rid,
             case_no,
@@ -428,11 +428,11 @@ def event_rows(record_ids: list[int], masked: bool) -> Iterator[list[object]]:
 
     # plain rows, not model instances: building 17,000 of them was a third of the sheet's own time
     staff = dict(Staff.select(Staff.id, Staff.name).tuples())
-    for t in (
+    for t in plain_rows(
         SettlementTerm.select()
         .where(id_in(SettlementTerm.record, record_ids))
-        .order_by(SettlementTerm.position)
-        .namedtuples()
+        .order_by(SettlementTerm.position),
+        named=True,
     ):
         add(
             t.record,
@@ -444,11 +444,11 @@ def event_rows(record_ids: list[int], masked: bool) -> Iterator[list[object]]:
             amount=t.amount,
             due=t.due_on,
         )
-    for s in (
+    for s in plain_rows(
         MediationSession.select()
         .where(id_in(MediationSession.record, record_ids))
-        .order_by(MediationSession.held_at, MediationSession.id)
-        .namedtuples()
+        .order_by(MediationSession.held_at, MediationSession.id),
+        named=True,
     ):
         add(
             s.record,
@@ -460,25 +460,23 @@ def event_rows(record_ids: list[int], masked: bool) -> Iterator[list[object]]:
             content=s.notes,
             more={"消费者意见": s.consumer_statement, "经营者意见": s.business_statement},
         )
-    for p in (
-        ClockPause.select()
-        .where(id_in(ClockPause.record, record_ids))
-        .order_by(ClockPause.started_on)
-        .namedtuples()
+    for p in plain_rows(
+        ClockPause.select().where(id_in(ClockPause.record, record_ids)).order_by(ClockPause.started_on),
+        named=True,
     ):
         add(p.record, "暂停计时", at=p.started_on, end=p.ended_on, content=p.reason)
-    for n in (
+    for n in plain_rows(
         CaseNotice.select()
         .where(id_in(CaseNotice.record, record_ids))
-        .order_by(CaseNotice.at, CaseNotice.id)
-        .namedtuples()
+        .order_by(CaseNotice.at, CaseNotice.id),
+        named=True,
     ):
         add(n.record, "告知", n.kind, at=n.at, method=n.method, party=n.party, who=n.actor, content=n.content)
-    for r in (
+    for r in plain_rows(
         Referral.select()
         .where(id_in(Referral.record, record_ids))
-        .order_by(Referral.referred_at, Referral.id)
-        .namedtuples()
+        .order_by(Referral.referred_at, Referral.id),
+        named=True,
     ):
         add(
             r.record,
@@ -491,11 +489,11 @@ def event_rows(record_ids: list[int], masked: bool) -> Iterator[list[object]]:
             due=r.feedback_due,
             more={"材料": json.loads(r.materials or "[]"), "反馈": r.feedback},
         )
-    for f in (
+    for f in plain_rows(
         TransferFeedback.select()
         .where(id_in(TransferFeedback.record, record_ids))
-        .order_by(TransferFeedback.handled_at, TransferFeedback.id)
-        .namedtuples()
+        .order_by(TransferFeedback.handled_at, TransferFeedback.id),
+        named=True,
     ):
         add(
             f.record,
@@ -506,11 +504,11 @@ def event_rows(record_ids: list[int], masked: bool) -> Iterator[list[object]]:
             content=f.result,
             more={"处理过程": f.process},
         )
-    for v in (
+    for v in plain_rows(
         ReturnVisit.select()
         .where(id_in(ReturnVisit.record, record_ids))
-        .order_by(ReturnVisit.visited_at, ReturnVisit.id)
-        .namedtuples()
+        .order_by(ReturnVisit.visited_at, ReturnVisit.id),
+        named=True,
     ):
         add(
             v.record,
