@@ -350,14 +350,17 @@ def test_each_document(cases, tmp_path, doc, must, must_not):
         assert words in flat, words
     for words in must_not:
         assert words not in flat, words
-    fonts = _fonts(out)
-    assert fonts and all(line.split()[-5:-3] == ["yes", "yes"] for line in fonts), fonts
-    assert any("WenQuanYiMicroHei" in line for line in fonts)
     assert (
         "。，" not in flat and "。。" not in flat
     )  # a term typed with its own full stop still reads as one sentence
-    if "𠮷" in flat:
-        assert any("HanaMinB" in line or "SimSun" in line for line in fonts)  # the rare character is drawn
+    if shutil.which("pdffonts"):  # poppler's (Linux, CI): which fonts are embedded
+        fonts = _fonts(out)
+        assert fonts and all(line.split()[-5:-3] == ["yes", "yes"] for line in fonts), fonts
+        assert any("WenQuanYiMicroHei" in line for line in fonts)
+        if "𠮷" in flat:
+            assert any(
+                "HanaMinB" in line or "SimSun" in line for line in fonts
+            )  # the rare character is drawn
     pages = _pages(out)
     assert all(re.search(r"第\s*\d+\s*页\s*共\s*\d+\s*页", page) for page in pages)
     for line in _text(out, layout=True).splitlines():  # no line starts with closing punctuation

@@ -469,7 +469,7 @@ def receipt(case_no: str, dest: Path, *, actor: Actor | None = None, keep: bool 
     story.append(para(f"{who or '您好'}：", st["body"]))
     story.append(
         para(
-            f"您于{received:%Y年%m月%d日 %H时%M分}向本站反映的{'关于' + _what(record) + '的' if record.kind in ('投诉', '举报') else ''}"
+            f"您于{received:%Y年%m月%d日 %H时%M分}向本站反映的{'关于' + _what(record) + '的' if record.kind in (Kind.COMPLAINT, Kind.REPORT) else ''}"
             f"{record.kind}已登记，编号 {record.case_no}。查询时请提供此编号。",
             st["indent"],
         )
