@@ -15,7 +15,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import sys
-from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication
 
@@ -58,36 +57,35 @@ def _leak(make_owner: object, method: str, arguments: object) -> int:
     return before - sys.getrefcount(None)
 
 
-def _named_like(wrapper: Callable, original: Callable) -> Callable:
-    """functools.wraps. It reads the method's __doc__, which makes PySide6 build its signature text (30 ms),
-    and that is needed: without it the register benchmark (bench/register.py, 200,000 records) aborted at
-    exit with "bool_dealloc: deallocating True or False", another lost reference whose source we have not
-    found. Kept until it is."""
-    return functools.wraps(original)(wrapper)
+# functools.wraps reads each method's __doc__, which makes PySide6 build its signature text (30 ms at start).
+# That is needed: wrapped without it, the register benchmark (bench/register.py, 200,000 records) aborted at
+# exit with "bool_dealloc: deallocating True or False", another lost reference whose source is not found yet.
 
 
 def _wrap(cls: type, method: str, lost: int) -> None:
     original = getattr(cls, method)
 
+    @functools.wraps(original)
     def wrapper(self: object, *args: object) -> object:
         result = original(self, *args)
         for _ in range(lost):
             _incref(None)
         return result
 
-    setattr(cls, method, _named_like(wrapper, original))
+    setattr(cls, method, wrapper)
 
 
 def _wrap_static(cls: type, method: str, lost: int) -> None:
     original = getattr(cls, method)
 
+    @functools.wraps(original)
     def wrapper(*args: object) -> object:
         result = original(*args)
         for _ in range(lost):
             _incref(None)
         return result
 
-    setattr(cls, method, staticmethod(_named_like(wrapper, original)))
+    setattr(cls, method, staticmethod(wrapper))
 
 
 _patched: list[str] = []
