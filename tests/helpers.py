@@ -59,6 +59,23 @@ def type_text(qtbot, widget, text: str) -> None:
             QApplication.sendEvent(widget, event)
 
 
+_qt_app = None
+
+
+def _qt_pdf(path: Path):
+    """The PDF opened with Qt's PDF module (the caller closes it)."""
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtWidgets import QApplication
+
+    global _qt_app
+    _qt_app = QApplication.instance() or QApplication([])  # kept; a QCoreApplication would break pytest-qt's
+    document = QPdfDocument()
+    error = document.load(str(path))
+    if error != QPdfDocument.Error.None_:
+        raise AssertionError(f"{path} is not a readable PDF: {error}")
+    return document
+
+
 def pdf_text(path: Path, *, layout: bool = False, page: int | None = None) -> str:
     """A PDF's text layer as a reader gets it (``page`` from 1; pages end with a form feed, as pdftotext
     ends them): poppler's pdftotext where it is installed (Linux, CI), else Qt's own PDF module (PDFium,
@@ -70,14 +87,7 @@ def pdf_text(path: Path, *, layout: bool = False, page: int | None = None) -> st
         pages = ["-f", str(page), "-l", str(page)] if page else []
         command = ["pdftotext", *(["-layout"] if layout else []), *pages, str(path), "-"]
         return subprocess.run(command, capture_output=True, check=True).stdout.decode("utf-8")
-    from PySide6.QtPdf import QPdfDocument
-    from PySide6.QtWidgets import QApplication
-
-    _app = QApplication.instance() or QApplication([])  # a QCoreApplication here would break pytest-qt's
-    document = QPdfDocument()
-    error = document.load(str(path))
-    if error != QPdfDocument.Error.None_:
-        raise AssertionError(f"{path} is not a readable PDF: {error}")
+    document = _qt_pdf(path)
     wanted = [page - 1] if page else range(document.pageCount())
     text = "".join(document.getAllText(i).text().replace("\r\n", "\n") + "\n\f" for i in wanted)
     document.close()
@@ -86,12 +96,7 @@ def pdf_text(path: Path, *, layout: bool = False, page: int | None = None) -> st
 
 def pdf_page_size(path: Path, page: int = 1) -> tuple[int, int]:
     """A page's width and height in points, rounded, as Qt's PDF module (PDFium) reads them."""
-    from PySide6.QtPdf import QPdfDocument
-    from PySide6.QtWidgets import QApplication
-
-    _app = QApplication.instance() or QApplication([])
-    document = QPdfDocument()
-    assert document.load(str(path)) == QPdfDocument.Error.None_, path
+    document = _qt_pdf(path)
     size = document.pagePointSize(page - 1)
     document.close()
     return round(size.width()), round(size.height())

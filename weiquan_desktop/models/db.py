@@ -311,26 +311,17 @@ def id_in(column: ColumnBase, ids: Iterable[int]) -> Expression:
     return column.in_(SQL("(" + ",".join(map(str, values)) + ")"))
 
 
-def _sqlite_datetime(field: Field) -> Callable[[object], object]:
+def _from_iso(field: Field, parse: Callable[[str], object]) -> Callable[[object], object]:
+    """SQLite's date or datetime text by ``parse`` (fromisoformat); anything else, or text it cannot read
+    (another format peewee knows), by the field's own conversion."""
+
     def convert(value: object) -> object:
-        if value.__class__ is not str:
-            return field.python_value(value)
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return field.python_value(value)
-
-    return convert
-
-
-def _sqlite_date(field: Field) -> Callable[[object], object]:
-    def convert(value: object) -> object:
-        if value.__class__ is not str:
-            return field.python_value(value)
-        try:
-            return date.fromisoformat(value)
-        except ValueError:  # a stored datetime, or another format peewee knows: its own conversion
-            return field.python_value(value)
+        if value.__class__ is str:
+            try:
+                return parse(value)
+            except ValueError:
+                pass
+        return field.python_value(value)
 
     return convert
 
@@ -354,14 +345,14 @@ def plain_rows(query: Select, *, named: bool = False) -> Iterator[Any]:
         elif isinstance(field, BooleanField):
             converters.append(None if not sqlite else bool)
         elif isinstance(field, DateTimeField):
-            converters.append(_sqlite_datetime(field) if sqlite else None)
+            converters.append(_from_iso(field, datetime.fromisoformat) if sqlite else None)
         elif isinstance(field, DateField):
-            converters.append(_sqlite_date(field) if sqlite else None)
+            converters.append(_from_iso(field, date.fromisoformat) if sqlite else None)
         else:
             converters.append(field.python_value)
     pairs = [(i, c) for i, c in enumerate(converters) if c is not None]
-    row_type: Any = namedtuple("Row", [node.name for node in query.selected_columns]) if named else None
-    make: Callable[[list], Any] = row_type._make if named else tuple
+    shape: Any = namedtuple("Row", [node.name for node in query.selected_columns]) if named else tuple
+    make: Callable[[list], Any] = shape._make if named else shape
     sql, params = query.sql()
     cursor = database_proxy.obj.execute_sql(sql, params)
     try:
