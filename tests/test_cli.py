@@ -5,6 +5,34 @@ from helpers import run_cli
 from weiquan_desktop import __version__
 
 
+def test_a_gui_start_reads_its_options_as_the_whole_parser_does():
+    """The GUI's start skips building every command's parser; what it reads must be what the whole parser
+    reads, and anything else (a command, --help, --version, an error) goes to the whole parser."""
+    from weiquan_desktop.cli import build_parser, gui_start
+
+    for argv in (
+        [],
+        ["--data-dir", "D:/站点数据"],
+        ["--data-dir=x", "--database", "postgresql://desk@server/weiquan", "--user", "wang"],
+        ["--quit-after-start", "--data-dir", "demo"],  # a folder named like a command is still a folder
+        ["--qu"],  # argparse's abbreviations, unambiguous in both
+    ):
+        fast = gui_start(argv)
+        assert fast is not None, argv
+        assert {**vars(fast), "command": None} == vars(build_parser().parse_args(argv)), argv
+    for argv in (
+        ["demo"],
+        ["--version"],
+        ["-h"],
+        ["--data-dir"],
+        ["--d", "x"],  # --data-dir or --database
+        ["--data-dir", "x", "check"],
+        ["--bogus"],
+        ["--quit-after-start=yes"],
+    ):
+        assert gui_start(argv) is None, argv
+
+
 def test_version():
     result = run_cli("--version")
     assert result.returncode == 0
