@@ -134,22 +134,28 @@ def test_a_paused_clock_says_so_moves_on_each_day_and_the_ledger_agrees(station_
     accepted = datetime.combine(today - timedelta(days=20), datetime.min.time()).replace(hour=9)
     record = complaint(accepted - timedelta(hours=1))
     intake.decide(record.id, "受理", at=accepted)
-    mediation.pause_clock(record.id, today - timedelta(days=5), "送鉴定")
+    mediation.pause_clock(record.id, today - timedelta(days=15), "送鉴定")
     saved = Record.get_by_id(record.id)
     assert saved.due_label == "调解期限（暂停）"
     projected = saved.next_due
-    # as if counted yesterday: the stored date is a day short, and a new day recounts it
-    duty = duties.case_duties(
-        saved,
-        duties.facts_for([saved.id])[saved.id],
-        deadlines.RuleBook(),
-        today=today - timedelta(days=1),
-        since=duties.notices_since(),
-    )
-    stale = next(d for d in duty if d.code == "mediation").due
+    # as if last counted on an earlier day: the stored date is short, and a new day recounts it. The
+    # nearest such day: a limit ending on a weekend or holiday moves to the next working day, so on some
+    # days yesterday's count is today's date too (on 2026-12-01 both came to Monday 2027-01-18)
+    for back in range(1, 15):
+        counted = today - timedelta(days=back)
+        duty = duties.case_duties(
+            saved,
+            duties.facts_for([saved.id])[saved.id],
+            deadlines.RuleBook(),
+            today=counted,
+            since=duties.notices_since(),
+        )
+        stale = next(d for d in duty if d.code == "mediation").due
+        if stale < projected:
+            break
     assert stale < projected
     Record.update(next_due=stale).where(Record.id == record.id).execute()
-    Setting.insert(key=deadlines.DAY_KEY, value=(today - timedelta(days=1)).isoformat()).on_conflict(
+    Setting.insert(key=deadlines.DAY_KEY, value=counted.isoformat()).on_conflict(
         conflict_target=[Setting.key], preserve=[Setting.value]
     ).execute()
     assert deadlines.refresh_for_new_day(today) == 1
