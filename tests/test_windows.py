@@ -7,7 +7,7 @@ Python's own open() does) cannot be replaced: an export over it must say so in C
 import sys
 
 import pytest
-from helpers import run_cli
+from helpers import pdf_text, run_cli
 
 pytestmark = pytest.mark.skipif(sys.platform != "win32", reason="Windows file sharing rules")
 
@@ -47,3 +47,42 @@ def test_data_lives_under_appdata_by_default(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (appdata / "weiquan-desktop" / "weiquan.sqlite3").is_file()
     assert str(appdata / "weiquan-desktop") in result.stdout
+
+
+def test_a_rare_character_in_a_name_prints_with_windows_own_simsun_extb(db, tmp_path):
+    """𠮷 (CJK Extension B, common in names) is beyond the bundled font: on Windows the receipt draws it with
+    SimSun-ExtB from the Fonts folder of %WINDIR%. Wine has no Windows fonts: tools/windows-check puts a free
+    Extension B font (HanaMinB) there under SimSun-ExtB's file name, so the lookup and the embedding run."""
+    import os
+    from datetime import datetime
+    from pathlib import Path
+
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from weiquan_desktop import pdf
+    from weiquan_desktop.services import demo, intake, printing, station
+
+    station.save_profile(demo.DEMO_PROFILE)
+    system_font = Path(os.environ["WINDIR"], "Fonts", "simsunb.ttf")
+    if not system_font.is_file():
+        pytest.skip(f"no SimSun-ExtB in {system_font.parent} (an English Windows without Chinese fonts)")
+    assert pdf.FALLBACK_CANDIDATES[0] == system_font
+    record = intake.register(
+        intake.IntakeForm(
+            kind="投诉",
+            source="来访",
+            received_at=datetime(2026, 11, 2, 9, 30),
+            complainant_name="𠮷喆",
+            phone="13912345678",
+            respondent_name="𠮷野家牛肉饭（万象汇店）",
+            category="生活、社会服务类",
+            nature="质量",
+            facts="牛肉饭内有异物。",
+            demands=["退款"],
+        )
+    )
+    out = printing.print_document("receipt", record.case_no, tmp_path / "受理回执.pdf")
+    body = out.read_bytes()
+    assert b"/FontFile2" in body
+    assert b"+" + TTFont("probe", str(system_font)).face.name in body  # the system font, embedded (subset)
+    assert "𠮷喆" in pdf_text(out).replace("\n", "")

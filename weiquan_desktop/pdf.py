@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -27,9 +28,10 @@ log = logging.getLogger(__name__)
 FONT = "WenQuanYiMicroHei"
 FALLBACK = "WQFallback"
 # Characters beyond the bundled font (CJK Extension B and later, e.g. 𠮷 in names) come from a font of the
-# system: SimSun-ExtB ships with every Windows; on Debian, fonts-hanazono (installed by tools/run-*).
+# system: SimSun-ExtB ships with every Chinese Windows (in its Fonts folder, wherever Windows is installed);
+# on Debian, fonts-hanazono (installed by tools/run-*).
 FALLBACK_CANDIDATES = (
-    Path("C:/Windows/Fonts/simsunb.ttf"),
+    Path(os.environ.get("WINDIR") or "C:/Windows", "Fonts", "simsunb.ttf"),
     Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),
     Path("/usr/share/fonts/truetype/hanazono/HanaMinA.ttf"),
 )
