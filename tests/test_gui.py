@@ -6,7 +6,7 @@ import socket
 import subprocess
 import sys
 
-from helpers import ROOT, type_text
+from helpers import ROOT, cli_encoding, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QTabWidget
 
@@ -167,21 +167,24 @@ def test_second_launch_hands_over_to_the_first(qtbot, app, tmp_path):
     first = SingleInstance(data)
     assert first.acquire()
     try:
+        env = {
+            "QT_QPA_PLATFORM": "offscreen",
+            "PYTHONPATH": str(ROOT),
+            "HOME": str(tmp_path),
+            "PATH": os.pathsep.join(("/usr/bin", "/bin")),
+            # Windows: a child without SYSTEMROOT cannot start its sockets (WinError 10106)
+            **{k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE") if k in os.environ},
+        }
         with qtbot.waitSignal(first.activated, timeout=30000):
             second = subprocess.Popen(
                 [sys.executable, "-m", "weiquan_desktop", "--data-dir", str(data)],
                 cwd=ROOT,
-                env={
-                    "QT_QPA_PLATFORM": "offscreen",
-                    "PYTHONPATH": str(ROOT),
-                    "HOME": str(tmp_path),
-                    "PATH": os.pathsep.join(("/usr/bin", "/bin")),
-                    # Windows: a child without SYSTEMROOT cannot start its sockets (WinError 10106)
-                    **{k: os.environ[k] for k in ("SYSTEMROOT", "SYSTEMDRIVE") if k in os.environ},
-                },
+                env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
-                text=True,
+                # the program's own choice for a pipe (UTF-8 under an English Windows' code page 1252,
+                # which the locale's cp1252 could not decode: the reader thread died, out was None)
+                encoding=cli_encoding(env),
             )
         out, err = second.communicate(timeout=30)
         assert second.returncode == 0, err
@@ -234,7 +237,7 @@ def test_qt_dialogs_speak_chinese(qtbot, app):
     """Qt's own zh_CN catalogue leaves the file dialog's "Look in:" and "Files of type:" in English."""
     import re
 
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
     from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 
     dialog = QFileDialog(None, "导入台账")
@@ -243,7 +246,17 @@ def test_qt_dialogs_speak_chinese(qtbot, app):
     printing = QPrintDialog(printer)
     for shown in (dialog, printing):
         qtbot.addWidget(shown)
-        texts = [w.text() for w in shown.findChildren(QLabel) + shown.findChildren(QPushButton) if w.text()]
+        # a printer's own words (CUPS's model, location) are the printer's, not Qt's
+        theirs = {
+            text
+            for info in QPrinterInfo.availablePrinters()
+            for text in (info.makeAndModel(), info.location(), info.description(), info.printerName())
+        }
+        texts = [
+            w.text()
+            for w in shown.findChildren(QLabel) + shown.findChildren(QPushButton)
+            if w.text() and w.text() not in theirs
+        ]
         english = [
             t
             for t in texts

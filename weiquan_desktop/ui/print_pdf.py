@@ -63,8 +63,23 @@ def _text_layer(painter: QPainter, document: QPdfDocument, index: int, scale: fl
     painter.restore()
 
 
+def pages_to_print(printer: QPrinter, count: int) -> list[int]:
+    """The page indexes to print: every page, or those chosen in the print dialog (页数 从…到…), as a
+    clerk reprints the signature page alone. The preview always shows every page."""
+    if is_preview(printer) or printer.printRange() != QPrinter.PrintRange.PageRange:
+        return list(range(count))
+    chosen = printer.pageRanges()
+    return [index for index in range(count) if chosen.contains(index + 1)]
+
+
 def paint(printer: QPrinter, document: QPdfDocument) -> int:
-    """Draw every page of ``document`` on ``printer``; returns the number of pages."""
+    """Draw the pages of ``document`` the printer asks for (all, or the chosen range) on ``printer``;
+    returns the number of pages drawn."""
+    pages = pages_to_print(printer, document.pageCount())
+    if not pages:
+        raise UserError(
+            f"所选的页码不在这份文书之内（共 {document.pageCount()} 页），没有打印。请重新选择打印范围。"
+        )
     painter = QPainter()
     if not painter.begin(printer):
         raise UserError("无法连接打印机，请检查打印机是否开启、是否选对了打印机。")
@@ -72,8 +87,8 @@ def paint(printer: QPrinter, document: QPdfDocument) -> int:
     # a PDF printer claims 1200 dpi: rendered at that, three pages made a 30 MB file
     scale = min(1.0, (FILE_DPI if to_file else PAPER_DPI) / max(printer.resolution(), 1))
     try:
-        for index in range(document.pageCount()):
-            if index:
+        for index in pages:
+            if index != pages[0]:
                 printer.newPage()
             area = painter.viewport()
             points = document.pagePointSize(index)
@@ -85,7 +100,7 @@ def paint(printer: QPrinter, document: QPdfDocument) -> int:
                 _text_layer(painter, document, index, size.width() / points.width(), target)
     finally:
         painter.end()
-    return document.pageCount()
+    return len(pages)
 
 
 class PrintPreview(QPrintPreviewDialog):
@@ -101,6 +116,8 @@ class PrintPreview(QPrintPreviewDialog):
         if self.document.load(str(path)) != QPdfDocument.Error.None_:
             raise UserError(f"无法读取要打印的文件：{path}")
         self.path = Path(path)
+        # the print dialog's page range starts as the whole document (Windows' showed 0 to 1)
+        self._print_target.setFromTo(1, max(1, self.document.pageCount()))
         self.setWindowTitle(f"打印预览 - {title or path.name}")
         self.paintRequested.connect(self._paint)
         self.pages_painted = 0
