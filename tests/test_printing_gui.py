@@ -321,9 +321,9 @@ def test_the_agreement_prints_on_the_printer_chosen_in_windows_own_dialog(qtbot,
     hand = _ClerksHand(preview, IDOK)
     _print_button(preview).trigger()  # returns once every page is drawn on the printer
     seen = hand.stop()
-    assert seen and not seen[0][0].startswith("Qt ") and name in seen[0][1], (
-        seen
-    )  # Windows' own dialog, not Qt's file dialog
+    assert seen and not seen[0][0].startswith("Qt ") and name in seen[0][1], seen  # Windows' own dialog
+    texts = seen[0][1]
+    assert texts[texts.index("从(&F):") - 2 : texts.index("从(&F):")] == ["1", "3"], texts  # pages offered
     printed = AuditLog.select().where(AuditLog.action == "print").get()
     assert printed.actor == "王建国" and '"页数": 3' in printed.detail
     assert Attachment.select().where(Attachment.purpose == "文书").count() == 1
