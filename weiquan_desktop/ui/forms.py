@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, QFile, QIODevice, QObject
+from PySide6.QtCore import QFile, QIODevice, QObject
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
@@ -28,25 +28,13 @@ class _BaseInstanceLoader(QUiLoader):
         return super().createWidget(class_name, parent, name)
 
 
-def _loader(base: QWidget) -> _BaseInstanceLoader:
-    # QUiLoader's constructor loads every Designer plugin on Qt's library paths (PySide's own, Qt Quick's
-    # widget with the Qt Quick libraries behind it: 12-20 ms of the start-up); the forms use Qt's own
-    # widgets only, so it is built with no plugin path
-    paths = QCoreApplication.libraryPaths()
-    QCoreApplication.setLibraryPaths([])
-    try:
-        return _BaseInstanceLoader(base)
-    finally:
-        QCoreApplication.setLibraryPaths(paths)
-
-
 def load_form(name: str, base: QWidget) -> QWidget:
     path = form_path(name)
     file = QFile(str(path))
     if not file.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FileNotFoundError(path)
     try:
-        loader = _loader(base)
+        loader = _BaseInstanceLoader(base)
         loaded = loader.load(file, None)
         if loaded is None:
             raise RuntimeError(f"cannot load form {path}: {loader.errorString()}")
