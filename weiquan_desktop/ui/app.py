@@ -15,6 +15,7 @@ from weiquan_desktop import APP_NAME, APP_TITLE, __version__, logsetup
 from weiquan_desktop.assets import FONT_FAMILY, font_file, resource_path
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.paths import DataDir
+from weiquan_desktop.ui import pyside_fixes
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +30,9 @@ PREFERRED_FAMILIES = [
 ]
 
 
-def application(argv: list[str] | None = None, *, fix_later: bool = False) -> QApplication:
-    """The QApplication, set up. ``fix_later``: the PySide6 work-around's item methods are the caller's to
-    patch once its first window is painted (see pyside_fixes); otherwise all of it is applied here."""
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, set up."""
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
-    apply_pyside_fixes(items=not fix_later)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     app.setApplicationVersion(__version__)
@@ -51,14 +50,6 @@ def application(argv: list[str] | None = None, *, fix_later: bool = False) -> QA
         app.setProperty("weiquan_fit", True)
         app.setStyleSheet(app.styleSheet() + FOCUS_STYLE)
     return app
-
-
-def apply_pyside_fixes(*, items: bool = True) -> None:
-    from weiquan_desktop.ui import pyside_fixes
-
-    fixed = pyside_fixes.apply(items=items)
-    if fixed and items:
-        log.info("worked around PySide6's None reference leak in %s", ", ".join(fixed))
 
 
 def setup_fonts(app: QApplication) -> None:
@@ -117,7 +108,7 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
     from weiquan_desktop.ui.main_window import MainWindow
     from weiquan_desktop.ui.single_instance import SingleInstance
 
-    app = application(fix_later=True)
+    app = application()
     instance = SingleInstance(data_root)
     if not instance.acquire():
         if instance.hand_over():
@@ -136,6 +127,11 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
     trace = crashlog.new_trace(data_dir)  # left by the previous run, before this one starts its own
     crash_path = crashlog.enable(data_dir)
     log.info("starting %s %s on %s (pid %d)", APP_NAME, __version__, data_root, os.getpid())
+    # done when weiquan_desktop.ui was first imported; said here, where there is a log
+    if pyside_fixes.apply():
+        log.info(
+            "PySide6 work-around: None, True and False made immortal (Python %s)", sys.version.split()[0]
+        )
     check = health.startup_check(data_dir)
     recovered = None
     if not check.ok:
@@ -190,7 +186,6 @@ def run(data_root: Path, database_url: str | None = None, *, quit_after_start: b
             app.installEventFilter(idle)
         instance.activated.connect(window.bring_to_front)
         window.show_fitting()
-        QTimer.singleShot(0, apply_pyside_fixes)  # queued after the window's first paint
         unclean = abnormal_end_message(check.unclean, trace, crash_path)
         anchored = (
             (
