@@ -24,7 +24,7 @@ from weiquan_desktop import domain
 from weiquan_desktop.errors import UserError, ValidationError
 from weiquan_desktop.services import activities, staff, views
 from weiquan_desktop.services.actor import Actor
-from weiquan_desktop.ui.widgets import fill, read_only_table
+from weiquan_desktop.ui.widgets import fill, read_only_table, run_modal
 
 
 class ActivityPage(QWidget):
@@ -64,7 +64,7 @@ class ActivityPage(QWidget):
         )
 
     def edit(self, activity_id: int | None) -> None:
-        if ActivityDialog(activity_id, self.actor, self).exec():
+        if run_modal(ActivityDialog(activity_id, self.actor, self)):
             self.reload()
 
 

@@ -42,7 +42,7 @@ from weiquan_desktop.ui import operations
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.intake_dialog import IntakeDialog
 from weiquan_desktop.ui.mediation_dialog import MediationDialog, ReferralDialog
-from weiquan_desktop.ui.widgets import ask, fill, setup_read_only
+from weiquan_desktop.ui.widgets import ask, fill, open_window, run_modal, setup_read_only, show_window
 
 if TYPE_CHECKING:
     from weiquan_desktop.ui.print_pdf import PrintPreview
@@ -328,7 +328,7 @@ class CaseDetailDialog(QDialog):
             self.reload()
 
         self.preview.printed.connect(printed)
-        self.preview.open()  # window-modal, and the dialog stays referenced while it is open
+        open_window(self.preview)  # window-modal; deleted once closed, and its PDF file let go
         return self.preview
 
     def print_document(self, doc: str) -> Path | None:
@@ -354,11 +354,10 @@ class CaseDetailDialog(QDialog):
     def mediate(self) -> MediationDialog:
         dialog = MediationDialog(self.record_id, self.actor, self)
         dialog.changed.connect(lambda _id: (self.reload(), self.changed.emit(self.record_id)))
-        dialog.show()
-        return dialog
+        return show_window(dialog)
 
     def refer(self) -> None:
-        if ReferralDialog(self.record_id, self.actor, self).exec():
+        if run_modal(ReferralDialog(self.record_id, self.actor, self)):
             self.reload()
             self.changed.emit(self.record_id)
 
@@ -401,8 +400,7 @@ class CaseDetailDialog(QDialog):
     def edit_case(self) -> IntakeDialog:
         dialog = IntakeDialog(self.actor, self, record_id=self.record_id)
         dialog.saved.connect(lambda _id: (self.reload(), self.changed.emit(self.record_id)))
-        dialog.show()
-        return dialog
+        return show_window(dialog)
 
     def delete_case(self) -> None:
         reason, ok = QInputDialog.getText(

@@ -220,6 +220,7 @@ class IntakeDialog(QDialog):
             self._version = form.version
             self.setWindowTitle(f"修改登记 - {form.case_no}")
             self.set_form(form.form)
+            self._as_loaded = self.form()  # closing a correction unchanged asks nothing
             self.w["kind"].setEnabled(False)
             for button in (child(self, QPushButton, "save_new"), self.on_the_spot):
                 button.setVisible(False)
@@ -672,15 +673,20 @@ class IntakeDialog(QDialog):
 
     def reject(self) -> None:
         form = self.form()
-        touched = any(
-            (form.complainant_name, form.phone, form.facts.strip(), form.respondent_name, form.clues)
-        )
+        if self.record_id is not None:
+            touched = form != self._as_loaded
+        else:
+            touched = any(
+                (form.complainant_name, form.phone, form.facts.strip(), form.respondent_name, form.clues)
+            )
         if (
             touched
             and QMessageBox.question(
                 self,
-                "放弃登记",
-                "本次登记尚未保存，确定放弃吗？",
+                "放弃修改" if self.record_id is not None else "放弃登记",
+                "本次修改尚未保存，确定放弃吗？"
+                if self.record_id is not None
+                else "本次登记尚未保存，确定放弃吗？",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )

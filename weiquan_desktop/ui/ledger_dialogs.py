@@ -23,7 +23,7 @@ from weiquan_desktop.services.ledger_format import HEADERS
 from weiquan_desktop.services.register import RegisterQuery
 from weiquan_desktop.ui import operations
 from weiquan_desktop.ui.tasks import ProcessTask, Task
-from weiquan_desktop.ui.widgets import fill, read_only_table
+from weiquan_desktop.ui.widgets import fill, read_only_table, run_modal
 
 PREVIEW_ROWS = 200
 # Export, check and import run in a worker process (ui/tasks.py ProcessTask): openpyxl is pure Python.
@@ -165,7 +165,7 @@ def import_ledger(parent: QWidget, on_imported: Callable[[], None], user: Actor 
     def checked(result: tuple) -> None:
         parsed, errors, warnings = result
         preview = ImportPreview(path, parsed, errors, warnings, parent)
-        if preview.exec() != QDialog.DialogCode.Accepted:
+        if run_modal(preview) != QDialog.DialogCode.Accepted:
             return
 
         writing = ProcessTask(

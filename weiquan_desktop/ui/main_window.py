@@ -34,6 +34,7 @@ from weiquan_desktop.ui import operations
 from weiquan_desktop.ui.forms import child, load_form
 from weiquan_desktop.ui.register_view import RegisterView
 from weiquan_desktop.ui.tasks import Task
+from weiquan_desktop.ui.widgets import run_modal, show_window
 
 if TYPE_CHECKING:
     from weiquan_desktop.ui.activity_page import ActivityPage
@@ -227,7 +228,7 @@ class MainWindow(QMainWindow):
     def show_laws(self) -> None:
         from weiquan_desktop.ui.mediation_dialog import LawDialog
 
-        LawDialog(self).show()
+        show_window(LawDialog(self))
 
     def new_record(self) -> IntakeDialog:
         from weiquan_desktop.ui.intake_dialog import IntakeDialog
@@ -237,8 +238,7 @@ class MainWindow(QMainWindow):
         dialog.saved.connect(lambda _id: self.refresh_records())
         dialog.mediate_now.connect(lambda record_id: self.open_record(record_id).mediate())
         dialog.finished.connect(self._back_to_register)
-        dialog.show()
-        return dialog
+        return show_window(dialog)
 
     def _back_to_register(self) -> None:
         """After a registration the keyboard is back at the register's search (it was nowhere)."""
@@ -253,13 +253,14 @@ class MainWindow(QMainWindow):
 
         dialog = CaseDetailDialog(record_id, self.user, parent=self)
         dialog.changed.connect(lambda _id: self.refresh_records())
-        dialog.show()
-        return dialog
+        return show_window(dialog)
 
     def show_audit(self) -> None:
         from weiquan_desktop.ui.audit_dialog import AuditDialog
 
-        operations.run(self, lambda: AuditDialog(self.user, self).show(), title="审计日志", changes=False)
+        operations.run(
+            self, lambda: show_window(AuditDialog(self.user, self)), title="审计日志", changes=False
+        )
 
     def change_password(self) -> None:
         from weiquan_desktop.ui.login import PasswordDialog
@@ -268,7 +269,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "修改密码", "本站尚未设置工作人员账号。")
             return
         dialog = PasswordDialog(self.user, self)
-        if dialog.exec():
+        if run_modal(dialog):
             self.user = dialog.user
             QMessageBox.information(self, "修改密码", "密码已修改，下次登录请使用新密码。")
 
@@ -290,7 +291,7 @@ class MainWindow(QMainWindow):
         self.locked = True
         try:
             dialog = LoginDialog(self, locked_user=self.user)
-            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+            accepted = run_modal(dialog) == QDialog.DialogCode.Accepted
         finally:
             self.locked = False
             for cover in covers:
@@ -311,8 +312,7 @@ class MainWindow(QMainWindow):
 
         panel = DuePanel(self)
         panel.open_record.connect(self.open_record)
-        panel.show()
-        return panel
+        return show_window(panel)
 
     def export_ledger(self) -> Task | None:
         from weiquan_desktop.ui import ledger_dialogs
@@ -336,7 +336,7 @@ class MainWindow(QMainWindow):
         )
         if dialog is None:
             return
-        if dialog.exec():
+        if run_modal(dialog):
             QMessageBox.information(self, "导入完成", f"已导入 {dialog.imported} 件转办投诉。")
             self.refresh()
 

@@ -28,6 +28,7 @@ from weiquan_desktop.services import mediation, views
 from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.mediation import TermInput
 from weiquan_desktop.ui.forms import child, load_form
+from weiquan_desktop.ui.widgets import run_modal
 
 TERM_COLUMNS = ["类别", "内容（谁做什么）", "金额（元）", "履行方", "履行期限（YYYY-MM-DD）"]
 PUNITIVE_BASES = ["", "消费者权益保护法第五十五条", "食品安全法第一百四十八条"]
@@ -140,7 +141,7 @@ class MediationDialog(QDialog):
         self.b["addSession"].clicked.connect(self.add_session)
         self.b["addTerm"].clicked.connect(lambda: self.add_term())
         self.b["removeTerm"].clicked.connect(self.remove_term)
-        self.b["laws"].clicked.connect(lambda: LawDialog(self).exec())
+        self.b["laws"].clicked.connect(lambda: run_modal(LawDialog(self)))
         self.b["settle"].clicked.connect(self.settle)
         self.b["terminate"].clicked.connect(self.terminate)
         self.b["withdraw"].clicked.connect(self.withdraw)

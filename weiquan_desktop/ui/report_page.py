@@ -39,7 +39,7 @@ from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.services.statistics import Period
 from weiquan_desktop.ui import operations
 from weiquan_desktop.ui.tasks import ProcessTask, Task
-from weiquan_desktop.ui.widgets import fill, read_only_table, scrolling
+from weiquan_desktop.ui.widgets import fill, read_only_table, scrolling, show_window
 
 KINDS = ("季度", "半年", "全年", "自定义")
 
@@ -307,7 +307,7 @@ class ReportPage(QWidget):
         period = self.period or operations.run(self, self.selected_period, title="考核", changes=False)
         if period is None:
             return
-        EvaluationDialog(period, self).show()
+        show_window(EvaluationDialog(period, self))
 
     def export(self, kind: str) -> Task | None:
         if self.figures is None:
@@ -345,9 +345,7 @@ class ReportPage(QWidget):
     def show_summary(self) -> SummaryDialog | None:
         if self.figures is None:
             return None
-        dialog = SummaryDialog(self.period, self.figures, self, self.actor)
-        dialog.show()
-        return dialog
+        return show_window(SummaryDialog(self.period, self.figures, self, self.actor))
 
     def combine_stations(self) -> ProcessTask | None:
         """A 12315 body's view: several stations' ledger workbooks added up, in a worker process; read only."""
@@ -371,8 +369,7 @@ class ReportPage(QWidget):
         return task.start()
 
     def _show_combined(self, view: object) -> None:
-        self.combined_dialog = CombinedDialog(view, self)
-        self.combined_dialog.show()
+        self.combined_dialog = show_window(CombinedDialog(view, self))
 
 
 class SummaryDialog(QDialog):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QMargins, QObject, QRect, Qt
+from typing import TypeVar
+
+from PySide6.QtCore import QEvent, QMargins, QObject, QRect, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,6 +19,53 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+# --- windows that go when they are closed ---------------------------------------------------------------
+# A dialog made with a parent is owned by it: closed, it only hides, and stays (with every widget in it, and a
+# print preview's open PDF) until the parent goes, for the main window at the end of the day: 634 widgets more
+# for each walk-in and case opened and closed (tests/test_long_day.py).
+
+_Window = TypeVar("_Window", bound=QWidget)
+
+# Python's side of each window Qt is to delete, held until Qt has finished deleting it. Otherwise the last
+# reference can be a slot's (a lambda that names the window, connected to its own signal), released by Qt
+# while it disconnects that very window in its destructor: PySide6 then frees the window's signal data
+# under Qt's hands and the program crashes (seen: the holiday notice dialog, once it deleted itself).
+_deleting: dict[int, QWidget] = {}
+
+
+def _hold_until_deleted(window: QWidget) -> None:
+    key = id(window)
+    _deleting[key] = window
+    # let go in the event loop's next round, after the destructor that emitted destroyed has returned (a
+    # slot of no parameters: PySide6 then does not wrap the object being destroyed to pass it on)
+    window.destroyed.connect(lambda: QTimer.singleShot(0, lambda: _deleting.pop(key, None)))
+
+
+def show_window(window: _Window) -> _Window:
+    """Shown, and deleted by Qt once it is closed (a reference kept to it is then to a deleted window)."""
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _hold_until_deleted(window)
+    window.show()
+    return window
+
+
+def open_window(dialog: _Window) -> _Window:
+    """Opened window-modal (QDialog.open), and deleted by Qt once it is closed."""
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _hold_until_deleted(dialog)
+    dialog.open()
+    return dialog
+
+
+def run_modal(dialog: QDialog) -> int:
+    """``dialog.exec()``, then the dialog is deleted once control is back in the event loop (what it holds in
+    Python, its fields and results, can still be read by the caller until then)."""
+    _hold_until_deleted(dialog)
+    try:
+        return dialog.exec()
+    finally:
+        dialog.deleteLater()
 
 
 def read_only_table(headers: list[str]) -> QTableWidget:
@@ -207,7 +256,7 @@ def ask(parent: QWidget | None, title: str, fields: list[tuple], note: str = "")
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
     dialog.editors = editors  # for a test to fill in, as a clerk types
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if run_modal(dialog) != QDialog.DialogCode.Accepted:
         return None
     values: dict = {}
     for key, editor in editors.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -27,13 +27,15 @@ from weiquan_desktop.services import (
 )
 from weiquan_desktop.services.actor import Actor
 from weiquan_desktop.ui import operations
-from weiquan_desktop.ui.widgets import fill, read_only_table
+from weiquan_desktop.ui.widgets import fill, open_window, read_only_table
 
 
 class NoticeDialog(QDialog):
     """导入放假通知: paste the State Council's notice (or read it from a .txt on a USB stick), see what it says
     and which open cases it re-dates, then load it. Nothing changes until 导入 is pressed, and not then if the
     notice does not check out."""
+
+    imported = Signal(object)  # the NoticePreview of what was loaded
 
     def __init__(self, actor: Actor | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,6 +131,7 @@ class NoticeDialog(QDialog):
             return
         self.preview = preview
         super().accept()
+        self.imported.emit(preview)
 
 
 class HolidayPage(QWidget):
@@ -169,16 +172,16 @@ class HolidayPage(QWidget):
 
     def import_notice(self) -> NoticeDialog:
         dialog = NoticeDialog(self.actor, self)
-        dialog.accepted.connect(
-            lambda: (
-                self.status.setText(
-                    f"已导入{dialog.preview.notice.year}年放假安排，{len(dialog.preview.redated)} 件案件的期限已重新计算。"
-                ),
-                self.reload(),
-            )
+        # a bound method, not a lambda naming self and the dialog: a lambda held the only reference to a
+        # page of no parent, so deleting the dialog freed the page, and the page deleted the dialog again
+        dialog.imported.connect(self.notice_imported)
+        return open_window(dialog)
+
+    def notice_imported(self, preview: calendar_rules.NoticePreview) -> None:
+        self.status.setText(
+            f"已导入{preview.notice.year}年放假安排，{len(preview.redated)} 件案件的期限已重新计算。"
         )
-        dialog.open()
-        return dialog
+        self.reload()
 
     def reload(self) -> None:
         self.reminder.setText(calendar_rules.next_year_missing() or "")
