@@ -254,3 +254,26 @@ def test_the_form_speaks_of_each_kind_in_its_own_words(qtbot, app, demo_db):
     assert shown("咨询") == ("咨询人", "被投诉方与商品服务", "被投诉方", "咨询内容 *")
     assert shown("建议")[:2] == ("建议人", None)
     assert shown("投诉") == ("消费者", "被投诉方与商品服务", "被投诉方 *", "事实与理由 *")
+
+
+def test_closing_a_correction_asks_only_when_something_changed(qtbot, app, demo_db, monkeypatch):
+    """Esc on a correction opened only to look closes it at once; once a field was changed it asks first,
+    in the correction's own words, and 否 keeps the form open with the change."""
+    from weiquan_desktop.ui.case_detail import CaseDetailDialog
+
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.No
+    )
+    record = Record.select().where(Record.kind == "投诉", Record.state == "调解中").first()
+    detail = CaseDetailDialog(record.id)
+    qtbot.addWidget(detail)
+    looked = detail.edit_case()
+    qtbot.keyClick(looked, Qt.Key.Key_Escape)
+    assert asked == [] and not looked.isVisible()
+    changed = detail.edit_case()
+    type_text(qtbot, changed.w["address"], "万象汇三楼")
+    qtbot.keyClick(changed, Qt.Key.Key_Escape)
+    assert asked == ["本次修改尚未保存，确定放弃吗？"] and changed.isVisible()
+    assert changed.w["address"].text().endswith("万象汇三楼")
+    detail.close()
