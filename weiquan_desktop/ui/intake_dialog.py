@@ -673,20 +673,20 @@ class IntakeDialog(QDialog):
 
     def reject(self) -> None:
         form = self.form()
-        if self.record_id is not None:
+        correcting = self.record_id is not None
+        if correcting:
             touched = form != self._as_loaded
         else:
             touched = any(
                 (form.complainant_name, form.phone, form.facts.strip(), form.respondent_name, form.clues)
             )
+        what = "修改" if correcting else "登记"
         if (
             touched
             and QMessageBox.question(
                 self,
-                "放弃修改" if self.record_id is not None else "放弃登记",
-                "本次修改尚未保存，确定放弃吗？"
-                if self.record_id is not None
-                else "本次登记尚未保存，确定放弃吗？",
+                f"放弃{what}",
+                f"本次{what}尚未保存，确定放弃吗？",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )

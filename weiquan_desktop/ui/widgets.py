@@ -35,6 +35,7 @@ _deleting: dict[int, QWidget] = {}
 
 
 def _hold_until_deleted(window: QWidget) -> None:
+    """Python's side of ``window`` kept (in ``_deleting``) until Qt has deleted the window."""
     key = id(window)
     _deleting[key] = window
     # let go in the event loop's next round, after the destructor that emitted destroyed has returned (a
@@ -42,19 +43,21 @@ def _hold_until_deleted(window: QWidget) -> None:
     window.destroyed.connect(lambda: QTimer.singleShot(0, lambda: _deleting.pop(key, None)))
 
 
-def show_window(window: _Window) -> _Window:
-    """Shown, and deleted by Qt once it is closed (a reference kept to it is then to a deleted window)."""
+def _deleted_once_closed(window: _Window) -> _Window:
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _hold_until_deleted(window)
-    window.show()
+    return window
+
+
+def show_window(window: _Window) -> _Window:
+    """Shown, and deleted by Qt once it is closed (a reference kept to it is then to a deleted window)."""
+    _deleted_once_closed(window).show()
     return window
 
 
 def open_window(dialog: _Window) -> _Window:
     """Opened window-modal (QDialog.open), and deleted by Qt once it is closed."""
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    _hold_until_deleted(dialog)
-    dialog.open()
+    _deleted_once_closed(dialog).open()
     return dialog
 
 
