@@ -1,11 +1,47 @@
 """Running the program as a user would: a separate process with its own environment."""
 
+import contextlib
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def tiny_disk(folder: Path, size: str = "3m") -> Iterator[Path]:
+    """A real small disk (a Linux tmpfs of ``size``) mounted at ``folder``, unmounted afterwards; skips the
+    test where it cannot be made (Windows has no mount; its full-disk error is the same OSError)."""
+    import pytest
+
+    folder.mkdir()
+    if sys.platform != "linux" or not shutil.which("mount"):
+        pytest.skip(
+            "a small disk is a Linux tmpfs here (Windows has no mount; its full-disk error is the same OSError)"
+        )
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], capture_output=True
+    ).returncode:
+        pytest.skip("mounting a small disk needs root (CI runs as root)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+
+
+def fill_disk(folder: Path) -> Path:
+    """Fill the disk holding ``folder`` to its last byte; returns the filler file."""
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 4096)
+        except OSError:
+            pass
+    return filler
 
 
 def run_cli(

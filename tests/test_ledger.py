@@ -1,11 +1,13 @@
 """The ledger workbook (spec/ledger.md): export, round trip, and refusal of bad workbooks."""
 
+import os
+import subprocess
 import zipfile
 from datetime import date, datetime
 
 import openpyxl
 import pytest
-from helpers import run_cli
+from helpers import fill_disk, run_cli, tiny_disk
 
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import close_database, open_database
@@ -262,32 +264,25 @@ def test_cli_export_and_import(tmp_path):
     assert run_cli("export-ledger", str(out), "--from", "2025-13-01", "--data-dir", str(dst)).returncode == 2
 
 
-def test_export_write_failures_leave_the_old_file(demo_db, tmp_path, monkeypatch):
-    import errno
-
-    from openpyxl.workbook import workbook as wb_module
-
-    target = tmp_path / "ledger.xlsx"
-    target.write_bytes(b"last quarter's good file")
-    real_save = wb_module.Workbook.save
-
-    def full_disk(self, filename):
-        real_save(self, filename)  # most of the file is written, then the disk is full
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(wb_module.Workbook, "save", full_disk)
-    with pytest.raises(UserError, match="磁盘空间不足"):
-        exchange.export_ledger(target)
-    monkeypatch.undo()
-
-    def read_only(self, filename):
-        raise OSError(errno.EROFS, "Read-only file system", str(filename))
-
-    monkeypatch.setattr(wb_module.Workbook, "save", read_only)
-    with pytest.raises(UserError, match="没有写入权限"):
-        exchange.export_ledger(target)
-    monkeypatch.undo()
+def test_export_write_failures_leave_the_old_file(demo_db, tmp_path):
+    """A real small USB stick: full in the middle of the workbook, then read-only, then pulled out."""
+    with tiny_disk(tmp_path / "usb", "1m") as usb:
+        target = usb / "ledger.xlsx"
+        target.write_bytes(b"last quarter's good file")
+        exchange.export_ledger(usb / "fits.xlsx")  # the export fits on an empty stick...
+        size = (usb / "fits.xlsx").stat().st_size
+        (usb / "fits.xlsx").unlink()
+        filler = fill_disk(usb)
+        os.truncate(filler, filler.stat().st_size - size // 2)  # ...half of it fits now
+        with pytest.raises(UserError, match="磁盘空间不足"):
+            exchange.export_ledger(target)
+        assert target.read_bytes() == b"last quarter's good file"
+        assert sorted(p.name for p in usb.iterdir()) == ["filler", "ledger.xlsx"]
+        filler.unlink()
+        subprocess.run(["mount", "-o", "remount,ro", str(usb)], check=True)
+        with pytest.raises(UserError, match="没有写入权限"):
+            exchange.export_ledger(target)
+        assert target.read_bytes() == b"last quarter's good file"
     with pytest.raises(UserError, match="U盘"):
         exchange.export_ledger(tmp_path / "stick-pulled" / "ledger.xlsx")
-    assert target.read_bytes() == b"last quarter's good file"
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == ["ledger.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == ["usb"]

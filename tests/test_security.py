@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, pdf_text, run_cli
+from helpers import ROOT, fill_disk, pdf_text, run_cli, tiny_disk
 
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.models import close_database, open_database
@@ -690,38 +689,14 @@ def test_long_facts_print_on_every_document(db, tmp_path, doc):
     assert out.read_bytes().startswith(b"%PDF")
 
 
-def _tiny_disk(tmp_path: Path, size: str = "3m") -> Path:
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    if sys.platform != "linux" or not shutil.which("mount"):
-        pytest.skip(
-            "a small disk is a Linux tmpfs here (Windows has no mount; its full-disk error is the same OSError)"
-        )
-    if (
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
-        ).returncode
-        != 0
-    ):
-        pytest.skip("mounting a small disk needs root (CI runs as root)")
-    return mount
-
-
 def test_a_full_disk_and_a_read_only_folder_say_so_and_change_nothing(tmp_path):
     """A full data disk printed 60 lines of traceback and blamed a damaged database; a read-only folder said
     程序内部错误."""
-    mount = _tiny_disk(tmp_path)
-    try:
+    with tiny_disk(tmp_path / "disk") as mount:
         data = mount / "data"
         assert run_cli("demo", "--data-dir", str(data), "--records", "5").returncode == 0
         before = _fingerprint(data)
-        filler = mount / "filler"
-        with open(filler, "wb") as fh:  # fill the disk to its last byte
-            try:
-                while True:
-                    fh.write(b"\0" * 65536)
-            except OSError:
-                pass
+        filler = fill_disk(mount)
         full = run_cli("demo", "--data-dir", str(data), "--records", "50")
         assert full.returncode == 1 and "磁盘空间已满" in full.stderr and "Traceback" not in full.stderr, (
             full.stderr
@@ -735,8 +710,6 @@ def test_a_full_disk_and_a_read_only_folder_say_so_and_change_nothing(tmp_path):
         assert (
             "只读" in read_only.stderr or "无法打开" in read_only.stderr or "没有写入权限" in read_only.stderr
         )
-    finally:
-        subprocess.run(["umount", str(mount)], capture_output=True)
 
 
 def test_the_referral_dialog_refuses_a_save_over_another_desks_change(qtbot, app, db):

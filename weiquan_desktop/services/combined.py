@@ -160,6 +160,7 @@ def to_xlsx(view: Combined, dest: Path) -> Path:
     """One row per station and a total row, each figure a number in its own column, and the duplicates."""
     from weiquan_desktop.fileio import atomic_write
     from weiquan_desktop.services import statistics
+    from weiquan_desktop.services.exchange import text_safe
     from weiquan_desktop.services.session import check_output_path
 
     check_output_path(dest)
@@ -175,7 +176,7 @@ def to_xlsx(view: Combined, dest: Path) -> Path:
     )
     ws.append(["服务站", "工作簿", *[label.strip("　") for label, *_ in total]])
     for part, rows in zip(view.stations, values, strict=True):
-        ws.append([part.label, part.file, *[now for _l, now, _p, _a, _k in rows]])
+        ws.append(text_safe(ws, [part.label, part.file, *[now for _l, now, _p, _a, _k in rows]]))
     ws.append(["合计", "", *[now for _l, now, _p, _a, _k in total]])
     for column, (_label, _n, _p, _a, kind) in enumerate(total, 3):
         fmt = {"int": "#,##0", "rate": "0.00%", "money": "#,##0.00"}[kind]
@@ -187,7 +188,7 @@ def to_xlsx(view: Combined, dest: Path) -> Path:
     dup = wb.create_sheet("可能重复")
     dup.append(["重复依据", "涉及的服务站与编号"])
     for what, cases in view.duplicates:
-        dup.append([what, "；".join(cases)])
+        dup.append(text_safe(dup, [what, "；".join(cases)]))
     dup.column_dimensions["A"].width = 40
     dup.column_dimensions["B"].width = 80
     with atomic_write(Path(dest)) as tmp:

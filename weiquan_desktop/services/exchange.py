@@ -1,12 +1,14 @@
 """The ledger workbook (spec/ledger.md): export and all-or-nothing import.
 
-Export streams rows through openpyxl's write-only mode into a temporary file beside the target, which is
-renamed into place only when complete: a pulled USB stick never leaves a truncated workbook.
+Export streams rows straight into a temporary file beside the target (weiquan_desktop.xlsx, several times
+faster than openpyxl's write-only mode, which the report workbook's ledger sheet still uses), renamed into
+place only when complete: a pulled USB stick never leaves a truncated workbook.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -17,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 from peewee import JOIN, Expression
 
-from weiquan_desktop import __version__
+from weiquan_desktop import __version__, xlsx
 from weiquan_desktop.domain import State
 from weiquan_desktop.errors import UserError
 from weiquan_desktop.fileio import atomic_write
@@ -51,6 +53,12 @@ class Cancelled(UserError):
         super().__init__("已取消，未写入任何文件。")
 
 
+def cell_text(value: str) -> str:
+    """Text as an openpyxl cell takes it (openpyxl refuses control characters with a traceback; a fact
+    pasted from Word holds its line breaks as vertical tabs)."""
+    return xlsx.clean_text(value)
+
+
 def keep_as_text(cell: WriteOnlyCell) -> WriteOnlyCell:
     """The one rule for every cell the program writes: text that Excel would read as a formula (=, +, -, @,
     tab, CR) stays text (a respondent named =HYPERLINK(...) became a live link in the report workbook)."""
@@ -61,9 +69,17 @@ def keep_as_text(cell: WriteOnlyCell) -> WriteOnlyCell:
 
 
 def _text_cell(ws: Worksheet, value: str) -> object:
+    value = cell_text(value)
     if value.startswith(FORMULA_STARTS):
         return keep_as_text(WriteOnlyCell(ws, value=value))
     return value
+
+
+def text_safe(ws: Worksheet, values: Iterable[object]) -> list[object]:
+    """A row for ``ws.append`` of any openpyxl sheet with every text under the rules above: no control
+    characters, formula-like text kept as text. For the program's small workbooks (staff, combined
+    report, import errors), whose text comes from staff, other stations' files and imported cells."""
+    return [_text_cell(ws, v) if v.__class__ is str and v else v for v in values]
 
 
 def _styled(ws: Worksheet, value: object, number_format: str) -> WriteOnlyCell:
@@ -310,52 +326,93 @@ def ledger_rows(
 MONEY_INDEXES = tuple(i for i, column in enumerate(ALL_COLUMNS) if column.kind == "money")
 # a quick look at the first character; _text_cell then checks the whole prefix
 FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
+HEADER_STYLE = xlsx.Style(bold=True, fill="DDE5F0", center=True)
+LEDGER_LAYOUT = xlsx.Layout(
+    SHEET,
+    HEADERS,
+    tuple(column.width for column in ALL_COLUMNS),
+    freeze="B2",
+    header_style=HEADER_STYLE,
+    column_formats=dict.fromkeys(MONEY_INDEXES, MONEY_FORMAT),
+    auto_filter=True,
+)
+EVENTS_LAYOUT = xlsx.Layout(
+    EVENTS_SHEET,
+    EVENT_HEADERS,
+    (18, 9, 12, 6, 17, 17, 8, 18, 9, 36, 11, 11, 30),
+    freeze="C2",
+    header_style=xlsx.Style(bold=True, fill="DDE5F0"),
+    column_formats={10: MONEY_FORMAT},
+)
 
 
 def _row_cells(ws: Worksheet, values: list[object], money: _MoneyCells) -> list[object]:
     """The row as openpyxl takes it. Per cell this runs 3.4 million times for 100,000 rows: most values
     pass through untouched; only amounts and formula-like text become styled cells."""
     out = [None if value == "" else value for value in values]
-    if len(out) != len(ALL_COLUMNS):
-        raise ValueError(f"ledger row has {len(out)} values, expected {len(ALL_COLUMNS)}")
     for i in MONEY_INDEXES:
         money.put(out, i)
     for i, value in enumerate(out):
-        if value.__class__ is str and value[0] in FORMULA_FIRST:
+        if value.__class__ is str and (value[0] in FORMULA_FIRST or xlsx.ILLEGAL.search(value)):
             out[i] = _text_cell(ws, value)
     return out
 
 
+def _openpyxl_sheet(wb: Workbook, layout: xlsx.Layout) -> Worksheet:
+    """A write-only openpyxl sheet laid out as ``layout`` says, its header row written."""
+    ws = wb.create_sheet(layout.title)
+    ws.freeze_panes = layout.freeze
+    for index, width in enumerate(layout.widths, 1):
+        ws.column_dimensions[_letter(index)].width = width
+    style = layout.header_style
+    header = []
+    for heading in layout.header:
+        cell = WriteOnlyCell(ws, value=heading)
+        if style.bold:
+            cell.font = Font(bold=True)
+        if style.fill:
+            cell.fill = PatternFill("solid", fgColor=style.fill)
+        if style.center:
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+        header.append(cell)
+    ws.append(header)
+    return ws
+
+
 def write_ledger_sheet(
-    wb: Workbook,
+    book: Workbook | xlsx.StreamWorkbook,
     title: str,
     rows: Iterator[tuple[list[object], bool]],
     progress: Progress | None = None,
     total: int = 0,
 ) -> tuple[int, int]:
-    """Stream ledger rows into a new sheet of a write-only workbook: styled header, frozen first column and
-    header, filter, amounts as money, formula-like text kept as text. Returns (rows, estimated)."""
-    ws = wb.create_sheet(title)
-    ws.freeze_panes = "B2"
-    for index, column in enumerate(ALL_COLUMNS, 1):
-        ws.column_dimensions[_letter(index)].width = column.width
-    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
-    header = []
-    for heading in HEADERS:
-        cell = WriteOnlyCell(ws, value=heading)
-        cell.font, cell.fill = header_font, header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        header.append(cell)
-    ws.append(header)
+    """Stream ledger rows into a new sheet, laid out as LEDGER_LAYOUT (styled header, frozen first column and
+    header, filter, amounts as money, formula-like text kept as text), of the export's own workbook or of
+    a write-only openpyxl one (the report's). Returns (rows, estimated)."""
+    layout = dataclasses.replace(LEDGER_LAYOUT, title=title)
+    ws: Worksheet | None = None
+    append: Callable[[list[object]], None]
+    if isinstance(book, xlsx.StreamWorkbook):
+        append = book.sheet(layout).append
+    else:
+        ws = _openpyxl_sheet(book, layout)
+        money = _MoneyCells(ws, MONEY_INDEXES)
+
+        def append(values: list[object]) -> None:
+            ws.append(_row_cells(ws, values, money))
+
+    width = len(ALL_COLUMNS)
     count = estimated = 0
-    money = _MoneyCells(ws, MONEY_INDEXES)
     for values, is_estimated in rows:
-        ws.append(_row_cells(ws, values, money))
+        if len(values) != width:
+            raise ValueError(f"ledger row has {len(values)} values, expected {width}")
+        append(values)
         count += 1
         estimated += is_estimated
         if progress is not None and count % 2000 == 0 and not progress(count, total):
             raise Cancelled()
-    ws.auto_filter.ref = f"A1:{_letter(len(ALL_COLUMNS))}{count + 1}"
+    if ws is not None:
+        ws.auto_filter.ref = f"A1:{_letter(width)}{count + 1}"
     return count, estimated
 
 
@@ -525,7 +582,7 @@ def event_rows(record_ids: list[int], masked: bool) -> Iterator[list[object]]:
 
 
 def write_events_sheet(
-    wb: Workbook,
+    book: xlsx.StreamWorkbook,
     start: date | None,
     end: date | None,
     *,
@@ -533,17 +590,7 @@ def write_events_sheet(
     selection: RegisterQuery | None = None,
 ) -> int:
     """Sheet 办理记录, streamed after the ledger in the same record order, 500 records at a time."""
-    ws = wb.create_sheet(EVENTS_SHEET)
-    ws.freeze_panes = "C2"
-    for letter, width in zip("ABCDEFGHIJKLM", (18, 9, 12, 6, 17, 17, 8, 18, 9, 36, 11, 11, 30), strict=True):
-        ws.column_dimensions[letter].width = width
-    header = []
-    for heading in EVENT_HEADERS:
-        cell = WriteOnlyCell(ws, value=heading)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE5F0")
-        header.append(cell)
-    ws.append(header)
+    sheet = book.sheet(EVENTS_LAYOUT)
     count = 0
     ids = (
         Record.select(Record.id)
@@ -553,17 +600,11 @@ def write_events_sheet(
         .iterator()
     )
     chunk: list[int] = []
-    money = _MoneyCells(ws, (10,))
 
     def flush() -> int:
         written = 0
         for values in event_rows(chunk, masked):
-            out = [None if v == "" else v for v in values]
-            for i, value in enumerate(out):
-                if value.__class__ is str and value[0] in FORMULA_FIRST:
-                    out[i] = _text_cell(ws, value)
-            money.put(out, 10)
-            ws.append(out)
+            sheet.append(values)
             written += 1
         chunk.clear()
         return written
@@ -613,13 +654,12 @@ def export_ledger(
     check_output_path(dest)
     total = Record.select().where(*_conditions(start, end, selection)).count()
     profile = station.load_profile()
-    with atomic_write(dest, private=not masked) as tmp, closing_streams(Workbook(write_only=True)) as wb:
+    with atomic_write(dest, private=not masked) as tmp, xlsx.StreamWorkbook(tmp) as book:
         rows, estimated = write_ledger_sheet(
-            wb, SHEET, ledger_rows(start, end, masked=masked, selection=selection), progress, total
+            book, SHEET, ledger_rows(start, end, masked=masked, selection=selection), progress, total
         )
-        write_events_sheet(wb, start, end, masked=masked, selection=selection)
-        _notes_sheet(wb, profile, start, end, masked, rows, estimated)
-        wb.save(tmp)
+        write_events_sheet(book, start, end, masked=masked, selection=selection)
+        _notes_sheet(book, profile, start, end, masked, rows, estimated)
     audit.log(
         "ledger.export",
         actor=name_of(actor),
@@ -637,7 +677,7 @@ def _letter(index: int) -> str:
 
 
 def _notes_sheet(
-    wb: Workbook,
+    book: xlsx.StreamWorkbook,
     profile: station.StationProfile | None,
     start: date | None,
     end: date | None,
@@ -647,13 +687,9 @@ def _notes_sheet(
 ) -> None:
     from weiquan_desktop import domain
 
-    ws = wb.create_sheet(NOTES_SHEET)
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 40
-    ws.column_dimensions["C"].width = 70
     period = f"{start.isoformat() if start else '最早'} 至 {end.isoformat() if end else '最新'}"
+    ws = book.sheet(xlsx.Layout(NOTES_SHEET, ("站点名称", profile.name if profile else ""), (16, 40, 70)))
     for label, value in (
-        ("站点名称", profile.name if profile else ""),
         ("站点编码", profile.code if profile else ""),
         ("导出时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
         ("登记时间范围", period),

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from weiquan_desktop.xlsx import FORMULA_STARTS  # noqa: F401 (the importer's and the exporter's rule)
+
 # What the exporter and the importer hand back. They live here, with no openpyxl, because they cross from a
 # worker process to the window (ui/tasks.py ProcessTask) and unpickling them imports their module.
 
@@ -150,4 +152,3 @@ EVENT_HEADERS = (
 )
 EVENT_KINDS = ("和解条款", "调解", "暂停计时", "告知", "移交", "转办反馈", "回访")
 NOTES_SHEET = "说明"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -925,6 +925,7 @@ def _children(record: Record, events: list[ParsedRow], staff_id: Callable[[Any],
 
 def write_issues(issues: list[Issue], dest: Path) -> Path:
     """The error list as a workbook the clerk can open beside the ledger and fix row by row."""
+    from weiquan_desktop.services.exchange import text_safe
     from weiquan_desktop.services.session import check_output_path
 
     check_output_path(Path(dest))
@@ -933,7 +934,7 @@ def write_issues(issues: list[Issue], dest: Path) -> Path:
     ws.title = "导入错误"
     ws.append(["行号", "列", "问题"])
     for issue in issues:
-        ws.append([issue.row, issue.column, issue.message])
+        ws.append(text_safe(ws, [issue.row, issue.column, issue.message]))
     ws.column_dimensions["B"].width = 16
     ws.column_dimensions["C"].width = 80
     with atomic_write(Path(dest)) as tmp:

@@ -47,7 +47,7 @@ class _Grid:
         if cell is None:
             cell = self.cells[(row, col)] = WriteOnlyCell(self.ws)
         if value is not None:
-            cell.value = value
+            cell.value = exchange.cell_text(value) if isinstance(value, str) else value
             exchange.keep_as_text(cell)
         return cell
 

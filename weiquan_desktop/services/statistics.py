@@ -763,18 +763,23 @@ def staff_evaluation_xlsx(period: Period, dest: str | Path) -> Path:
             "宣传培训活动",
         ]
     )
+    from weiquan_desktop.services.exchange import text_safe
+
     for s in staff_evaluation(period):
         ws.append(
-            [
-                s.name,
-                s.role,
-                s.handled,
-                s.median_decision_hours,
-                s.mediation_success,
-                s.overdue,
-                s.satisfaction,
-                s.activities,
-            ]
+            text_safe(
+                ws,
+                [
+                    s.name,
+                    s.role,
+                    s.handled,
+                    s.median_decision_hours,
+                    s.mediation_success,
+                    s.overdue,
+                    s.satisfaction,
+                    s.activities,
+                ],
+            )
         )
         for column in (5, 7):
             ws.cell(ws.max_row, column).number_format = "0.00%"
