@@ -185,6 +185,10 @@ def test_every_value_reads_back_as_openpyxl_writes_it(tmp_path):
     assert '<t xml:space="preserve"> 前后空格 </t>' in sheet and '<t xml:space="preserve">\t缩进</t>' in sheet
 
 
+def test_the_writers_space_is_pythons():
+    assert xlsx.SPACES == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+
+
 def test_what_a_sheet_cannot_hold_is_refused_before_anything_is_written(tmp_path):
     from datetime import UTC
 

@@ -31,6 +31,11 @@ _BREAKS = re.compile(r"[\x0b\x0c]")
 # what a text cell's XML must escape, plus the illegal ones: one search finds both
 _SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each a single character: a set lookup of the first one
+# what str.isspace calls space (tests/test_xlsx.py checks), as a set: no call per text cell
+SPACES = frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
+    chr(c) for c in range(0x2000, 0x200B)
+)
 CELL_LIMIT = 32767  # characters in a cell: Excel's limit, where openpyxl cuts text too
 DATE_FORMAT = "yyyy-mm-dd"  # openpyxl's formats for date and datetime values, so a reader sees the same
 DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
@@ -191,7 +196,7 @@ class Sheet:
         self.book, self.stream, self.layout = book, stream, layout
         self.rows = 0
         self.columns = len(layout.header)
-        self._letters: list[str] = []
+        self._letters = [column_letter(i) for i in range(1, len(layout.header) + 1)]
         self._pending: list[str] = []
         styles = book.styles
         self._text_quoted = styles.id(Style(quote_prefix=True))
@@ -201,11 +206,6 @@ class Sheet:
         self._write_head()
         header_style = styles.id(layout.header_style)
         self._append([str(h) for h in layout.header], header_style)
-
-    def _letter(self, i: int) -> str:
-        while len(self._letters) <= i:
-            self._letters.append(column_letter(len(self._letters) + 1))
-        return self._letters[i]
 
     def _write_head(self) -> None:
         layout = self.layout
@@ -258,11 +258,13 @@ class Sheet:
         if len(self._pending) >= self._FLUSH:
             self._flush()
 
-    def _row(self, values: Iterable[Any], style: int | None) -> str:
+    def _row(self, values: Sequence[Any], style: int | None) -> str:
         """The row's XML. Runs once per cell of the whole export (3.4 million times for 100,000 ledger
         rows): one class test per value, no call per cell on the usual path."""
         n = str(self.rows)
-        letter = self._letter
+        letter = self._letters
+        if len(values) > len(letter):
+            letter.extend(column_letter(i) for i in range(len(letter) + 1, len(values) + 1))
         cells = [f'<row r="{n}">']
         add = cells.append
         for i, value in enumerate(values):
@@ -276,20 +278,26 @@ class Sheet:
                     value = value[:CELL_LIMIT]
                 text = _escape(value) if _SPECIAL.search(value) else value
                 s = style
-                if s is None and value.startswith(FORMULA_STARTS):
+                if s is None and value[0] in _FORMULA_FIRST:
                     s = self._text_quoted
-                space = ' xml:space="preserve"' if value[0].isspace() or value[-1].isspace() else ""
-                add(f'<c r="{letter(i)}{n}"{_s(s)} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+                if value[0] in SPACES or value[-1] in SPACES:
+                    text = f'<t xml:space="preserve">{text}</t>'
+                else:
+                    text = f"<t>{text}</t>"
+                if s:
+                    add(f'<c r="{letter[i]}{n}" s="{s}" t="inlineStr"><is>{text}</is></c>')
+                else:
+                    add(f'<c r="{letter[i]}{n}" t="inlineStr"><is>{text}</is></c>')
             elif kind is datetime or kind is date:
                 if kind is datetime and value.tzinfo is not None:
                     raise TypeError("a sheet cannot hold a datetime with a time zone")
                 s = style or (self._datetime if kind is datetime else self._date)
-                add(f'<c r="{letter(i)}{n}" s="{s}" t="n"><v>{"%.16g" % excel_serial(value)}</v></c>')  # noqa: UP031 (openpyxl's own formatting)
+                add(f'<c r="{letter[i]}{n}" s="{s}" t="n"><v>{"%.16g" % excel_serial(value)}</v></c>')  # noqa: UP031 (openpyxl's own formatting)
             elif kind is bool:
-                add(f'<c r="{letter(i)}{n}"{_s(style)} t="b"><v>{int(value)}</v></c>')
+                add(f'<c r="{letter[i]}{n}"{_s(style)} t="b"><v>{int(value)}</v></c>')
             elif kind is int or kind is Decimal or (kind is float and math.isfinite(value)):
                 s = style or self._number_style.get(i)
-                add(f'<c r="{letter(i)}{n}"{_s(s)} t="n"><v>{"%.16g" % value}</v></c>')  # noqa: UP031
+                add(f'<c r="{letter[i]}{n}"{_s(s)} t="n"><v>{"%.16g" % value}</v></c>')  # noqa: UP031
             elif kind is float:
                 continue  # NaN and infinity have no cell value (openpyxl leaves them empty too)
             else:
