@@ -84,3 +84,31 @@ def test_the_program_applies_the_work_around_before_its_window(app, tmp_path):
     log = (data / "logs" / LOG_NAME).read_text(encoding="utf-8")
     said = "PySide6 work-around: None, True and False made immortal" in log
     assert said == (sys.version_info < (3, 12))
+
+
+SCAN = """
+import linecache, sys
+sys.path.insert(0, {folder!r})
+{setup}
+import scanned_probe
+print("read" if any("scanned_probe" in name for name in linecache.cache) else "not read")
+"""
+
+
+@pytest.mark.parametrize(
+    "setup, expected", [("import PySide6.QtCore", "read"), ("import weiquan_desktop.ui", "not read")]
+)
+def test_pyside_no_longer_reads_every_imported_modules_source(tmp_path, setup, expected):
+    """PySide6 6.12 read the whole source of each module imported after it (16-45 ms at start-up). Should
+    a PySide6 upgrade stop doing so, the first case fails: then skip_source_scan can go."""
+    (tmp_path / "scanned_probe.py").write_text("VALUE = 1\n", encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", SCAN.format(folder=str(tmp_path), setup=setup)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == expected

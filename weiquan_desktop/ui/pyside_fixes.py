@@ -1,4 +1,5 @@
-"""Work around PySide6 6.12's reference counting of None, True and False on Python 3.11.
+"""Work around PySide6 6.12's reference counting of None, True and False on Python 3.11, and its reading of
+every module's source (``skip_source_scan``).
 
 PySide6 6.12.0 hands None, True and False back to Python without counting the reference, as if they were
 immortal, which they are only from Python 3.12 on (PEP 683). On Python 3.11 every call of a method that
@@ -25,6 +26,26 @@ IMMORTAL = 1 << 60
 SINGLETONS = (None, True, False)
 
 _applied = False
+
+
+def _ignored(module: object) -> bool:
+    return False
+
+
+def skip_source_scan() -> bool:
+    """Stop PySide6 reading the source of every module imported after it; True when done.
+
+    Once QtCore is imported, PySide6's ``shibokensupport.feature`` hook runs after every import and asks
+    whether the new module uses PySide6 by reading its whole source file (``inspect.getsource``), for the
+    sake of ``from __feature__ import snake_case, true_property``, which this program never uses: 121
+    modules read before the first paint, 16-45 ms (tests/test_pyside_fixes.py). A module it is told does
+    not use PySide6 is marked "ignore this module" (select id -1), which for a program without features
+    is what every module is anyway. Nothing is done where the hook is not there (other PySide6 versions)."""
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return False
+    feature._mod_uses_pyside = _ignored
+    return True
 
 
 def _refcount_field(obj: object) -> ctypes.c_ssize_t:
