@@ -202,18 +202,28 @@ def test_what_a_sheet_cannot_hold_is_refused_before_anything_is_written(tmp_path
 
 def test_a_fact_pasted_from_word_no_longer_stops_every_export(db, tmp_path):
     """One record with Word's line break (vertical tab) in its facts and a bell in the respondent's name:
-    the ledger export, the report workbook and its ledger sheet all failed with IllegalCharacterError."""
+    the ledger export, the report workbook and its ledger sheet all failed with IllegalCharacterError.
+    The intake now stores the line break as one; a record stored before (or imported) is cleaned on the way
+    out."""
+    from weiquan_desktop.models.schema import Record
+
     station.save_profile(PROFILE)
-    intake.register(
-        _form(facts="第一行\x0b第二行", respondent_name="麦当\x07劳", received_at=datetime(2026, 11, 2, 9))
+    pasted = intake.register(
+        _form(facts="洗衣机漏水。\x0b要求退货。\x0c", received_at=datetime(2026, 11, 1, 9))
     )
+    assert Record.get_by_id(pasted.id).facts == "洗衣机漏水。\n要求退货。"
+    older = intake.register(_form(received_at=datetime(2026, 11, 2, 9)))
+    Record.update(facts="第一行\x0b第二行", respondent_name="麦当\x07劳").where(
+        Record.id == older.id
+    ).execute()
     exchange.export_ledger(tmp_path / "台账.xlsx")
     ledger = openpyxl.load_workbook(tmp_path / "台账.xlsx")[SHEET]
-    assert ledger["O2"].value == "第一行\n第二行" and ledger["I2"].value == "麦当劳"
+    assert ledger["O2"].value == "洗衣机漏水。\n要求退货。"
+    assert ledger["O3"].value == "第一行\n第二行" and ledger["I3"].value == "麦当劳"
     period = statistics.parse_period("2026Q4")
     report_export.to_xlsx(statistics.report(period), period, tmp_path / "报表.xlsx", made_by="李淑珍")
     book = openpyxl.load_workbook(tmp_path / "报表.xlsx")
-    assert book["台账"]["O2"].value == "第一行\n第二行"
+    assert book["台账"]["O3"].value == "第一行\n第二行"
     assert any("麦当劳" in str(c.value) for row in book["分析"].iter_rows() for c in row)
     pdf = report_export.to_pdf(statistics.report(period), period, tmp_path / "报表.pdf", made_by="李淑珍")
     assert "麦当" in pdf_text(pdf)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Protocol
 
@@ -15,6 +16,20 @@ def initials(text: str) -> str:
     for syllable in lazy_pinyin(text or "", style=Style.FIRST_LETTER, errors="default"):
         out.extend(ch.lower() for ch in syllable if ch.isascii() and ch.isalnum())
     return "".join(out)
+
+
+# control characters no document or workbook can hold (XML 1.0 refuses them; openpyxl raised
+# IllegalCharacterError): tab, line feed and carriage return are kept, Word's line and page breaks
+# (vertical tab, form feed) are line breaks, the rest is dropped
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_BREAKS = re.compile(r"[\x0b\x0c]")
+
+
+def plain_text(text: str) -> str:
+    """``text`` without the control characters above (pasted from Word, they came in as a box)."""
+    if CONTROL.search(text) is None:
+        return text
+    return CONTROL.sub("", _BREAKS.sub("\n", text))
 
 
 FIELD_SEPARATOR = "\x1f"  # keeps a search term from matching across two fields

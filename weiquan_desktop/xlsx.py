@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import quoteattr
 
+from weiquan_desktop.text import CONTROL, plain_text
+
 # the characters openpyxl refuses (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE) and XML 1.0 cannot hold
-ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_BREAKS = re.compile(r"[\x0b\x0c]")
+ILLEGAL = CONTROL
 # what a text cell's XML must escape, plus the illegal ones: one search finds both
 _SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -65,11 +66,9 @@ def excel_serial(value: date) -> float:
 
 
 def clean_text(text: str) -> str:
-    """Text as a workbook can hold it: Word's line and page breaks as line breaks, other control
-    characters (except tab, line feed and carriage return) dropped."""
-    if ILLEGAL.search(text) is None:
-        return text
-    return ILLEGAL.sub("", _BREAKS.sub("\n", text))
+    """Text as a workbook can hold it (text.plain_text): for records stored before the intake cleaned
+    its text, and text from imported cells and other stations' files."""
+    return plain_text(text)
 
 
 def _escape(text: str) -> str:

@@ -19,7 +19,7 @@ from weiquan_desktop.models import write_transaction
 from weiquan_desktop.models.schema import Business, Draft, Record, Staff
 from weiquan_desktop.services import audit, deadlines, duties, lifecycle, numbering, station
 from weiquan_desktop.services.actor import Actor, id_of, name_of
-from weiquan_desktop.text import initials, record_search_text
+from weiquan_desktop.text import initials, plain_text, record_search_text
 
 T = TypeVar("T")
 
@@ -108,8 +108,8 @@ def check(form: IntakeForm, now: datetime | None = None) -> tuple[dict, list[Val
     _check(errors, validation.not_future, received, "登记时间", now)
     clean: dict = {"kind": kind, "source": form.source, "received_at": received}
 
-    text = {
-        k: (getattr(form, k) or "").strip()
+    text = {  # control characters pasted from Word (its line breaks) go here, before anything stores them
+        k: plain_text(getattr(form, k) or "").strip()
         for k in (
             "complainant_name",
             "phone",
