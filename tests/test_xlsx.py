@@ -21,6 +21,7 @@ from test_ledger_roundtrip import PROFILE, _form, every_kind_of_case
 from weiquan_desktop import xlsx
 from weiquan_desktop.services import exchange, intake, report_export, station, statistics
 from weiquan_desktop.services.ledger_format import EVENTS_SHEET, NOTES_SHEET, SHEET
+from weiquan_desktop.text import plain_text
 
 NASTY = [
     '=HYPERLINK("http://x","点我")',
@@ -75,7 +76,7 @@ def _reference_sheet(wb: Workbook, layout: xlsx.Layout, rows) -> None:
         out = []
         for i, value in enumerate(values):
             if isinstance(value, str) and value:
-                value = exchange.keep_as_text(WriteOnlyCell(ws, value=xlsx.clean_text(value)))
+                value = exchange.keep_as_text(WriteOnlyCell(ws, value=plain_text(value)))
             elif i in layout.column_formats and value is not None:
                 value = WriteOnlyCell(ws, value=value)
                 value.number_format = layout.column_formats[i]
@@ -186,7 +187,7 @@ def test_every_value_reads_back_as_openpyxl_writes_it(tmp_path):
 
 
 def test_the_writers_space_is_pythons():
-    assert xlsx.SPACES == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+    assert {chr(c) for c in range(0x110000) if chr(c).isspace()} == xlsx.SPACES
 
 
 def test_what_a_sheet_cannot_hold_is_refused_before_anything_is_written(tmp_path):

@@ -9,7 +9,7 @@ faster, in constant memory. It knows only what the ledger needs; charts and merg
 Text is written as text whatever it looks like; text that Excel would take for a formula when the cell is
 edited also gets the quote-prefix style, as ``exchange.keep_as_text`` does in openpyxl. Characters XML
 cannot hold (control characters pasted from other programs) are dropped, vertical tab and form feed
-(Word's line and page breaks) become line breaks: see ``clean_text``, which the openpyxl writers use too.
+(Word's line and page breaks) become line breaks: ``text.plain_text``, which the openpyxl writers use too.
 """
 
 from __future__ import annotations
@@ -65,14 +65,8 @@ def excel_serial(value: date) -> float:
     )
 
 
-def clean_text(text: str) -> str:
-    """Text as a workbook can hold it (text.plain_text): for records stored before the intake cleaned
-    its text, and text from imported cells and other stations' files."""
-    return plain_text(text)
-
-
 def _escape(text: str) -> str:
-    text = clean_text(text)
+    text = plain_text(text)  # records stored before the intake cleaned text, imported cells
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 

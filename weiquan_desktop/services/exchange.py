@@ -41,6 +41,7 @@ from weiquan_desktop.services.ledger_format import (
     ExportResult,
 )
 from weiquan_desktop.services.register import RegisterQuery
+from weiquan_desktop.text import plain_text
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
@@ -53,12 +54,6 @@ class Cancelled(UserError):
         super().__init__("已取消，未写入任何文件。")
 
 
-def cell_text(value: str) -> str:
-    """Text as an openpyxl cell takes it (openpyxl refuses control characters with a traceback; a fact
-    pasted from Word holds its line breaks as vertical tabs)."""
-    return xlsx.clean_text(value)
-
-
 def keep_as_text(cell: WriteOnlyCell) -> WriteOnlyCell:
     """The one rule for every cell the program writes: text that Excel would read as a formula (=, +, -, @,
     tab, CR) stays text (a respondent named =HYPERLINK(...) became a live link in the report workbook)."""
@@ -69,7 +64,7 @@ def keep_as_text(cell: WriteOnlyCell) -> WriteOnlyCell:
 
 
 def _text_cell(ws: Worksheet, value: str) -> object:
-    value = cell_text(value)
+    value = plain_text(value)  # openpyxl refuses control characters with a traceback
     if value.startswith(FORMULA_STARTS):
         return keep_as_text(WriteOnlyCell(ws, value=value))
     return value

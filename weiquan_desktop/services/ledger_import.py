@@ -40,7 +40,7 @@ from weiquan_desktop.services.ledger_format import (
     Issue,
     ParsedRow,
 )
-from weiquan_desktop.text import initials
+from weiquan_desktop.text import initials, plain_text
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -123,7 +123,7 @@ def cell_text(value: object) -> str:
         return str(int(value))
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    return str(value).strip()
+    return plain_text(str(value)).strip()  # the intake's rule for text: no control characters
 
 
 def clean_code(text: str) -> str:

@@ -26,6 +26,7 @@ from weiquan_desktop.fileio import atomic_write
 from weiquan_desktop.services import anchor, audit, auth, exchange, station, statistics
 from weiquan_desktop.services.actor import Actor, name_of
 from weiquan_desktop.services.statistics import Period
+from weiquan_desktop.text import plain_text
 
 # --- Excel --------------------------------------------------------------------------------------------
 
@@ -47,7 +48,7 @@ class _Grid:
         if cell is None:
             cell = self.cells[(row, col)] = WriteOnlyCell(self.ws)
         if value is not None:
-            cell.value = exchange.cell_text(value) if isinstance(value, str) else value
+            cell.value = plain_text(value) if isinstance(value, str) else value
             exchange.keep_as_text(cell)
         return cell
 
