@@ -77,7 +77,11 @@ def _reference_sheet(wb: Workbook, layout: xlsx.Layout, rows) -> None:
         for i, value in enumerate(values):
             if isinstance(value, str) and value:
                 value = exchange.keep_as_text(WriteOnlyCell(ws, value=plain_text(value)))
-            elif i in layout.column_formats and value is not None:
+            elif (
+                i in layout.column_formats
+                and isinstance(value, (int, float, Decimal))
+                and not isinstance(value, bool)
+            ):
                 value = WriteOnlyCell(ws, value=value)
                 value.number_format = layout.column_formats[i]
             out.append(value)
@@ -161,7 +165,14 @@ def test_every_value_reads_back_as_openpyxl_writes_it(tmp_path):
         Kind.THREE,
         Word.HELLO,
     ]
-    layout = xlsx.Layout("试验", [f"列{i}" for i in range(len(values))], (10,) * len(values), freeze="C3")
+    formats = {15: "General", 16: "0.00", 18: "0.0%"}  # built in, built in, the workbook's own
+    layout = xlsx.Layout(
+        "试验",
+        [f"列{i}" for i in range(len(values))],
+        (10,) * len(values),
+        freeze="C3",
+        column_formats=formats,
+    )
     rows = [values, list(reversed(values)), [math.nan, math.inf, None, "x"]]
     with xlsx.StreamWorkbook(tmp_path / "ours.xlsx") as book:
         sheet = book.sheet(layout)

@@ -116,7 +116,9 @@ class _Styles:
     def _format_id(self, style: Style) -> int:
         if not style.number_format:
             return 0
-        return _BUILTIN_FORMATS.get(style.number_format) or self.formats[style.number_format]
+        if style.number_format in _BUILTIN_FORMATS:
+            return _BUILTIN_FORMATS[style.number_format]
+        return self.formats[style.number_format]
 
     def xml(self) -> str:
         fills = ["none", "gray125"]
