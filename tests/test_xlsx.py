@@ -19,6 +19,7 @@ from openpyxl.cell import WriteOnlyCell
 from test_ledger_roundtrip import PROFILE, _form, every_kind_of_case
 
 from weiquan_desktop import xlsx
+from weiquan_desktop.errors import UserError
 from weiquan_desktop.services import exchange, intake, report_export, station, statistics
 from weiquan_desktop.services.ledger_format import EVENTS_SHEET, NOTES_SHEET, SHEET
 from weiquan_desktop.text import plain_text
@@ -239,3 +240,49 @@ def test_a_fact_pasted_from_word_no_longer_stops_every_export(db, tmp_path):
     assert any("麦当劳" in str(c.value) for row in book["分析"].iter_rows() for c in row)
     pdf = report_export.to_pdf(statistics.report(period), period, tmp_path / "报表.pdf", made_by="李淑珍")
     assert "麦当" in pdf_text(pdf)
+
+
+def test_a_ledger_longer_than_an_excel_sheet_is_refused_and_nothing_is_written(
+    demo_db, tmp_path, monkeypatch
+):
+    """Excel holds 1,048,576 rows a sheet; 办理记录 passes that at about half a million cases (a bureau's
+    combined ledger), and Excel then "repaired" the workbook by dropping the rest. The limit is lowered here,
+    the export runs for real."""
+    target = tmp_path / "台账.xlsx"
+    target.write_bytes(b"last quarter's file")
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 200)
+    with pytest.raises(UserError, match="“台账”超过 Excel 一张表最多 200 行的上限，未写入任何文件"):
+        exchange.export_ledger(target)
+    assert target.read_bytes() == b"last quarter's file"
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 302)  # the 300 cases fit, their 办理记录 do not
+    with pytest.raises(UserError, match="“办理记录”超过"):
+        exchange.export_ledger(target)
+    assert target.read_bytes() == b"last quarter's file"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "data") == ["台账.xlsx"]
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 200)
+    # the report workbook's ledger sheet (openpyxl) keeps the limit too
+    with pytest.raises(xlsx.TooManyRows), exchange.closing_streams(Workbook(write_only=True)) as book:
+        exchange.write_ledger_sheet(book, SHEET, exchange.ledger_rows())
+
+
+def test_what_xml_cannot_hold_never_reaches_the_file(db, tmp_path):
+    """U+FFFE made the sheet unreadable (Excel would drop its contents) and a Decimal NaN became <v>nan</v>;
+    a control character before "=" hid the formula from the quote-prefix rule; and a sheet small enough
+    needs no zip64 header. (Half a surrogate pair cannot be stored at all: the intake drops it too.)"""
+    from weiquan_desktop.models.schema import Record
+
+    station.save_profile(PROFILE)
+    older = intake.register(_form())
+    Record.update(facts="坏\ufffe字符尾", remark="\x01=1+1").where(Record.id == older.id).execute()
+    exchange.export_ledger(tmp_path / "台账.xlsx")
+    _well_formed(tmp_path / "台账.xlsx")
+    ledger = openpyxl.load_workbook(tmp_path / "台账.xlsx")[SHEET]
+    assert ledger["O2"].value == "坏字符尾"
+    remark = ledger["AE2"]
+    assert remark.value == "=1+1" and remark.data_type == "s" and remark.quotePrefix
+    with zipfile.ZipFile(tmp_path / "台账.xlsx") as archive:
+        assert all(info.extract_version < 45 for info in archive.infolist())  # 4.5: zip64
+    with xlsx.StreamWorkbook(tmp_path / "nan.xlsx") as book:
+        book.sheet(xlsx.Layout("x", ["a", "b"])).append([Decimal("NaN"), Decimal("Infinity")])
+    _well_formed(tmp_path / "nan.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "nan.xlsx")["x"]["A2"].value is None

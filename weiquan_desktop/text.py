@@ -18,10 +18,11 @@ def initials(text: str) -> str:
     return "".join(out)
 
 
-# control characters no document or workbook can hold (XML 1.0 refuses them; openpyxl raised
-# IllegalCharacterError): tab, line feed and carriage return are kept, Word's line and page breaks
-# (vertical tab, form feed) are line breaks, the rest is dropped
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# characters no document or workbook can hold (XML 1.0 refuses them; openpyxl raised IllegalCharacterError):
+# the control characters but tab, line feed and carriage return, U+FFFE and U+FFFF, and halves of a
+# surrogate pair on their own (a UTF-8 file cannot even be written with one). Word's line and page breaks
+# (vertical tab, form feed) become line breaks, the rest is dropped.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _BREAKS = re.compile(r"[\x0b\x0c]")
 
 

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
+import tempfile
+import time
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,8 +32,9 @@ from weiquan_desktop.text import CONTROL, plain_text
 
 # the characters openpyxl refuses (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE) and XML 1.0 cannot hold
 ILLEGAL = CONTROL
-# what a text cell's XML must escape, plus the illegal ones: one search finds both
-_SPECIAL = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")
+# what a text cell's XML must escape (the characters it cannot hold are taken out first, text.CONTROL)
+_SPECIAL = re.compile(r"[&<>\r]")
+MAX_ROWS = 1_048_576  # rows in an Excel sheet: a longer one makes Excel "repair" the file and drop the rest
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each a single character: a set lookup of the first one
 # what str.isspace calls space (tests/test_xlsx.py checks), as a set: no call per text cell
@@ -65,8 +69,13 @@ def excel_serial(value: date) -> float:
     )
 
 
+class TooManyRows(ValueError):
+    def __init__(self, title: str) -> None:
+        super().__init__(f"sheet {title!r} has more than {MAX_ROWS:,} rows")
+        self.title = title
+
+
 def _escape(text: str) -> str:
-    text = plain_text(text)  # records stored before the intake cleaned text, imported cells
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
@@ -204,7 +213,9 @@ class Sheet:
 
     def _write_head(self) -> None:
         layout = self.layout
-        views = '<sheetView workbookViewId="0">'
+        first = not self.book.sheets  # the sheet Excel shows on opening: selected, as Excel writes it
+        selected = ' tabSelected="1"' if first else ""
+        views = f'<sheetView{selected} workbookViewId="0">'
         if layout.freeze:
             col, row = _split(layout.freeze)
             cell = layout.freeze
@@ -245,6 +256,8 @@ class Sheet:
 
     def _append(self, values: list[object] | tuple[object, ...], style: int | None) -> None:
         self.rows += 1
+        if self.rows > MAX_ROWS:
+            raise TooManyRows(self.layout.title)
         try:
             row = self._row(values, style)
         except _Unusual:  # a subclass of a plain type somewhere in the row: convert the row, once
@@ -267,6 +280,8 @@ class Sheet:
                 continue
             kind = value.__class__
             if kind is str:
+                if CONTROL.search(value):  # records stored before the intake cleaned text, imported cells
+                    value = plain_text(value)
                 if not value:
                     continue
                 if len(value) > CELL_LIMIT:
@@ -290,10 +305,14 @@ class Sheet:
                 add(f'<c r="{letter[i]}{n}" s="{s}" t="n"><v>{"%.16g" % excel_serial(value)}</v></c>')  # noqa: UP031 (openpyxl's own formatting)
             elif kind is bool:
                 add(f'<c r="{letter[i]}{n}"{_s(style)} t="b"><v>{int(value)}</v></c>')
-            elif kind is int or kind is Decimal or (kind is float and math.isfinite(value)):
+            elif (
+                kind is int
+                or (kind is float and math.isfinite(value))
+                or (kind is Decimal and value.is_finite())
+            ):
                 s = style or self._number_style.get(i)
                 add(f'<c r="{letter[i]}{n}"{_s(s)} t="n"><v>{"%.16g" % value}</v></c>')  # noqa: UP031
-            elif kind is float:
+            elif kind is float or kind is Decimal:
                 continue  # NaN and infinity have no cell value (openpyxl leaves them empty too)
             else:
                 raise _Unusual()
@@ -312,7 +331,7 @@ class Sheet:
             tail += f'<autoFilter ref="{self.filter_range()}"/>'
         tail += '<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
         self.stream.write((tail + "</worksheet>").encode())
-        self.stream.close()
+        self.book._store(self)
 
     def filter_range(self) -> str:
         return f"A1:{column_letter(max(self.columns, 1))}{max(self.rows, 1)}"
@@ -361,8 +380,10 @@ def _split(cell: str) -> tuple[int, int]:
 class StreamWorkbook:
     """A workbook written sheet after sheet into ``path``; ``close()`` writes the rest and ends the file.
 
-    Only one sheet is open at a time (a zip member is one stream). On an exception the caller discards the
-    file (fileio.atomic_write); ``abort()`` closes it without finishing."""
+    Only one sheet is open at a time. Its XML goes to a temporary file first and into the zip when the sheet
+    is done, its size known: a member streamed into a zip of unknown size needs the zip64 extension in its
+    header, which openpyxl never wrote and older Excel and other readers may refuse. On an exception the
+    caller discards the file (fileio.atomic_write); ``abort()`` closes it without finishing."""
 
     def __init__(self, path: Path, *, creator: str = "weiquan-desktop") -> None:
         self.zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6)
@@ -385,9 +406,7 @@ class StreamWorkbook:
             self._open.close()
         if len(layout.title) > 31 or any(c in layout.title for c in "[]:*?/\\"):
             raise ValueError(f"not a sheet name Excel accepts: {layout.title!r}")
-        number = len(self.sheets) + 1
-        stream = self.zip.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True)
-        self._open = Sheet(self, stream, layout)
+        self._open = Sheet(self, tempfile.TemporaryFile(), layout)  # noqa: SIM115 (closed by _store or abort)
         self.sheets.append((layout.title, self._open))
         return self._open
 
@@ -476,6 +495,21 @@ class StreamWorkbook:
         )
         write("xl/styles.xml", self.styles.xml())
         self.zip.close()
+
+    def _store(self, sheet: Sheet) -> None:
+        """The finished sheet's XML into the zip, from its temporary file (closed, so removed, either way)."""
+        stream = sheet.stream
+        try:
+            size = stream.tell()
+            stream.seek(0)
+            number = next(i for i, (_t, s) in enumerate(self.sheets, 1) if s is sheet)
+            member = zipfile.ZipInfo(f"xl/worksheets/sheet{number}.xml", time.localtime()[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.file_size = size  # zip64 only where the sheet really needs it (over 2 GB)
+            with self.zip.open(member, "w") as into:
+                shutil.copyfileobj(stream, into, 1 << 20)
+        finally:
+            stream.close()
 
     def abort(self) -> None:
         """Stop without finishing the workbook (the caller removes the file)."""

@@ -401,6 +401,8 @@ def write_ledger_sheet(
     for values, is_estimated in rows:
         if len(values) != width:
             raise ValueError(f"ledger row has {len(values)} values, expected {width}")
+        if count + 1 >= xlsx.MAX_ROWS:  # the header is a row too (openpyxl would write a sheet Excel cuts)
+            raise xlsx.TooManyRows(title)
         append(values)
         count += 1
         estimated += is_estimated
@@ -649,12 +651,18 @@ def export_ledger(
     check_output_path(dest)
     total = Record.select().where(*_conditions(start, end, selection)).count()
     profile = station.load_profile()
-    with atomic_write(dest, private=not masked) as tmp, xlsx.StreamWorkbook(tmp) as book:
-        rows, estimated = write_ledger_sheet(
-            book, SHEET, ledger_rows(start, end, masked=masked, selection=selection), progress, total
-        )
-        write_events_sheet(book, start, end, masked=masked, selection=selection)
-        _notes_sheet(book, profile, start, end, masked, rows, estimated)
+    try:
+        with atomic_write(dest, private=not masked) as tmp, xlsx.StreamWorkbook(tmp) as book:
+            rows, estimated = write_ledger_sheet(
+                book, SHEET, ledger_rows(start, end, masked=masked, selection=selection), progress, total
+            )
+            write_events_sheet(book, start, end, masked=masked, selection=selection)
+            _notes_sheet(book, profile, start, end, masked, rows, estimated)
+    except xlsx.TooManyRows as exc:  # a bureau's combined ledger of half a million cases and more
+        raise UserError(
+            f"“{exc.title}”超过 Excel 一张表最多 {xlsx.MAX_ROWS:,} 行的上限，未写入任何文件。"
+            "请缩小登记时间范围，分段导出。"
+        ) from exc
     audit.log(
         "ledger.export",
         actor=name_of(actor),
