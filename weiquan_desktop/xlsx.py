@@ -1,4 +1,4 @@
-"""A streaming .xlsx writer for large plain sheets: rows go straight into the zip as SpreadsheetML.
+"""A streaming .xlsx writer for large plain sheets: rows are written as SpreadsheetML text, no object per cell.
 
 The ledger export spent three quarters of its time in openpyxl's per-cell objects (docs/performance.md).
 This writes the same workbook openpyxl's write-only mode writes for those sheets (inline strings, numbers
@@ -194,7 +194,7 @@ class Sheet:
     """One sheet being written: ``append`` a row of Python values at a time (None and "" leave the cell
     empty; str, int, float, Decimal, bool, date and datetime as openpyxl writes them)."""
 
-    _FLUSH = 500  # rows per write into the zip stream
+    _FLUSH = 500  # rows per write to the sheet's temporary file
 
     def __init__(self, book: StreamWorkbook, stream: IO[bytes], layout: Layout) -> None:
         self.book, self.stream, self.layout = book, stream, layout
