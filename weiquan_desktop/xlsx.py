@@ -30,13 +30,11 @@ from xml.sax.saxutils import quoteattr
 
 from weiquan_desktop.text import CONTROL, plain_text
 
-# the characters openpyxl refuses (openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE) and XML 1.0 cannot hold
-ILLEGAL = CONTROL
 # what a text cell's XML must escape (the characters it cannot hold are taken out first, text.CONTROL)
 _SPECIAL = re.compile(r"[&<>\r]")
 MAX_ROWS = 1_048_576  # rows in an Excel sheet: a longer one makes Excel "repair" the file and drop the rest
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_FIRST = frozenset(FORMULA_STARTS)  # each a single character: a set lookup of the first one
+FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)  # a set lookup of the first character
 # what str.isspace calls space (tests/test_xlsx.py checks), as a set: no call per text cell
 SPACES = frozenset("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
     chr(c) for c in range(0x2000, 0x200B)
@@ -288,7 +286,7 @@ class Sheet:
                     value = value[:CELL_LIMIT]
                 text = _escape(value) if _SPECIAL.search(value) else value
                 s = style
-                if s is None and value[0] in _FORMULA_FIRST:
+                if s is None and value[0] in FORMULA_FIRST:
                     s = self._text_quoted
                 if value[0] in SPACES or value[-1] in SPACES:
                     text = f'<t xml:space="preserve">{text}</t>'

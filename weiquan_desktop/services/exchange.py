@@ -41,7 +41,7 @@ from weiquan_desktop.services.ledger_format import (
     ExportResult,
 )
 from weiquan_desktop.services.register import RegisterQuery
-from weiquan_desktop.text import plain_text
+from weiquan_desktop.text import CONTROL, plain_text
 
 Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
 
@@ -319,8 +319,6 @@ def ledger_rows(
 
 
 MONEY_INDEXES = tuple(i for i, column in enumerate(ALL_COLUMNS) if column.kind == "money")
-# a quick look at the first character; _text_cell then checks the whole prefix
-FORMULA_FIRST = frozenset(start[0] for start in FORMULA_STARTS)
 HEADER_STYLE = xlsx.Style(bold=True, fill="DDE5F0", center=True)
 LEDGER_LAYOUT = xlsx.Layout(
     SHEET,
@@ -348,7 +346,7 @@ def _row_cells(ws: Worksheet, values: list[object], money: _MoneyCells) -> list[
     for i in MONEY_INDEXES:
         money.put(out, i)
     for i, value in enumerate(out):
-        if value.__class__ is str and (value[0] in FORMULA_FIRST or xlsx.ILLEGAL.search(value)):
+        if value.__class__ is str and (value[0] in xlsx.FORMULA_FIRST or CONTROL.search(value)):
             out[i] = _text_cell(ws, value)
     return out
 
