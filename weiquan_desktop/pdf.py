@@ -22,6 +22,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from weiquan_desktop import APP_TITLE, __version__
 from weiquan_desktop.assets import font_file
 from weiquan_desktop.fileio import atomic_write
+from weiquan_desktop.text import plain_text
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +119,10 @@ def _register_fallback() -> bool:
 
 
 def markup(text: str | None) -> str:
-    """Paragraph markup for plain text: escaped, line breaks kept, rare characters in the fallback font."""
+    """Paragraph markup for plain text: escaped, line breaks kept (Word's too), control characters dropped
+    (ReportLab drew them as a gap), rare characters in the fallback font."""
     register_fonts()
-    text = text or ""
+    text = plain_text(text or "")
     out: list[str] = []
     for ch in text:
         if ch == "\n":
